@@ -1,0 +1,122 @@
+"""Shared fixtures: a temporary state dir, the real `openclaw` as a subprocess, a real OAuth server."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def state_dir(tmp_path: Path) -> Path:
+    path = tmp_path / "state"
+    path.mkdir(mode=0o700)
+    return path
+
+
+@pytest.fixture
+def cli_env(state_dir: Path, tmp_path: Path) -> dict:
+    """A clean environment: no OPENCLAW_* or API keys from the developer's shell, HOME in tmp."""
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("OPENCLAW_", "CODEX_")) and k not in {"OPENAI_API_KEY", "ANTHROPIC_API_KEY"}}
+    home = tmp_path / "home"
+    home.mkdir(exist_ok=True)
+    env.update({"OPENCLAW_STATE_DIR": str(state_dir), "HOME": str(home), "NO_COLOR": "1",
+                "CODEX_HOME": str(home / ".codex"), "PYTHONUNBUFFERED": "1"})
+    env.pop("DISPLAY", None)
+    env.pop("BROWSER", None)
+    return env
+
+
+OPENCLAW = Path(sys.executable).with_name("openclaw")
+
+
+def openclaw_argv(*args: str) -> list[str]:
+    """The installed console script: the real command users run."""
+    if OPENCLAW.exists():
+        return [str(OPENCLAW), *args]
+    return [sys.executable, "-m", "wizard", *args]
+
+
+@pytest.fixture
+def run_cli(cli_env: dict, tmp_path: Path):
+    """Run the real CLI with stdin not a TTY; returns CompletedProcess (text)."""
+
+    def run(*args: str, input: str | None = "", env: dict | None = None, timeout: float = 60,
+            cwd: Path | None = None) -> subprocess.CompletedProcess:
+        full_env = dict(cli_env)
+        full_env.update(env or {})
+        return subprocess.run(openclaw_argv(*args), input=input, capture_output=True, text=True,
+                              env=full_env, timeout=timeout, cwd=cwd or tmp_path)
+
+    return run
+
+
+@pytest.fixture
+def spawn_cli(cli_env: dict, tmp_path: Path):
+    """Start the real CLI as a Popen (stdin/stdout/stderr pipes) for flows that need interaction."""
+    procs: list[subprocess.Popen] = []
+
+    def spawn(*args: str, env: dict | None = None) -> subprocess.Popen:
+        full_env = dict(cli_env)
+        full_env.update(env or {})
+        proc = subprocess.Popen(openclaw_argv(*args), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True, env=full_env, cwd=tmp_path, bufsize=1)
+        procs.append(proc)
+        return proc
+
+    yield spawn
+    for proc in procs:
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait(timeout=10)
+        for stream in (proc.stdin, proc.stdout, proc.stderr):
+            if stream:
+                stream.close()
+
+
+@pytest.fixture(scope="session")
+def oauth_server():
+    from tests.support.oauth_server import OAuthTestServer
+
+    server = OAuthTestServer(device_interval=0).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def oauth(oauth_server):
+    """The session's OAuth server, reset for this test."""
+    oauth_server.reset()
+    return oauth_server
+
+
+@pytest.fixture
+def point_codex_at(state_dir: Path):
+    """Write providers.toml so that openai-codex (and the `localidp` OIDC provider) use the test server."""
+
+    def write(server, *, extra: str = "") -> Path:
+        path = state_dir / "providers.toml"
+        path.write_text(
+            f'[providers.openai-codex]\nissuer = "{server.issuer}"\n'
+            f'invoke_url = "{server.issuer}/backend-api/codex/responses"\n\n'
+            f'[providers.localidp]\nissuer = "{server.issuer}"\nclient_id = "test-oidc-client"\n'
+            + extra)
+        return path
+
+    return write
+
+
+def snapshot_files(state_dir: Path) -> dict[str, bytes]:
+    """Every file under the state dir with its bytes: compare before/after a failing run."""
+    return {str(p.relative_to(state_dir)): p.read_bytes() for p in sorted(state_dir.rglob("*")) if p.is_file()}
+
+
+def json_lines(text: str) -> list[dict]:
+    return [json.loads(line) for line in text.splitlines() if line.strip().startswith("{")]

@@ -1,0 +1,17 @@
+"""OpenClaw onboarding core: Textual-free, importable without any UI library.
+
+Submodules load lazily (PEP 562) so that `openclaw models auth status` pays
+only for what it uses.
+"""
+
+import importlib
+
+__version__ = "0.1.0"
+
+_SUBMODULES = {"answers", "cli", "config", "errors", "headless", "machine", "paths", "plan", "steps", "auth"}
+
+
+def __getattr__(name: str):
+    if name in _SUBMODULES:
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

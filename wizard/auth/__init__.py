@@ -1,0 +1,1 @@
+"""Sign-in: providers, OAuth flows, the loopback callback server, the credential store."""

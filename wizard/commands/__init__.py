@@ -1,0 +1,1 @@
+"""One module per command family; cli.py imports the one it dispatches to, lazily."""

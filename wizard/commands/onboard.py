@@ -1,0 +1,65 @@
+"""`openclaw onboard`: decide TUI or headless once, before Textual could be imported."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from wizard.errors import UsageError
+
+
+def headless_reason(args) -> str | None:
+    """Why this run is headless, or None for the TUI."""
+    if args.non_interactive:
+        return "--non-interactive"
+    if args.json:
+        return "--json"
+    if args.dry_run:
+        return "--dry-run"
+    no_tty_check = os.environ.get("OPENCLAW_NO_TTY_CHECK") == "1"
+    if not sys.stdin.isatty():
+        if args.tui and no_tty_check:
+            return None
+        return "stdin is not a terminal"
+    if not sys.stdout.isatty():
+        if args.tui and no_tty_check:
+            return None
+        return "stdout is not a terminal"
+    return None
+
+
+def run(args) -> int:
+    reason = headless_reason(args)
+    if args.tui and reason:
+        raise UsageError(f"--tui needs a terminal, but {reason}",
+                         hint="drop --tui to run headless, or set OPENCLAW_NO_TTY_CHECK=1 to force it")
+    from wizard import answers
+    from wizard.context import load_context
+    from wizard.machine import Machine
+
+    presets = answers.collect(args)
+    machine = Machine(load_context())
+    start = args.step or ("authorization" if args.auth_choice else None)
+    if start:
+        machine.start_at(start)
+    if reason is None:
+        return _run_tui(args, machine, presets)
+    return _run_headless(args, machine, presets, reason)
+
+
+def _run_headless(args, machine, presets, reason: str) -> int:
+    from wizard import headless
+
+    out = headless.Reporter(args.json)
+    out.say(f"openclaw onboard: running headless ({reason}); answers come from flags, OPENCLAW_* env "
+            "and --answers")
+    out.event("headless", reason=reason)
+    return headless.run(args, machine, presets, out)
+
+
+def _run_tui(args, machine, presets) -> int:
+    from wizard import headless
+
+    out = headless.Reporter(False)
+    out.say("openclaw onboard: the full-screen wizard is not available in this build; running headless")
+    return headless.run(args, machine, presets, out)

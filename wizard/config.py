@@ -1,0 +1,94 @@
+"""The config store: read with tomllib, write with tomlkit (comments and order kept), atomically."""
+
+from __future__ import annotations
+
+import tomllib
+from datetime import datetime, timezone
+from pathlib import Path
+
+from wizard.errors import UsageError
+from wizard.fsutil import read_text
+
+HEADER = "OpenClaw gateway configuration, written by `openclaw onboard`.\nSecrets live in the credential store; values like { secret = \"...\" } refer to them."
+
+
+def load(path: Path) -> tuple[str | None, dict | None]:
+    """(text, parsed) of the existing config; (None, None) when there is none.
+
+    Invalid TOML is a usage error naming the line and column; the file is left as it is.
+    """
+    text = read_text(path)
+    if text is None:
+        return None, None
+    try:
+        return text, tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise UsageError(f"{path} is not valid TOML: {exc}", code="BAD_CONFIG",
+                         hint=f"fix the file by hand, or move it aside (e.g. to {path.name}.broken) and "
+                              "run `openclaw onboard` again; it was not changed") from None
+
+
+def render(before: str | None, patch: dict, *, reset: bool = False) -> str:
+    """The new config text: `before` (kept with its comments) with `patch` applied.
+
+    `patch` maps dotted keys ("gateway.port") to values; None removes the key.
+    """
+    import tomlkit
+
+    if before is None or reset:
+        doc = tomlkit.document()
+        for line in HEADER.splitlines():
+            doc.add(tomlkit.comment(line))
+        doc.add(tomlkit.nl())
+    else:
+        doc = tomlkit.parse(before)
+    for dotted, value in patch.items():
+        _apply(doc, dotted.split("."), value)
+    return tomlkit.dumps(doc)
+
+
+def _apply(doc, keys: list[str], value) -> None:
+    import tomlkit
+
+    node = doc
+    for key in keys[:-1]:
+        if key not in node:
+            if value is None:
+                return
+            node[key] = tomlkit.table()
+        node = node[key]
+        if not hasattr(node, "keys"):
+            raise UsageError(f"cannot set {'.'.join(keys)}: {key} is not a table in the existing config",
+                             code="BAD_CONFIG", hint="fix that key by hand, or choose Reset")
+    last = keys[-1]
+    if value is None:
+        if last in node:
+            del node[last]
+        return
+    if last in node and node[last] == value:
+        return  # unchanged: leave the original formatting alone
+    node[last] = _item(value)
+
+
+def _item(value):
+    import tomlkit
+
+    if isinstance(value, dict):
+        table = tomlkit.inline_table()
+        table.update(value)
+        return table
+    if isinstance(value, list):
+        array = tomlkit.array()
+        array.extend(value)
+        return array
+    return value
+
+
+def backup_name(path: Path, now: datetime | None = None) -> Path:
+    stamp = (now or datetime.now(timezone.utc)).strftime("%Y%m%dT%H%M%SZ")
+    candidate = path.with_name(f"{path.name}.{stamp}.bak")
+    n = 1
+    while candidate.exists():
+        candidate = path.with_name(f"{path.name}.{stamp}-{n}.bak")
+        n += 1
+    return candidate

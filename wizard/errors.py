@@ -1,0 +1,73 @@
+"""Exit codes and the error types every command reports through one handler."""
+
+from __future__ import annotations
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+EXIT_TIMEOUT = 124
+EXIT_CANCELLED = 130
+
+
+class WizardError(Exception):
+    """An expected failure: printed as `error: message` (+ hint), never as a traceback."""
+
+    exit_code = EXIT_FAILED
+    code = "FAILED"
+
+    def __init__(self, message: str, *, hint: str | None = None, code: str | None = None,
+                 exit_code: int | None = None, details: list[str] | None = None):
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+        self.details = details or []
+        if code is not None:
+            self.code = code
+        if exit_code is not None:
+            self.exit_code = exit_code
+
+    def as_dict(self) -> dict:
+        data = {"code": self.code, "message": self.message}
+        if self.details:
+            data["details"] = list(self.details)
+        if self.hint:
+            data["hint"] = self.hint
+        return data
+
+    def render(self) -> str:
+        lines = [f"error: {self.message}"]
+        lines += [f"  {d}" for d in self.details]
+        if self.hint:
+            lines.append(f"hint: {self.hint}")
+        return "\n".join(lines)
+
+
+class UsageError(WizardError):
+    exit_code = EXIT_USAGE
+    code = "USAGE"
+
+
+class ValidationError(UsageError):
+    code = "INVALID_VALUE"
+
+
+class MissingAnswers(UsageError):
+    code = "MISSING_ANSWERS"
+
+
+class InvalidProvider(UsageError):
+    code = "INVALID_PROVIDER"
+
+
+class StorageError(WizardError):
+    code = "STORAGE"
+
+
+class Cancelled(WizardError):
+    exit_code = EXIT_CANCELLED
+    code = "CANCELLED"
+
+
+class TimedOut(WizardError):
+    exit_code = EXIT_TIMEOUT
+    code = "TIMEOUT"

@@ -1,0 +1,229 @@
+"""The state machine both drivers run: current step, answers, next/back/jump/skip, the plan.
+
+Statuses per step: pending, done, kept (not visited: the existing config's values
+stay), skipped (the user skipped it), n/a (does not apply, e.g. `existing`
+without a config). After the last pending step the machine is at `review`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from wizard import steps as step_registry
+from wizard.steps.base import Answers, Context, Field, SecretValue, Step
+
+REVIEW, DONE, CANCELLED = "review", "done", "cancelled"
+
+
+class StepInvalid(Exception):
+    """Next was refused: {field key: human message}."""
+
+    def __init__(self, step_id: str, errors: dict[str, str]):
+        super().__init__(f"{step_id}: " + "; ".join(f"{k}: {v}" for k, v in errors.items()))
+        self.step_id = step_id
+        self.errors = errors
+
+
+class Machine:
+    def __init__(self, ctx: Context):
+        self.ctx = ctx
+        self.steps: tuple[Step, ...] = step_registry.STEPS
+        self.values: dict[str, dict] = {}
+        self.status: dict[str, str] = {s.id: "pending" for s in self.steps}
+        self.trail: list[str] = []
+        self.current: str = self._next_pending(after=None)
+
+    # --- reading -----------------------------------------------------------------
+
+    @property
+    def step(self) -> Step | None:
+        return step_registry.BY_ID.get(self.current)
+
+    def answers(self, draft_step: str | None = None, draft: dict | None = None) -> Answers:
+        """Every step's values as conditions see them: recorded, kept (from config) or the draft."""
+        combined: Answers = {}
+        for s in self.steps:
+            if s.id == draft_step and draft is not None:
+                combined[s.id] = draft
+            elif s.id in self.values:
+                combined[s.id] = self.values[s.id]
+            elif self.status[s.id] == "kept":
+                combined[s.id] = s.from_config(self.ctx)
+            else:
+                combined[s.id] = {}
+        return combined
+
+    def applies(self, step: Step) -> bool:
+        return step.applies(self.answers(), self.ctx)
+
+    def fields(self, step_id: str, draft: dict | None = None) -> list[Field]:
+        """The fields that apply given the draft values of this step."""
+        step = step_registry.get(step_id)
+        draft = dict(draft or {})
+        shown = []
+        for fld in step.fields:
+            if fld.applies(self.answers(step_id, draft), self.ctx):
+                shown.append(fld)
+            else:
+                draft.pop(fld.key, None)
+        return shown
+
+    def resolve(self, step_id: str, preset: dict[str, Any] | None = None,
+                accept_defaults: bool = False) -> tuple[dict, list[Field]]:
+        """Values for the step from preset > recorded > default, and the fields still unanswered."""
+        step = step_registry.get(step_id)
+        preset = preset or {}
+        recorded = self.values.get(step_id, {})
+        draft: dict = {}
+        missing: list[Field] = []
+        for fld in step.fields:
+            answers = self.answers(step_id, draft)
+            if not fld.applies(answers, self.ctx):
+                continue
+            if fld.key in preset:
+                draft[fld.key] = preset[fld.key]
+            elif fld.key in recorded:
+                draft[fld.key] = recorded[fld.key]
+            else:
+                default = fld.default_for(answers, self.ctx)
+                explicit = fld.needs_explicit_answer(answers, self.ctx)
+                if default is None or (explicit and not (accept_defaults and fld.defaultable)):
+                    missing.append(fld)
+                draft[fld.key] = default
+        return draft, missing
+
+    def check(self, step_id: str, values: dict) -> tuple[dict, dict[str, str]]:
+        """Typed values for the applicable fields, and {key: message} for the invalid ones."""
+        typed: dict = {}
+        errors: dict[str, str] = {}
+        for fld in step_registry.get(step_id).fields:
+            if not fld.applies(self.answers(step_id, typed), self.ctx):
+                continue
+            raw = values.get(fld.key)
+            if raw is None or raw == "" and fld.kind in ("secret", "port", "choice"):
+                errors[fld.key] = "is required"
+                typed[fld.key] = raw
+                continue
+            try:
+                value = fld.parse(raw)
+            except ValueError as exc:
+                errors[fld.key] = str(exc)
+                typed[fld.key] = raw
+                continue
+            typed[fld.key] = value
+            message = fld.check(value, self.answers(step_id, typed), self.ctx)
+            if message:
+                errors[fld.key] = message
+        return typed, errors
+
+    # --- transitions --------------------------------------------------------------
+
+    def next(self, values: dict) -> str:
+        """Validate and record the current step's values, then advance."""
+        step = self._require_step()
+        typed, errors = self.check(step.id, values)
+        if errors:
+            raise StepInvalid(step.id, errors)
+        self.record(step.id, typed)
+        return self.current
+
+    def record(self, step_id: str, typed: dict) -> None:
+        """Store values as given (the headless driver records invalid ones to keep listing errors)."""
+        step = step_registry.get(step_id)
+        self.values[step_id] = typed
+        self.status[step_id] = "done"
+        if step_id == "existing":
+            self.ctx.reset = typed.get("existing") == "reset"
+        self.trail.append(step_id)
+        target = step.next_step(typed)
+        if target:
+            for s in self.steps[step.number:step_registry.BY_ID[target].number - 1]:
+                if self.status[s.id] == "pending":
+                    self.status[s.id] = "kept"
+            self.current = target if self.status[target] == "pending" else self._next_pending(after=step_id)
+        else:
+            self.current = self._next_pending(after=step_id)
+
+    def back(self) -> str:
+        if self.trail:
+            self.current = self.trail.pop()
+        return self.current
+
+    def jump(self, step_id: str) -> str:
+        step = step_registry.get(step_id)
+        if not self.applies(step):
+            from wizard.errors import UsageError
+
+            raise UsageError(f"step {step_id!r} does not apply here",
+                             hint="`existing` applies only when a config file exists")
+        if self.current in step_registry.BY_ID:
+            self.trail.append(self.current)
+        self.current = step_id
+        return step_id
+
+    def skip(self) -> str:
+        step = self._require_step()
+        self.status[step.id] = "skipped"
+        self.values.pop(step.id, None)
+        self.trail.append(step.id)
+        self.current = self._next_pending(after=step.id)
+        return self.current
+
+    def start_at(self, step_id: str) -> str:
+        """Open on one step; every other step keeps the existing config's values."""
+        step = step_registry.get(step_id)
+        for s in self.steps:
+            if s.id != step_id and self.status[s.id] == "pending":
+                self.status[s.id] = "kept"
+        if not self.applies(step):
+            from wizard.errors import UsageError
+
+            raise UsageError(f"step {step_id!r} does not apply: there is no config at {self.ctx.config_path}",
+                             hint="run `openclaw onboard` without --step to create one")
+        self.current = step_id
+        return step_id
+
+    def cancel(self) -> None:
+        self.current = CANCELLED
+
+    def finish(self) -> None:
+        self.current = DONE
+
+    # --- results ------------------------------------------------------------------
+
+    def plan(self):
+        from wizard.plan import build
+
+        return build(self)
+
+    def summary(self) -> list[tuple[Step, str, str]]:
+        """(step, status, description) for the sidebar and the review."""
+        rows = []
+        for s in self.steps:
+            status = self.status[s.id]
+            if not self.applies(s):
+                status = "n/a"
+            values = self.values.get(s.id) or (s.from_config(self.ctx) if status == "kept" else {})
+            rows.append((s, status, s.describe(values) if values else ""))
+        return rows
+
+    def secret_refs(self) -> dict[str, SecretValue]:
+        return {f"{sid}.{k}": v for sid, vals in self.values.items() for k, v in vals.items()
+                if isinstance(v, SecretValue)}
+
+    # --- internals ----------------------------------------------------------------
+
+    def _require_step(self) -> Step:
+        if self.step is None:
+            raise RuntimeError(f"no step is current (at {self.current})")
+        return self.step
+
+    def _next_pending(self, after: str | None) -> str:
+        start = 0 if after is None else step_registry.BY_ID[after].number
+        for s in self.steps[start:]:
+            if self.status[s.id] != "pending":
+                continue
+            if self.applies(s):
+                return s.id
+            self.status[s.id] = "n/a"
+        return REVIEW

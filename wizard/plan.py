@@ -1,0 +1,159 @@
+"""The plan: every effect of the visited steps, shown at review and applied once at the end."""
+
+from __future__ import annotations
+
+import difflib
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from wizard import config as config_store
+from wizard.fsutil import atomic_write, ensure_private_dir
+from wizard.steps.base import SecretValue
+
+
+@dataclass
+class Plan:
+    config_path: Path
+    before: str | None
+    after: str
+    reset: bool = False
+    secrets: dict[str, SecretValue] = field(default_factory=dict)
+    credentials: list[dict] = field(default_factory=list)
+    dirs: list[Path] = field(default_factory=list)
+    files: list[tuple[Path, str]] = field(default_factory=list)  # to create
+    kept_files: list[Path] = field(default_factory=list)  # exist already: left alone
+    notes: list[str] = field(default_factory=list)
+    sign_in: tuple | None = None
+
+    @property
+    def config_changes(self) -> bool:
+        return self.reset or self.after != (self.before or "")
+
+    @property
+    def empty(self) -> bool:
+        return not (self.config_changes or self.secrets or self.credentials or self.files or self.dirs)
+
+    def diff(self) -> str:
+        before = "" if self.reset else (self.before or "")
+        lines = difflib.unified_diff(before.splitlines(keepends=True), self.after.splitlines(keepends=True),
+                                     fromfile=f"{self.config_path} (now)", tofile=f"{self.config_path} (new)")
+        return "".join(lines)
+
+    def lines(self) -> list[str]:
+        """The human review: what will be written, secrets by name only."""
+        out = []
+        if self.reset:
+            out.append(f"back up and replace {self.config_path}")
+        elif self.config_changes:
+            out.append(f"{'update' if self.before is not None else 'create'} {self.config_path}")
+        else:
+            out.append(f"keep {self.config_path} (no changes)")
+        out += [f"store secret {name}" for name in sorted(self.secrets)]
+        out += [f"store credentials for {c['provider']}" for c in self.credentials]
+        if self.sign_in:
+            out.append(f"sign in to {self.sign_in[0]} ({self.sign_in[1]}); tokens are stored as soon as they arrive")
+        out += [f"create {path}" for path, _ in self.files]
+        out += [f"keep {path} (exists)" for path in self.kept_files]
+        out += [f"note: {n}" for n in self.notes]
+        return out
+
+    def as_dict(self) -> dict:
+        return {"config": str(self.config_path), "config_changes": self.config_changes, "reset": self.reset,
+                "diff": self.diff(), "secrets": sorted(self.secrets),
+                "credentials": [c["provider"] for c in self.credentials],
+                "files": [str(p) for p, _ in self.files], "kept_files": [str(p) for p in self.kept_files],
+                "sign_in": list(self.sign_in) if self.sign_in else None, "notes": self.notes}
+
+
+def build(machine) -> Plan:
+    ctx = machine.ctx
+    answers = machine.answers()
+    patch: dict = {}
+    plan = Plan(config_path=ctx.config_path, before=None, after="")
+    for step in machine.steps:
+        if machine.status[step.id] != "done":
+            continue
+        effects = step.plan(machine.values[step.id], answers, ctx)
+        patch.update(effects.config)
+        plan.secrets.update(effects.secrets)
+        plan.credentials += effects.credentials
+        plan.dirs += [d for d in effects.dirs if not d.is_dir()]
+        for path, text in effects.files:
+            if path.exists():
+                plan.kept_files.append(path)
+            else:
+                plan.files.append((path, text))
+        plan.notes += effects.notes
+        plan.reset = plan.reset or effects.reset_config
+        plan.sign_in = effects.sign_in or plan.sign_in
+    before_text = ctx.existing_text
+    plan.before = before_text
+    if patch or plan.reset:
+        plan.after = config_store.render(before_text, patch, reset=plan.reset)
+    else:
+        plan.after = before_text or ""
+    return plan
+
+
+def apply(plan: Plan, state_dir: Path) -> list[str]:
+    """Write everything in the plan; returns what was written. Config goes last."""
+    from wizard.auth import store
+
+    written: list[str] = []
+    ensure_private_dir(state_dir)
+    if plan.secrets:
+        written.append(str(store.save_secrets({k: v.value for k, v in plan.secrets.items()})))
+    for record in plan.credentials:
+        written.append(str(store.save(record)))
+    for directory in plan.dirs:
+        _make_dir(directory)
+        written.append(str(directory) + "/")
+    for path, text in plan.files:
+        if _create_file(path, text):
+            written.append(str(path))
+    if plan.config_changes:
+        written += _write_config(plan)
+    return written
+
+
+def _write_config(plan: Plan) -> list[str]:
+    path = plan.config_path
+    written = []
+    ensure_private_dir(path.parent)
+    if plan.before is not None:
+        if plan.reset:
+            backup = config_store.backup_name(path)
+            atomic_write(backup, plan.before, mode=0o600)
+            written.append(str(backup))
+        else:
+            atomic_write(path.with_name(path.name + ".bak"), plan.before, mode=0o600)
+            written.append(str(path.with_name(path.name + ".bak")))
+    atomic_write(path, plan.after, mode=0o600)
+    written.append(str(path))
+    return written
+
+
+def _make_dir(path: Path) -> None:
+    from wizard.errors import StorageError
+
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StorageError(f"cannot create {path}: {exc.strerror}",
+                           hint="choose another workspace with --workspace") from None
+
+
+def _create_file(path: Path, text: str) -> bool:
+    """Create `path` only if it does not exist (O_EXCL: never overwrite, even in a race)."""
+    from wizard.errors import StorageError
+
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    except FileExistsError:
+        return False
+    except OSError as exc:
+        raise StorageError(f"cannot create {path}: {exc.strerror}") from None
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(text)
+    return True

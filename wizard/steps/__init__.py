@@ -1,0 +1,26 @@
+"""The seven steps, in order. One definition of each serves the TUI and the headless driver."""
+
+from __future__ import annotations
+
+from wizard.steps import authorization, channels, existing, hatch, hooks, quickstart, skills
+from wizard.steps.base import Field, Step
+
+STEPS: tuple[Step, ...] = tuple(m.STEP for m in (quickstart, existing, channels, skills, hooks, hatch, authorization))
+STEP_IDS: tuple[str, ...] = tuple(s.id for s in STEPS)
+BY_ID: dict[str, Step] = {s.id: s for s in STEPS}
+# Extra env vars a field may be read from, beyond its OPENCLAW_* one (e.g. OPENAI_API_KEY).
+EXTRA_ENV = {f"authorization.{k}": v for k, v in authorization.EXTRA_ENV.items()}
+
+
+def all_fields() -> list[Field]:
+    return [f for s in STEPS for f in s.fields]
+
+
+def get(step_id: str) -> Step:
+    from wizard.errors import UsageError
+
+    try:
+        return BY_ID[step_id]
+    except KeyError:
+        raise UsageError(f"unknown step {step_id!r}", code="INVALID_STEP",
+                         hint=f"valid steps: {', '.join(STEP_IDS)}") from None

@@ -1,0 +1,151 @@
+"""Step 7, Authorization: the provider and method for model access, and the default model."""
+
+from __future__ import annotations
+
+from wizard.steps.base import Answers, Context, Effects, Field, Option, SecretValue, Step
+
+CHOICES = (
+    Option("openai-codex", "Sign in with ChatGPT", "OpenAI Codex via your ChatGPT plan (browser, device code or paste)"),
+    Option("openai-api-key", "OpenAI API key", "a key from platform.openai.com (sk-...)"),
+    Option("anthropic-api-key", "Anthropic API key", "a key from console.anthropic.com (sk-ant-...)"),
+    Option("token", "Paste a token", "a token you already have, e.g. from `claude setup-token`"),
+    Option("skip", "Skip for now", "sign in later with `openclaw models auth login`"),
+)
+METHODS = (
+    Option("browser", "Browser", "open the sign-in page; the browser comes back to this machine"),
+    Option("device", "Device code", "enter a short code on another device (best over SSH)"),
+    Option("paste", "Paste", "open the URL anywhere, then paste the address you land on"),
+)
+TOKEN_PROVIDERS = (
+    Option("anthropic", "Anthropic", "a setup token"),
+    Option("openai-codex", "OpenAI Codex", "an access token"),
+)
+KEY_PREFIXES = {"openai-api-key": "sk-", "anthropic-api-key": "sk-ant-"}
+
+
+def choice_of(answers: Answers) -> str:
+    return answers.get("authorization", {}).get("auth_choice", "skip")
+
+
+def provider_for(answers: Answers) -> str | None:
+    choice = choice_of(answers)
+    if choice == "skip":
+        return None
+    if choice == "token":
+        return answers.get("authorization", {}).get("token_provider", "anthropic")
+    return choice
+
+
+def profile_for(provider: str, choice: str) -> str:
+    return f"{provider}:manual" if choice == "token" else f"{provider}:default"
+
+
+def _is(*choices: str):
+    return lambda answers, ctx: choice_of(answers) in choices
+
+
+def _needs_token(answers: Answers, ctx: Context) -> bool:
+    return choice_of(answers) in ("openai-api-key", "anthropic-api-key", "token")
+
+
+def _token_must_answer(answers: Answers, ctx: Context) -> bool:
+    return _needs_token(answers, ctx) and provider_for(answers) not in ctx.credential_providers
+
+
+def _token_env(answers: Answers) -> tuple[str, ...]:
+    from wizard.auth import providers
+
+    provider = provider_for(answers)
+    if provider in providers.BUILTIN and providers.BUILTIN[provider].env_var:
+        return (providers.BUILTIN[provider].env_var,)
+    return ()
+
+
+def _check_token(value: SecretValue, answers: Answers, ctx: Context) -> str | None:
+    if value.origin == "existing":
+        return None
+    text = value.value.strip()
+    if not text or any(c.isspace() for c in text):
+        return "must be a single token without spaces or line breaks"
+    prefix = KEY_PREFIXES.get(choice_of(answers))
+    if prefix and not text.startswith(prefix):
+        return f"an {choice_of(answers).replace('-api-key', '').title()} API key starts with {prefix}"
+    return None
+
+
+def _check_model(value: str, answers: Answers, ctx: Context) -> str | None:
+    if "/" in value and all(value.split("/", 1)) and " " not in value:
+        return None
+    return "must look like provider/model, e.g. openai-codex/gpt-5.2"
+
+
+def _default_model(answers: Answers, ctx: Context) -> str:
+    from wizard.auth import providers
+
+    provider = provider_for(answers)
+    configured = ctx.existing_value("models", "default")
+    if configured and provider and configured.split("/")[0] == provider.split("-api-key")[0].replace("-key", ""):
+        return configured
+    known = providers.BUILTIN.get(provider or "")
+    return known.default_model if known else (configured or "openai-codex/gpt-5.2")
+
+
+def _existing_token(answers: Answers, ctx: Context) -> SecretValue | None:
+    provider = provider_for(answers)
+    return SecretValue("", "existing", None) if provider in ctx.credential_providers else None
+
+
+FIELDS = (
+    Field("authorization", "auth_choice", "choice", "Model access", "How OpenClaw reaches a model.",
+          default=lambda a, c: c.existing_value("models", "auth_choice", default="skip"), options=CHOICES,
+          must_answer=lambda a, c: c.existing_value("models", "auth_choice") is None,
+          flag_name="--auth-choice", env_name="OPENCLAW_AUTH_CHOICE"),
+    Field("authorization", "method", "choice", "Sign-in method",
+          "Browser needs a browser on this machine; device code and paste work over SSH.",
+          default="browser", options=METHODS, applies=_is("openai-codex"), env_name="OPENCLAW_AUTH_METHOD"),
+    Field("authorization", "token_provider", "choice", "Token for", "Which provider the pasted token is for.",
+          default="anthropic", options=TOKEN_PROVIDERS, applies=_is("token")),
+    Field("authorization", "token", "secret", "API key or token", "Stored in the credential store, never in the config.",
+          default=_existing_token, validate=_check_token, applies=_needs_token, must_answer=_token_must_answer,
+          env_name="OPENCLAW_TOKEN"),
+    Field("authorization", "model", "text", "Default model", "The model the agent uses unless told otherwise.",
+          default=_default_model, validate=_check_model, applies=lambda a, c: choice_of(a) != "skip"),
+)
+
+EXTRA_ENV = {"token": _token_env}
+
+
+def plan(values: dict, answers: Answers, ctx: Context) -> Effects:
+    choice = values.get("auth_choice", "skip")
+    if choice == "skip":
+        return Effects(config={"models.auth_choice": "skip"},
+                       notes=["sign in later: openclaw models auth login --provider openai-codex"])
+    provider = provider_for(answers)
+    profile = profile_for(provider, choice)
+    order = [profile, "openai-codex:codex-cli"] if provider == "openai-codex" else [profile]
+    config = {"models.default": values["model"], "models.auth_choice": choice, "models.auth_order": order}
+    if choice == "openai-codex":
+        return Effects(config=config, sign_in=(provider, values.get("method", "browser")))
+    token = values.get("token")
+    credentials = []
+    if token is not None and token.origin != "existing":
+        credentials.append({"provider": provider, "type": "api_key" if choice.endswith("api-key") else "token",
+                            "access_token": token.value.strip(), "refresh_token": None, "expires_at": None})
+    return Effects(config=config, credentials=credentials)
+
+
+def from_config(ctx: Context) -> dict:
+    return {"auth_choice": ctx.existing_value("models", "auth_choice", default="skip"),
+            "model": ctx.existing_value("models", "default", default="")}
+
+
+def describe(values: dict) -> str:
+    choice = values.get("auth_choice", "skip")
+    if choice == "skip":
+        return "skipped"
+    if choice == "openai-codex":
+        return f"Sign in with ChatGPT ({values.get('method', 'browser')}), model {values.get('model')}"
+    return f"{choice}, model {values.get('model')}"
+
+
+STEP = Step("authorization", 7, "Authorization", "Connect a model provider.", FIELDS, plan, from_config, describe)

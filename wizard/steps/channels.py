@@ -1,0 +1,146 @@
+"""Step 3, Channel Selection: where the agent talks, and each channel's secrets (or pair later)."""
+
+from __future__ import annotations
+
+import re
+
+from wizard.steps.base import Answers, Context, Effects, Field, Option, SecretValue, Step
+
+CHANNELS = (
+    Option("telegram", "Telegram", "a bot token from @BotFather"),
+    Option("discord", "Discord", "a bot token from the Developer Portal"),
+    Option("slack", "Slack", "a bot token (xoxb-) and an app token (xapp-)"),
+    Option("signal", "Signal", "a phone number registered with signal-cli"),
+    Option("whatsapp", "WhatsApp", "paired later by scanning a QR code"),
+)
+
+# (channel, field key, secret name, pattern, what it looks like)
+SECRET_FORMATS = {
+    "telegram_token": ("telegram", "channels.telegram.token", r"^\d{5,12}:[A-Za-z0-9_-]{30,}$",
+                       "a Telegram bot token looks like 123456789:AAE...(35 characters); get one from @BotFather"),
+    "discord_token": ("discord", "channels.discord.token",
+                      r"^[A-Za-z0-9_-]{20,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{20,}$",
+                      "a Discord bot token has three dot-separated parts (Developer Portal > Bot > Reset Token)"),
+    "slack_bot_token": ("slack", "channels.slack.bot_token", r"^xoxb-[0-9A-Za-z-]{10,}$",
+                        "a Slack bot token starts with xoxb-"),
+    "slack_app_token": ("slack", "channels.slack.app_token", r"^xapp-[0-9A-Za-z-]{10,}$",
+                        "a Slack app-level token starts with xapp-"),
+}
+
+
+def _selected(answers: Answers) -> list[str]:
+    return answers.get("channels", {}).get("channels", [])
+
+
+def _needs_secrets(answers: Answers, ctx: Context) -> bool:
+    return any(ch in _selected(answers) for ch in ("telegram", "discord", "slack"))
+
+
+def _asks(key: str):
+    channel, secret_name = SECRET_FORMATS[key][:2]
+
+    def applies(answers: Answers, ctx: Context) -> bool:
+        return channel in _selected(answers) and not answers.get("channels", {}).get("pair_later", False)
+
+    def must_answer(answers: Answers, ctx: Context) -> bool:
+        return applies(answers, ctx) and (secret_name not in ctx.existing_secrets or ctx.reset)
+
+    return applies, must_answer
+
+
+def _secret_check(key: str):
+    pattern, looks_like = SECRET_FORMATS[key][2:]
+
+    def check(value: SecretValue, answers: Answers, ctx: Context) -> str | None:
+        if value.origin == "existing" or re.match(pattern, value.value.strip()):
+            return None
+        return looks_like
+
+    return check
+
+
+def _secret_default(key: str):
+    secret_name = SECRET_FORMATS[key][1]
+
+    def default(answers: Answers, ctx: Context) -> SecretValue | None:
+        if secret_name in ctx.existing_secrets and not ctx.reset:
+            return SecretValue("", "existing", None)
+        return None
+
+    return default
+
+
+def _signal_applies(answers: Answers, ctx: Context) -> bool:
+    return "signal" in _selected(answers)
+
+
+def _check_phone(value: str, answers: Answers, ctx: Context) -> str | None:
+    if re.match(r"^\+[1-9]\d{6,14}$", value or ""):
+        return None
+    return "must be a phone number in international format, like +15551234567"
+
+
+def _secret_field(key: str, label: str, env: str) -> Field:
+    applies, must_answer = _asks(key)
+    return Field("channels", key, "secret", label, SECRET_FORMATS[key][3].capitalize() + ".",
+                 default=_secret_default(key), validate=_secret_check(key), applies=applies,
+                 must_answer=must_answer, env_name=env)
+
+
+FIELDS = (
+    Field("channels", "channels", "multi", "Channels", "Where your agent can be reached; none is fine.",
+          default=lambda a, c: list(c.existing_value("channels", "enabled", default=[])), options=CHANNELS),
+    Field("channels", "pair_later", "bool", "Pair later",
+          "Skip the tokens now; run `openclaw onboard --step channels` when you have them.",
+          default=False, applies=_needs_secrets),
+    _secret_field("telegram_token", "Telegram bot token", "OPENCLAW_TELEGRAM_TOKEN"),
+    _secret_field("discord_token", "Discord bot token", "OPENCLAW_DISCORD_TOKEN"),
+    _secret_field("slack_bot_token", "Slack bot token", "OPENCLAW_SLACK_BOT_TOKEN"),
+    _secret_field("slack_app_token", "Slack app token", "OPENCLAW_SLACK_APP_TOKEN"),
+    Field("channels", "signal_number", "text", "Signal phone number", "The number signal-cli is registered with.",
+          default=lambda a, c: c.existing_value("channels", "signal", "number", default=""),
+          validate=_check_phone, applies=_signal_applies, must_answer=_signal_applies,
+          placeholder="+15551234567"),
+)
+
+
+def plan(values: dict, answers: Answers, ctx: Context) -> Effects:
+    selected = values.get("channels", [])
+    config: dict = {"channels.enabled": list(selected)}
+    secrets: dict = {}
+    notes: list[str] = []
+    for option in CHANNELS:
+        if option.value not in selected:
+            config[f"channels.{option.value}"] = None
+    for key, (channel, secret_name, _, _) in SECRET_FORMATS.items():
+        if channel not in selected:
+            continue
+        config_key = "channels." + channel + "." + secret_name.rsplit(".", 1)[1]
+        value = values.get(key)
+        if values.get("pair_later"):
+            config[f"channels.{channel}.paired"] = False
+            notes.append(f"{channel}: pair later with `openclaw onboard --step channels`")
+            continue
+        config[f"channels.{channel}.paired"] = True
+        config[config_key] = {"secret": secret_name}
+        if value is not None and value.origin != "existing":
+            secrets[secret_name] = SecretValue(value.value.strip(), value.origin, value.ref)
+    if "signal" in selected:
+        config["channels.signal.number"] = values.get("signal_number", "")
+    if "whatsapp" in selected:
+        config["channels.whatsapp.paired"] = False
+        notes.append("whatsapp: scan the QR code shown when the gateway starts")
+    return Effects(config=config, secrets=secrets, notes=notes)
+
+
+def from_config(ctx: Context) -> dict:
+    return {"channels": list(ctx.existing_value("channels", "enabled", default=[]))}
+
+
+def describe(values: dict) -> str:
+    selected = values.get("channels") or []
+    return ", ".join(selected) if selected else "none"
+
+
+STEP = Step("channels", 3, "Channel Selection", "Pick the chat channels your agent answers on.",
+            FIELDS, plan, from_config, describe)

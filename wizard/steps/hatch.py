@@ -1,0 +1,79 @@
+"""Step 6, Agent Hatching: name, workspace and persona; starter files never overwrite."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from wizard.steps.base import Answers, Context, Effects, Field, Step, valid_path
+
+DEFAULT_PERSONA = "A calm, precise assistant that explains what it is about to do before doing it."
+
+
+def _hatching(answers: Answers, ctx: Context) -> bool:
+    return answers.get("hatch", {}).get("hatch", True)
+
+
+def _check_name(value: str, answers: Answers, ctx: Context) -> str | None:
+    if re.match(r"^[a-z0-9][a-z0-9_-]{0,31}$", value or ""):
+        return None
+    return "must be 1-32 lowercase letters, digits, - or _, starting with a letter or digit (e.g. main)"
+
+
+def _check_persona(value: str, answers: Answers, ctx: Context) -> str | None:
+    return "must be 500 characters or fewer" if len(value) > 500 else None
+
+
+def resolve_workspace(value: str, ctx: Context) -> Path:
+    path = Path(value).expanduser()
+    return path if path.is_absolute() else (Path.cwd() / path)
+
+
+FIELDS = (
+    Field("hatch", "hatch", "bool", "Hatch the agent now",
+          "Create the agent's workspace with starter files; or hatch later with `openclaw onboard --step hatch`.",
+          default=True),
+    Field("hatch", "agent_name", "text", "Agent name", "A short id for the agent.",
+          default=lambda a, c: c.existing_value("agent", "name", default="main"),
+          validate=_check_name, applies=_hatching, placeholder="main"),
+    Field("hatch", "workspace", "path", "Workspace", "The folder the agent works in; existing files are kept.",
+          default=lambda a, c: c.existing_value("agent", "workspace", default=str(c.state_dir / "workspace")),
+          validate=valid_path, applies=_hatching),
+    Field("hatch", "persona", "text", "Persona", "One or two sentences; written to SOUL.md.",
+          default=lambda a, c: c.existing_value("agent", "persona", default=DEFAULT_PERSONA),
+          validate=_check_persona, applies=_hatching),
+)
+
+
+def starter_files(name: str, persona: str) -> dict[str, str]:
+    return {
+        "AGENTS.md": f"# {name}\n\nHow this agent works: read SOUL.md for who it is and USER.md for who it helps.\n"
+                     "Keep notes in this workspace; ask before destructive actions.\n",
+        "SOUL.md": f"# Soul\n\n{persona}\n",
+        "USER.md": "# User\n\nWrite here what the agent should know about you: name, time zone, preferences.\n",
+    }
+
+
+def plan(values: dict, answers: Answers, ctx: Context) -> Effects:
+    if not values.get("hatch", True):
+        return Effects(notes=["agent: hatch later with `openclaw onboard --step hatch`"])
+    workspace = resolve_workspace(values["workspace"], ctx)
+    files = [(workspace / name, text) for name, text in starter_files(values["agent_name"], values["persona"]).items()]
+    return Effects(config={"agent.name": values["agent_name"], "agent.workspace": str(workspace),
+                           "agent.persona": values["persona"]},
+                   dirs=[workspace], files=files)
+
+
+def from_config(ctx: Context) -> dict:
+    return {"hatch": ctx.existing_value("agent") is not None,
+            "agent_name": ctx.existing_value("agent", "name", default="main"),
+            "workspace": ctx.existing_value("agent", "workspace", default=str(ctx.state_dir / "workspace"))}
+
+
+def describe(values: dict) -> str:
+    if not values.get("hatch", True):
+        return "hatch later"
+    return f"agent {values.get('agent_name')} in {values.get('workspace')}"
+
+
+STEP = Step("hatch", 6, "Agent Hatching", "Create your agent and its workspace.", FIELDS, plan, from_config, describe)

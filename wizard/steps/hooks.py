@@ -1,0 +1,54 @@
+"""Step 5, Hooks Configuration: built-in hooks and an optional signed webhook."""
+
+from __future__ import annotations
+
+from wizard.steps.base import Answers, Context, Effects, Field, Option, Step, valid_url
+
+HOOKS = (
+    Option("boot-md", "boot-md", "run BOOT.md from the workspace when the gateway starts"),
+    Option("command-logger", "command-logger", "log every command the agent runs"),
+    Option("session-memory", "session-memory", "save a summary of each session to memory"),
+)
+
+
+def _check_webhook(value: str, answers: Answers, ctx: Context) -> str | None:
+    return valid_url(value, answers, ctx)
+
+
+FIELDS = (
+    Field("hooks", "hooks", "multi", "Hooks", "Built-in hooks to enable; none is fine.",
+          default=lambda a, c: list(c.existing_value("hooks", "enabled", default=["session-memory"])),
+          options=HOOKS),
+    Field("hooks", "webhook_url", "url", "Webhook URL",
+          "Optional: POST events here, signed with a generated secret. Leave empty for none.",
+          default=lambda a, c: c.existing_value("hooks", "webhook", "url", default=""),
+          validate=_check_webhook, placeholder="https://example.com/openclaw-hook"),
+)
+
+
+def plan(values: dict, answers: Answers, ctx: Context) -> Effects:
+    config: dict = {"hooks.enabled": list(values.get("hooks", []))}
+    secrets = {}
+    url = values.get("webhook_url", "")
+    if url:
+        config["hooks.webhook.url"] = url
+        config["hooks.webhook.secret"] = {"secret": "hooks.webhook.secret"}
+        secret = ctx.secret_default("hooks.webhook.secret")
+        if secret.origin != "existing":
+            secrets["hooks.webhook.secret"] = secret
+    else:
+        config["hooks.webhook"] = None
+    return Effects(config=config, secrets=secrets)
+
+
+def from_config(ctx: Context) -> dict:
+    return {"hooks": list(ctx.existing_value("hooks", "enabled", default=[])),
+            "webhook_url": ctx.existing_value("hooks", "webhook", "url", default="")}
+
+
+def describe(values: dict) -> str:
+    hooks = ", ".join(values.get("hooks") or []) or "no hooks"
+    return hooks + (f"; webhook {values['webhook_url']}" if values.get("webhook_url") else "")
+
+
+STEP = Step("hooks", 5, "Hooks Configuration", "Automate around your agent.", FIELDS, plan, from_config, describe)

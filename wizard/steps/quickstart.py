@@ -1,0 +1,118 @@
+"""Step 1, QuickStart: flow, risk acknowledgement, gateway port/bind/auth."""
+
+from __future__ import annotations
+
+from wizard.steps.base import Answers, Context, Effects, Field, Option, SecretValue, Step
+
+DEFAULT_PORT = 18789
+
+
+def _flow(answers: Answers) -> str:
+    return answers.get("quickstart", {}).get("flow", "quickstart")
+
+
+def is_manual(answers: Answers, ctx: Context) -> bool:
+    return _flow(answers) == "manual"
+
+
+def _manual_and_new(answers: Answers, ctx: Context) -> bool:
+    return is_manual(answers, ctx) and ctx.existing_value("gateway") is None
+
+
+def _uses_token(answers: Answers, ctx: Context) -> bool:
+    return is_manual(answers, ctx) and answers.get("quickstart", {}).get("gateway_auth", "token") == "token"
+
+
+def _risk_accepted_before(answers: Answers, ctx: Context) -> bool:
+    return ctx.existing_value("wizard", "accepted_risk") is True
+
+
+def _check_risk(value: bool, answers: Answers, ctx: Context) -> str | None:
+    return None if value else "you must accept the risk to continue (pass --accept-risk or set OPENCLAW_ACCEPT_RISK=1)"
+
+
+def _check_auth(value: str, answers: Answers, ctx: Context) -> str | None:
+    bind = answers.get("quickstart", {}).get("gateway_bind", "loopback")
+    if value == "none" and bind != "loopback":
+        return f"a gateway bound to {bind} without auth is open to the network; choose token"
+    return None
+
+
+def _check_token(value: SecretValue, answers: Answers, ctx: Context) -> str | None:
+    if value.origin == "existing":
+        return None
+    if len(value.value) < 16:
+        return "must be at least 16 characters (leave it empty to generate one)"
+    if any(c.isspace() for c in value.value):
+        return "must not contain spaces or line breaks"
+    return None
+
+
+def _existing_token(answers: Answers, ctx: Context) -> SecretValue:
+    return ctx.secret_default("gateway.token")
+
+
+FIELDS = (
+    Field("quickstart", "flow", "choice", "Setup flow",
+          "QuickStart accepts the gateway defaults; Manual asks for each one.",
+          default=lambda a, c: c.existing_value("wizard", "flow", default="quickstart"),
+          options=(Option("quickstart", "QuickStart", "loopback gateway on port 18789 with a generated token"),
+                   Option("manual", "Manual", "choose the port, bind address and auth yourself"))),
+    Field("quickstart", "accept_risk", "bool", "I understand the risk",
+          "The gateway runs AI agents that can act on this machine with your permissions.",
+          default=lambda a, c: _risk_accepted_before(a, c), validate=_check_risk,
+          must_answer=lambda a, c: not _risk_accepted_before(a, c), defaultable=False),
+    Field("quickstart", "gateway_port", "port", "Gateway port", "TCP port the gateway listens on.",
+          default=lambda a, c: c.existing_value("gateway", "port", default=DEFAULT_PORT),
+          applies=is_manual, must_answer=_manual_and_new, placeholder=str(DEFAULT_PORT)),
+    Field("quickstart", "gateway_bind", "choice", "Bind address", "Who can reach the gateway.",
+          default=lambda a, c: c.existing_value("gateway", "bind", default="loopback"),
+          options=(Option("loopback", "Loopback", "this machine only (127.0.0.1)"),
+                   Option("lan", "LAN", "every address of this machine"),
+                   Option("tailnet", "Tailnet", "your Tailscale address")),
+          applies=is_manual, must_answer=_manual_and_new),
+    Field("quickstart", "gateway_auth", "choice", "Gateway auth", "How clients prove they may use the gateway.",
+          default=lambda a, c: c.existing_value("gateway", "auth", default="token"),
+          options=(Option("token", "Token", "a generated bearer token, stored as a secret"),
+                   Option("none", "None", "no auth (loopback only)")),
+          validate=_check_auth, applies=is_manual, must_answer=_manual_and_new),
+    Field("quickstart", "gateway_token", "secret", "Gateway token",
+          "Leave as generated, or give your own (16+ characters).",
+          default=_existing_token, validate=_check_token, applies=_uses_token),
+)
+
+
+def plan(values: dict, answers: Answers, ctx: Context) -> Effects:
+    manual = values.get("flow") == "manual"
+    port = values["gateway_port"] if manual else ctx.existing_value("gateway", "port", default=DEFAULT_PORT)
+    bind = values["gateway_bind"] if manual else ctx.existing_value("gateway", "bind", default="loopback")
+    auth = values["gateway_auth"] if manual else ctx.existing_value("gateway", "auth", default="token")
+    config = {"wizard.flow": values["flow"], "wizard.accepted_risk": True,
+              "gateway.port": port, "gateway.bind": bind, "gateway.auth": auth}
+    secrets = {}
+    if auth == "token":
+        config["gateway.token"] = {"secret": "gateway.token"}
+        token = values.get("gateway_token") or ctx.secret_default("gateway.token")
+        if token.origin != "existing":
+            secrets["gateway.token"] = token
+    else:
+        config["gateway.token"] = None
+    return Effects(config=config, secrets=secrets)
+
+
+def from_config(ctx: Context) -> dict:
+    return {"flow": ctx.existing_value("wizard", "flow", default="quickstart"),
+            "accept_risk": ctx.existing_value("wizard", "accepted_risk", default=False),
+            "gateway_port": ctx.existing_value("gateway", "port", default=DEFAULT_PORT),
+            "gateway_bind": ctx.existing_value("gateway", "bind", default="loopback"),
+            "gateway_auth": ctx.existing_value("gateway", "auth", default="token")}
+
+
+def describe(values: dict) -> str:
+    if values.get("flow") == "manual":
+        return (f"manual: gateway on {values.get('gateway_bind')}:{values.get('gateway_port')}, "
+                f"auth {values.get('gateway_auth')}")
+    return "quickstart: gateway defaults"
+
+
+STEP = Step("quickstart", 1, "QuickStart", "Choose a flow and accept the risk.", FIELDS, plan, from_config, describe)
