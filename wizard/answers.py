@@ -217,6 +217,12 @@ def dump(machine) -> str:
     return tomlkit.dumps(doc)
 
 
+def save(machine, path: Path) -> None:
+    from wizard.fsutil import atomic_write
+
+    atomic_write(path, dump(machine), mode=0o600)
+
+
 def _inline(mapping: dict):
     import tomlkit
 

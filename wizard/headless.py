@@ -86,7 +86,7 @@ def run(args, machine: Machine, presets: dict, out: Reporter) -> int:
         sign_in(args, plan.sign_in, out)
     written = apply(plan, machine.ctx.state_dir)
     if args.save_answers:
-        save_answers(machine, Path(args.save_answers))
+        answer_sources.save(machine, Path(args.save_answers))
         written.append(args.save_answers)
     finish(plan, written, out)
     return 0
@@ -99,12 +99,6 @@ def sign_in(args, target: tuple, out: Reporter) -> None:
     options = SignInOptions(method=method, browser=args.browser, no_browser=args.no_browser,
                             callback_port=args.callback_port, timeout=args.timeout or 600.0)
     run_headless(provider, options, json_mode=out.json_mode)
-
-
-def save_answers(machine: Machine, path: Path) -> None:
-    from wizard.fsutil import atomic_write
-
-    atomic_write(path, answer_sources.dump(machine), mode=0o600)
 
 
 def finish(plan: Plan, written: list[str], out: Reporter) -> None:

@@ -58,8 +58,6 @@ def _run_headless(args, machine, presets, reason: str) -> int:
 
 
 def _run_tui(args, machine, presets) -> int:
-    from wizard import headless
+    from screens.app import run_onboard
 
-    out = headless.Reporter(False)
-    out.say("openclaw onboard: the full-screen wizard is not available in this build; running headless")
-    return headless.run(args, machine, presets, out)
+    return run_onboard(args, machine, presets)
