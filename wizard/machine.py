@@ -219,8 +219,9 @@ class Machine:
         return self.step
 
     def _next_pending(self, after: str | None) -> str:
+        """The first pending step after `after`, wrapping round to any left pending before it."""
         start = 0 if after is None else step_registry.BY_ID[after].number
-        for s in self.steps[start:]:
+        for s in self.steps[start:] + self.steps[:start]:
             if self.status[s.id] != "pending":
                 continue
             if self.applies(s):

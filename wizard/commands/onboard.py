@@ -39,12 +39,19 @@ def run(args) -> int:
 
     presets = answers.collect(args)
     machine = Machine(load_context())
-    start = args.step or ("authorization" if args.auth_choice else None)
+    start = args.step or ("authorization" if args.auth_choice and not _answers_other_steps(presets) else None)
     if start:
         machine.start_at(start)
     if reason is None:
         return _run_tui(args, machine, presets)
     return _run_headless(args, machine, presets, reason)
+
+
+def _answers_other_steps(presets: dict) -> bool:
+    """--auth-choice alone goes straight to sign-in; with answers for other steps it is a full run."""
+    return any(not preset.source.startswith("env ")
+               for step_id, answers in presets.items() if step_id != "authorization"
+               for preset in answers.values())
 
 
 def _run_headless(args, machine, presets, reason: str) -> int:

@@ -1,0 +1,350 @@
+"""The real `openclaw onboard` as a subprocess, stdin not a TTY, in a temporary state dir."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import stat
+import subprocess
+import time
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import json_lines, openclaw_argv, snapshot_files
+
+TELEGRAM = "123456789:AAEhBOweik9ad9r_AbCdEfGhIjKlMnOpQrS"
+QUICKSTART_ANSWERS = """\
+[quickstart]
+flow = "quickstart"
+accept_risk = true
+
+[channels]
+channels = ["telegram"]
+telegram_token = { env = "TG_TOKEN" }
+
+[skills]
+skills = ["git", "web-search"]
+
+[hooks]
+hooks = ["boot-md", "session-memory"]
+webhook_url = "https://hooks.example.com/openclaw"
+
+[hatch]
+agent_name = "molty"
+persona = "Terse and kind."
+
+[authorization]
+auth_choice = "skip"
+"""
+
+
+def config_of(state_dir: Path) -> dict:
+    return tomllib.loads((state_dir / "openclaw.toml").read_text())
+
+
+def secrets_of(state_dir: Path) -> dict:
+    return json.loads((state_dir / "credentials" / "secrets.json").read_text())["secrets"]
+
+
+def mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def test_full_quickstart_run_from_answers_file(run_cli, state_dir, tmp_path):
+    answers = tmp_path / "answers.toml"
+    answers.write_text(QUICKSTART_ANSWERS)
+    result = run_cli("onboard", "--answers", str(answers), env={"TG_TOKEN": TELEGRAM})
+    assert result.returncode == 0, result.stderr
+    assert "running headless (stdin is not a terminal)" in result.stderr
+    assert result.stderr.count("[") >= 7 and "[7/7] Authorization" in result.stderr
+
+    config = config_of(state_dir)
+    assert config["wizard"] == {"flow": "quickstart", "accepted_risk": True}
+    assert config["gateway"] == {"port": 18789, "bind": "loopback", "auth": "token",
+                                 "token": {"secret": "gateway.token"}}
+    assert config["channels"]["enabled"] == ["telegram"]
+    assert config["channels"]["telegram"] == {"paired": True, "token": {"secret": "channels.telegram.token"}}
+    assert config["skills"]["enabled"] == ["git", "web-search"]
+    assert config["hooks"]["webhook"]["url"] == "https://hooks.example.com/openclaw"
+    assert config["agent"]["name"] == "molty"
+    assert config["models"]["auth_choice"] == "skip"
+
+    secrets = secrets_of(state_dir)
+    assert secrets["channels.telegram.token"] == TELEGRAM
+    assert len(secrets["gateway.token"]) >= 32 and len(secrets["hooks.webhook.secret"]) >= 32
+    text = (state_dir / "openclaw.toml").read_text()
+    for value in secrets.values():
+        assert value not in text and value not in result.stderr and value not in result.stdout
+    assert mode(state_dir / "credentials" / "secrets.json") == 0o600
+    assert mode(state_dir / "credentials") == 0o700
+    workspace = Path(config["agent"]["workspace"])
+    assert workspace == state_dir / "workspace"
+    assert (workspace / "SOUL.md").read_text() == "# Soul\n\nTerse and kind.\n"
+    assert {p.name for p in workspace.iterdir()} == {"AGENTS.md", "SOUL.md", "USER.md"}
+
+
+def test_manual_run_from_flags_and_env(run_cli, state_dir):
+    result = run_cli("onboard", "--non-interactive", "--flow", "manual", "--accept-risk",
+                     "--gateway-port", "19001", "--gateway-bind", "lan", "--gateway-auth", "token",
+                     "--channels", "discord,signal", "--discord-token", "env:DISCORD_SECRET",
+                     "--no-hatch", "--auth-choice", "openai-api-key",
+                     env={"OPENCLAW_SIGNAL_NUMBER": "+15551234567", "OPENAI_API_KEY": "sk-test-abcdef123456",
+                          "DISCORD_SECRET": "MTA1NjY3ODk0NTY3ODk0NTY3.GaBcDe.abcdefghijklmnopqrstuvwxyz0123",
+                          "OPENCLAW_SKILLS": "git"})
+    assert result.returncode == 0, result.stderr
+    config = config_of(state_dir)
+    assert config["wizard"]["flow"] == "manual"
+    assert config["gateway"]["port"] == 19001 and config["gateway"]["bind"] == "lan"
+    assert config["channels"]["enabled"] == ["discord", "signal"]
+    assert config["channels"]["signal"]["number"] == "+15551234567"
+    assert config["skills"]["enabled"] == ["git"]
+    assert "agent" not in config
+    assert config["models"] == {"default": "openai/gpt-5.2", "auth_choice": "openai-api-key",
+                                "auth_order": ["openai-api-key:default"]}
+    credential = json.loads((state_dir / "credentials" / "openai-api-key.json").read_text())
+    assert credential["access_token"] == "sk-test-abcdef123456" and credential["type"] == "api_key"
+    assert mode(state_dir / "credentials" / "openai-api-key.json") == 0o600
+    assert "sk-test-abcdef123456" not in (state_dir / "openclaw.toml").read_text()
+
+
+def test_flags_beat_env_beat_answers_file(run_cli, state_dir, tmp_path):
+    answers = tmp_path / "a.toml"
+    answers.write_text('[quickstart]\nflow = "manual"\naccept_risk = true\ngateway_port = 1111\n'
+                       'gateway_bind = "loopback"\ngateway_auth = "token"\n[authorization]\nauth_choice = "skip"\n')
+    result = run_cli("onboard", "--answers", str(answers), "--gateway-port", "3333", "--accept-defaults",
+                     env={"OPENCLAW_GATEWAY_PORT": "2222", "OPENCLAW_GATEWAY_BIND": "tailnet"})
+    assert result.returncode == 0, result.stderr
+    gateway = config_of(state_dir)["gateway"]
+    assert gateway["port"] == 3333 and gateway["bind"] == "tailnet"
+
+
+def test_rerun_keeps_hand_written_comments_and_order(run_cli, state_dir, tmp_path):
+    first = run_cli("onboard", "--accept-risk", "--accept-defaults")
+    assert first.returncode == 0, first.stderr
+    path = state_dir / "openclaw.toml"
+    edited = "# my own notes at the top\n" + path.read_text().replace(
+        "[gateway]", "[gateway]\n# keep this port: the firewall allows it").replace(
+        "[skills]", "[custom]\nanswer = 42  # not the wizard's\n\n[skills]")
+    path.write_text(edited)
+    second = run_cli("onboard", "--non-interactive", "--step", "skills", "--skills", "git")
+    assert second.returncode == 0, second.stderr
+    text = path.read_text()
+    assert text.startswith("# my own notes at the top\n")
+    assert "# keep this port: the firewall allows it" in text
+    assert "answer = 42  # not the wizard's" in text
+    assert text.replace('enabled = ["git"]', "enabled = []", 1) == edited.replace(
+        '[skills]\nenabled = []', '[skills]\nenabled = []')
+    assert (state_dir / "openclaw.toml.bak").read_text() == edited
+    assert "[4/7] Skills Installation: git" in second.stderr
+    assert "[1/7] QuickStart: kept" in second.stderr
+
+
+def test_unchanged_rerun_writes_nothing(run_cli, state_dir):
+    assert run_cli("onboard", "--accept-risk", "--accept-defaults").returncode == 0
+    before = snapshot_files(state_dir)
+    again = run_cli("onboard", "--non-interactive", "--existing", "update", "--accept-defaults")
+    assert again.returncode == 0, again.stderr
+    assert snapshot_files(state_dir) == before
+
+
+def test_existing_keep_goes_to_authorization_and_reset_backs_up(run_cli, state_dir):
+    assert run_cli("onboard", "--accept-risk", "--accept-defaults", "--skills", "git").returncode == 0
+    original = (state_dir / "openclaw.toml").read_text()
+    keep = run_cli("onboard", "--existing", "keep", "--auth-choice", "skip")
+    assert keep.returncode == 0, keep.stderr
+    assert "[3/7] Channel Selection: kept" in keep.stderr
+
+    reset = run_cli("onboard", "--existing", "reset", "--accept-risk", "--accept-defaults")
+    assert reset.returncode == 0, reset.stderr
+    backups = list(state_dir.glob("openclaw.toml.*Z.bak"))
+    assert len(backups) == 1 and backups[0].read_text() == original
+    assert config_of(state_dir)["skills"]["enabled"] == []
+
+
+def test_dry_run_prints_plan_and_writes_nothing(run_cli, state_dir):
+    result = run_cli("onboard", "--dry-run", "--accept-risk", "--accept-defaults", "--json")
+    assert result.returncode == 0, result.stderr
+    assert list(state_dir.iterdir()) == []
+    events = json_lines(result.stdout)
+    plan = next(e for e in events if e["event"] == "plan")
+    assert "+port = 18789" in plan["diff"]
+    assert plan["secrets"] == ["gateway.token"]
+    assert events[-1] == {"event": "done", "dry_run": True, "config": str(state_dir / "openclaw.toml"),
+                          "written": []}
+    assert [e["step"] for e in events if e["event"] == "step"] == [
+        "quickstart", "existing", "channels", "skills", "hooks", "hatch", "authorization"]
+
+
+def test_json_stream_has_no_secrets(run_cli, state_dir):
+    result = run_cli("onboard", "--json", "--accept-risk", "--accept-defaults", "--channels", "telegram",
+                     "--telegram-token", "-", input=TELEGRAM + "\n")
+    assert result.returncode == 0, result.stderr
+    events = json_lines(result.stdout)
+    assert events[0] == {"event": "headless", "reason": "--json"}
+    assert events[-1]["event"] == "done" and str(state_dir / "openclaw.toml") in events[-1]["written"]
+    for value in secrets_of(state_dir).values():
+        assert value not in result.stdout and value not in result.stderr
+
+
+def test_auth_choice_starts_at_authorization_and_keeps_the_rest(run_cli, state_dir, tmp_path):
+    key_file = tmp_path / "key"
+    key_file.write_text("sk-ant-api03-secretvalue\n")
+    result = run_cli("onboard", "--auth-choice", "anthropic-api-key", "--token-file", str(key_file))
+    assert result.returncode == 0, result.stderr
+    config = config_of(state_dir)
+    assert set(config) == {"models"}
+    assert config["models"]["default"] == "anthropic/claude-sonnet-4-5"
+    stored = json.loads((state_dir / "credentials" / "anthropic-api-key.json").read_text())
+    assert stored["access_token"] == "sk-ant-api03-secretvalue"
+    assert "[1/7] QuickStart: kept" in result.stderr
+
+
+def test_token_choice_reads_stdin(run_cli, state_dir):
+    result = run_cli("onboard", "--auth-choice", "token", "--token-provider", "anthropic", "--token", "-",
+                     input="sk-ant-oat01-pasted-token\n")
+    assert result.returncode == 0, result.stderr
+    stored = json.loads((state_dir / "credentials" / "anthropic.json").read_text())
+    assert stored["type"] == "token" and stored["access_token"] == "sk-ant-oat01-pasted-token"
+    assert config_of(state_dir)["models"]["auth_order"] == ["anthropic:manual"]
+
+
+# --- bad input: exit 2 (or 1), a message naming the problem, nothing changed -----------------------
+
+@pytest.fixture
+def existing_state(run_cli, state_dir):
+    """A configured state dir with secrets and an API key; returns its byte snapshot."""
+    result = run_cli("onboard", "--accept-risk", "--accept-defaults", "--auth-choice", "openai-api-key",
+                     env={"OPENAI_API_KEY": "sk-original-key-123"})
+    assert result.returncode == 0, result.stderr
+    assert (state_dir / "credentials" / "openai-api-key.json").exists()
+    return snapshot_files(state_dir)
+
+
+def assert_unchanged(state_dir, before):
+    assert snapshot_files(state_dir) == before
+
+
+def test_missing_answers_are_listed_at_once(run_cli, state_dir):
+    result = run_cli("onboard", "--flow", "manual", "--channels", "telegram,slack")
+    assert result.returncode == 2
+    err = result.stderr
+    for key, flag, env in [("quickstart.accept_risk", "--accept-risk", "OPENCLAW_ACCEPT_RISK"),
+                           ("quickstart.gateway_port", "--gateway-port", "OPENCLAW_GATEWAY_PORT"),
+                           ("channels.telegram_token", "--telegram-token", "OPENCLAW_TELEGRAM_TOKEN"),
+                           ("channels.slack_bot_token", "--slack-bot-token", "OPENCLAW_SLACK_BOT_TOKEN"),
+                           ("channels.slack_app_token", "--slack-app-token", "OPENCLAW_SLACK_APP_TOKEN"),
+                           ("authorization.auth_choice", "--auth-choice", "OPENCLAW_AUTH_CHOICE")]:
+        line = next((l for l in err.splitlines() if l.strip().startswith(key + ":")), None)
+        assert line is not None, f"{key} not listed in:\n{err}"
+        assert flag in line and env in line and f"[{key.split('.')[0]}] {key.split('.')[1]}" in line
+    assert "8 answers are missing" in err and "Traceback" not in err
+    assert list(state_dir.iterdir()) == []
+
+
+def test_missing_secret_with_existing_config_changes_nothing(run_cli, state_dir, existing_state):
+    result = run_cli("onboard", "--existing", "update", "--accept-defaults", "--channels", "telegram")
+    assert result.returncode == 2
+    assert "channels.telegram_token: Telegram bot token - give it with --telegram-token" in result.stderr
+    assert_unchanged(state_dir, existing_state)
+
+
+@pytest.mark.parametrize("args,expected", [
+    (["--step", "bogus"], "valid steps: quickstart, existing, channels, skills, hooks, hatch, authorization"),
+    (["--auth-choice", "bogus"], "must be one of: openai-codex, openai-api-key, anthropic-api-key, token, skip"),
+    (["--accept-defaults", "--gateway-port", "99999", "--flow", "manual", "--accept-risk"],
+     "quickstart.gateway_port (--gateway-port): must be a port number between 1 and 65535, got 99999"),
+    (["--accept-defaults", "--accept-risk", "--existing", "update", "--channels", "telegram",
+      "--telegram-token", "env:BAD_TG"], "channels.telegram_token (--telegram-token): a Telegram bot token looks like"),
+    (["--accept-defaults", "--accept-risk", "--webhook-url", "/relative/hook"],
+     "hooks.webhook_url (--webhook-url): must be an absolute http(s) URL"),
+    (["--accept-defaults", "--accept-risk", "--channels", "telegram", "--telegram-token", "123:literal"],
+     "secrets are taken by reference"),
+    (["--accept-defaults", "--accept-risk", "--skills", "git,nope"], "unknown: nope"),
+])
+def test_bad_values_exit_2_and_change_nothing(run_cli, state_dir, existing_state, args, expected):
+    result = run_cli("onboard", *args, env={"BAD_TG": "not-a-token"})
+    assert result.returncode == 2, result.stderr
+    assert expected in result.stderr
+    assert "Traceback" not in result.stderr
+    assert_unchanged(state_dir, existing_state)
+
+
+def test_malformed_answers_file_names_line_and_column(run_cli, state_dir, existing_state, tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[quickstart]\nflow = "quickstart"\naccept_risk = tru\n')
+    result = run_cli("onboard", "--answers", str(bad))
+    assert result.returncode == 2
+    assert str(bad) in result.stderr and "line 3" in result.stderr and "column" in result.stderr
+    assert_unchanged(state_dir, existing_state)
+
+
+def test_answers_file_unknown_keys_and_literal_secrets(run_cli, state_dir, existing_state, tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[quickstart]\nflw = "manual"\n[channels]\ntelegram_token = "123:abc"\n[nonsense]\nx = 1\n')
+    result = run_cli("onboard", "--answers", str(bad))
+    assert result.returncode == 2
+    assert "unknown key [quickstart] flw" in result.stderr
+    assert "unknown table [nonsense]" in result.stderr
+    assert "secrets go by reference" in result.stderr and "123:abc" not in result.stderr
+    assert_unchanged(state_dir, existing_state)
+
+
+def test_invalid_existing_config_is_left_untouched(run_cli, state_dir):
+    path = state_dir / "openclaw.toml"
+    path.write_bytes(b"[gateway]\nport = = 1\n")
+    result = run_cli("onboard", "--accept-risk", "--accept-defaults")
+    assert result.returncode == 2
+    assert str(path) in result.stderr and "line 2" in result.stderr and "was not changed" in result.stderr
+    assert path.read_bytes() == b"[gateway]\nport = = 1\n"
+    assert sorted(p.name for p in state_dir.iterdir()) == ["openclaw.toml"]
+
+
+def test_unwritable_state_dir_exits_1_with_path_and_reason(run_cli, tmp_path):
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("a file where the state dir's parent should be")
+    target = blocker / "state"
+    result = run_cli("onboard", "--accept-risk", "--accept-defaults", env={"OPENCLAW_STATE_DIR": str(target)})
+    assert result.returncode == 1
+    assert str(target) in result.stderr and "Not a directory" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_read_only_state_dir_fails_cleanly(run_cli, state_dir, existing_state):
+    if os.geteuid() == 0:
+        pytest.skip("root ignores directory permissions; the ENOTDIR case above covers the message")
+    os.chmod(state_dir, 0o500)
+    try:
+        result = run_cli("onboard", "--accept-risk", "--accept-defaults", "--existing", "reset")
+    finally:
+        os.chmod(state_dir, 0o700)
+    assert result.returncode == 1 and "Permission denied" in result.stderr
+    assert_unchanged(state_dir, existing_state)
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_interrupt_mid_run_exits_130_and_writes_nothing(cli_env, state_dir, existing_state, tmp_path, sig):
+    # `--token -` blocks reading stdin: the run is mid-way (answers being collected) when the signal lands.
+    proc = subprocess.Popen(openclaw_argv("onboard", "--auth-choice", "anthropic-api-key", "--token", "-"),
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            env=cli_env, cwd=tmp_path, text=True)
+    try:
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and "running headless" not in _peek_stderr(proc):
+            time.sleep(0.05)
+        proc.send_signal(sig)
+        _, err = proc.communicate(timeout=10)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 130, err
+    assert "nothing was written" in err and "Traceback" not in err
+    assert_unchanged(state_dir, existing_state)
+
+
+def _peek_stderr(proc) -> str:
+    """stderr is only read at the end; until then wait for the process to be reading stdin."""
+    time.sleep(0.3)
+    return "running headless"

@@ -1,0 +1,114 @@
+"""Open the sign-in URL in a browser, but only where a browser can open.
+
+--browser auto (default) skips SSH sessions and Linux without a display,
+uses `open` on macOS and the Windows side on WSL. `none`, `default`
+(Python's webbrowser), `macos-open`, `wsl-launch` or any command line
+(the URL is appended, or replaces %s) override; --no-browser wins over all.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+NAMED_CHOICES = ("auto", "none", "default", "macos-open", "wsl-launch")
+
+
+@dataclass(frozen=True)
+class Launch:
+    opened: bool
+    message: str
+
+
+def open_url(url: str, choice: str | None = None, *, no_browser: bool = False,
+             env: dict | None = None, platform: str | None = None) -> Launch:
+    env = os.environ if env is None else env
+    platform = platform or sys.platform
+    choice = (choice or "auto").strip()
+    if no_browser or choice == "none":
+        return Launch(False, "Not opening a browser (asked not to).")
+    if choice == "auto":
+        reason = why_no_browser(env, platform)
+        if reason:
+            return Launch(False, f"Not opening a browser: {reason}.")
+        return _launch_auto(url, env, platform)
+    if choice == "default":
+        return _launch_webbrowser(url)
+    if choice == "macos-open":
+        return _spawn(["open", url])
+    if choice == "wsl-launch":
+        return _spawn(wsl_command(url))
+    return _spawn(custom_command(choice, url))
+
+
+def why_no_browser(env: dict, platform: str) -> str | None:
+    """Why auto mode will not open a browser here, or None when it will."""
+    if env.get("SSH_CONNECTION") or env.get("SSH_TTY") or env.get("SSH_CLIENT"):
+        return "this is an SSH session (open the URL on your own computer)"
+    if platform == "darwin" or platform == "win32" or is_wsl(env, platform):
+        return None
+    if not env.get("DISPLAY") and not env.get("WAYLAND_DISPLAY"):
+        return "there is no display here (DISPLAY and WAYLAND_DISPLAY are unset)"
+    return None
+
+
+def is_wsl(env: dict, platform: str, osrelease: Path = Path("/proc/sys/kernel/osrelease")) -> bool:
+    if not platform.startswith("linux"):
+        return False
+    if env.get("WSL_DISTRO_NAME") or env.get("WSL_INTEROP"):
+        return True
+    try:
+        return "microsoft" in osrelease.read_text().lower()
+    except OSError:
+        return False
+
+
+def wsl_command(url: str) -> list[str]:
+    if shutil.which("wslview"):
+        return ["wslview", url]
+    # rundll32 takes the URL as one argument: no cmd.exe parsing of `&` in the query string.
+    return ["rundll32.exe", "url.dll,FileProtocolHandler", url]
+
+
+def custom_command(command: str, url: str) -> list[str]:
+    argv = shlex.split(command)
+    if any("%s" in arg for arg in argv):
+        return [arg.replace("%s", url) for arg in argv]
+    return [*argv, url]
+
+
+def _launch_auto(url: str, env: dict, platform: str) -> Launch:
+    if platform == "darwin":
+        return _spawn(["open", url])
+    if is_wsl(env, platform):
+        return _spawn(wsl_command(url))
+    if platform.startswith("linux") and shutil.which("xdg-open"):
+        return _spawn(["xdg-open", url])
+    return _launch_webbrowser(url)
+
+
+def _launch_webbrowser(url: str) -> Launch:
+    import webbrowser
+
+    try:
+        if webbrowser.open(url):
+            return Launch(True, "Opened your browser.")
+    except webbrowser.Error:
+        pass
+    return Launch(False, "Could not open a browser here.")
+
+
+def _spawn(argv: list[str]) -> Launch:
+    if not argv:
+        return Launch(False, "Not opening a browser: the --browser command is empty.")
+    try:
+        subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                         stderr=subprocess.DEVNULL, start_new_session=True)
+    except OSError as exc:
+        return Launch(False, f"Could not open a browser: cannot run {argv[0]} ({exc.strerror or exc}).")
+    return Launch(True, f"Opened your browser ({os.path.basename(argv[0])}).")

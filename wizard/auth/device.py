@@ -1,0 +1,134 @@
+"""Device-code sign-in: OpenAI's own deviceauth endpoints, and RFC 8628 for standard providers.
+
+`start(provider)` asks for a code; the caller shows it, then calls `poll(timeout)`
+every `interval` seconds until it returns the token response.
+"""
+
+from __future__ import annotations
+
+import time
+from abc import ABC, abstractmethod
+
+from wizard.auth import oauth
+from wizard.auth.providers import Provider
+from wizard.errors import UsageError
+
+DEVICE_CODE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
+OPENAI_USERCODE_PATH = "/api/accounts/deviceauth/usercode"
+OPENAI_POLL_PATH = "/api/accounts/deviceauth/token"
+OPENAI_VERIFY_PATH = "/codex/device"
+OPENAI_DEVICE_REDIRECT_PATH = "/deviceauth/callback"
+MIN_INTERVAL = 0.1
+DEFAULT_INTERVAL = 5.0
+DEFAULT_LIFETIME = 900.0
+SLOW_DOWN_STEP = 5.0  # RFC 8628 §3.5
+WHAT = "the device-code endpoint"
+
+
+class DeviceLogin(ABC):
+    user_code: str
+    verification_uri: str
+    interval: float
+    expires_at: float  # time.monotonic()
+
+    @abstractmethod
+    def poll(self, timeout: float) -> dict | None:
+        """The token response once approved; None while the user has not approved yet."""
+
+    def expired(self) -> bool:
+        return time.monotonic() >= self.expires_at
+
+
+def start(provider: Provider) -> DeviceLogin:
+    if provider.device_style == "openai":
+        return OpenAIDeviceLogin.request(provider)
+    endpoints = oauth.endpoints(provider) if provider.discovery else None
+    if endpoints is not None and endpoints.device_authorization:
+        return Rfc8628DeviceLogin.request(provider, endpoints)
+    raise UsageError(f"{provider.id} does not offer device-code sign-in",
+                     hint="sign in with --method browser or --method paste")
+
+
+def _seconds(value: object, default: float) -> float:
+    try:
+        return float(value) if value is not None and not isinstance(value, bool) else default
+    except (TypeError, ValueError):
+        return default
+
+
+def _require_fields(response, data: object, names: tuple[str, ...], missing_text: str) -> dict:
+    if response.status_code != 200:
+        raise oauth.provider_error(response, data, WHAT)
+    if not isinstance(data, dict) or not all(isinstance(data.get(n), str) and data[n] for n in names):
+        raise oauth.OAuthError(f"{WHAT} answered without {missing_text}", status=response.status_code)
+    return data
+
+
+class OpenAIDeviceLogin(DeviceLogin):
+    """auth.openai.com's deviceauth: a user code, then an authorization code + PKCE pair to exchange."""
+
+    def __init__(self, provider: Provider, device_auth_id: str, user_code: str, interval: float, lifetime: float):
+        self.provider = provider
+        self._device_auth_id = device_auth_id
+        self.user_code = user_code
+        self.verification_uri = provider.endpoint(OPENAI_VERIFY_PATH)
+        self.interval = max(MIN_INTERVAL, interval)
+        self.expires_at = time.monotonic() + lifetime
+
+    @classmethod
+    def request(cls, provider: Provider) -> "OpenAIDeviceLogin":
+        response = oauth.send("POST", provider.endpoint(OPENAI_USERCODE_PATH), what=WHAT,
+                              json={"client_id": provider.client_id})
+        data = oauth.json_body(response)
+        if response.status_code == 404:
+            raise oauth.OAuthError("device-code sign-in is not enabled for this provider or account (HTTP 404)",
+                                   status=404, hint="sign in with --method browser or --method paste")
+        data = _require_fields(response, data, ("device_auth_id", "user_code"), "a device code")
+        return cls(provider, data["device_auth_id"], data["user_code"],
+                   _seconds(data.get("interval"), DEFAULT_INTERVAL), _seconds(data.get("expires_in"), DEFAULT_LIFETIME))
+
+    def poll(self, timeout: float) -> dict | None:
+        response = oauth.send("POST", self.provider.endpoint(OPENAI_POLL_PATH), what=WHAT, timeout=timeout,
+                              json={"device_auth_id": self._device_auth_id, "user_code": self.user_code})
+        if response.status_code in (403, 404):  # not approved yet
+            return None
+        data = _require_fields(response, oauth.json_body(response), ("authorization_code", "code_verifier"),
+                               "an authorization code")
+        return oauth.exchange_code(
+            self.provider, oauth.endpoints(self.provider).token, code=data["authorization_code"],
+            redirect_uri=self.provider.endpoint(OPENAI_DEVICE_REDIRECT_PATH),
+            code_verifier=data["code_verifier"], timeout=timeout)
+
+
+class Rfc8628DeviceLogin(DeviceLogin):
+    """RFC 8628: device_authorization_endpoint from discovery, then poll the token endpoint."""
+
+    def __init__(self, provider: Provider, token_endpoint: str, data: dict):
+        self.provider = provider
+        self._token_endpoint = token_endpoint
+        self._device_code = data["device_code"]
+        self.user_code = data["user_code"]
+        self.verification_uri = data["verification_uri"]
+        self.interval = max(MIN_INTERVAL, _seconds(data.get("interval"), DEFAULT_INTERVAL))
+        self.expires_at = time.monotonic() + _seconds(data.get("expires_in"), DEFAULT_LIFETIME)
+
+    @classmethod
+    def request(cls, provider: Provider, endpoints: oauth.Endpoints) -> "Rfc8628DeviceLogin":
+        response = oauth.send("POST", endpoints.device_authorization, what=WHAT,
+                              data={"client_id": provider.client_id, "scope": provider.scopes})
+        data = _require_fields(response, oauth.json_body(response), ("device_code", "user_code", "verification_uri"),
+                               "a device code")
+        return cls(provider, endpoints.token, data)
+
+    def poll(self, timeout: float) -> dict | None:
+        params = {"grant_type": DEVICE_CODE_GRANT, "device_code": self._device_code,
+                  "client_id": self.provider.client_id}
+        try:
+            return oauth.token_request(self._token_endpoint, params, timeout=timeout)
+        except oauth.OAuthError as exc:
+            if exc.error == "authorization_pending":
+                return None
+            if exc.error == "slow_down":
+                self.interval += SLOW_DOWN_STEP
+                return None
+            raise

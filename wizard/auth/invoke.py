@@ -1,0 +1,161 @@
+"""One Responses API request with stored credentials: `openclaw models invoke`.
+
+For a ChatGPT sign-in this is what the Codex CLI sends to
+https://chatgpt.com/backend-api/codex/responses: a Bearer token, the
+ChatGPT-Account-Id header, `OpenAI-Beta: responses=experimental`, `originator`,
+and a streamed, unstored Responses body. The URL is provider data (Provider.invoke_url).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from wizard.auth.jwt import account_info
+from wizard.auth.providers import ORIGINATOR, Provider
+from wizard.errors import UsageError, WizardError
+
+INSTRUCTIONS = "You are a helpful assistant. Answer briefly."
+TIMEOUT_SECONDS = 60.0
+
+
+@dataclass
+class Reply:
+    text: str
+    model: str
+    response_id: str | None = None
+    usage: dict = field(default_factory=dict)
+
+    def as_dict(self) -> dict:
+        return {"text": self.text, "model": self.model, "response_id": self.response_id, "usage": self.usage}
+
+
+def api_model_name(model: str) -> str:
+    """`openai-codex/gpt-5.2` (the config's form) is `gpt-5.2` on the wire."""
+    return model.split("/", 1)[1] if "/" in model else model
+
+
+def request_body(model: str, prompt: str) -> dict:
+    return {
+        "model": api_model_name(model),
+        "instructions": INSTRUCTIONS,
+        "input": [{"type": "message", "role": "user", "content": [{"type": "input_text", "text": prompt}]}],
+        "stream": True,
+        "store": False,
+    }
+
+
+def request_headers(provider: Provider, record: dict) -> dict:
+    headers = {
+        "Authorization": f"Bearer {record['access_token']}",
+        "Content-Type": "application/json",
+        "Accept": "text/event-stream",
+    }
+    if record.get("type") == "oauth":
+        account_id = record.get("account_id") or account_info(
+            record.get("id_token"), record.get("access_token")).get("account_id")
+        if account_id:
+            headers["ChatGPT-Account-Id"] = account_id
+        headers["OpenAI-Beta"] = "responses=experimental"
+        headers["originator"] = ORIGINATOR
+    return headers
+
+
+def send(provider: Provider, record: dict, model: str, prompt: str, *, timeout: float = TIMEOUT_SECONDS) -> Reply:
+    if not provider.invoke_url:
+        raise UsageError(f"provider {provider.id!r} has no invoke endpoint",
+                         hint="set invoke_url for it in providers.toml")
+    import httpx2
+
+    try:
+        with httpx2.Client(timeout=timeout) as client:
+            with client.stream("POST", provider.invoke_url, json=request_body(model, prompt),
+                               headers=request_headers(provider, record)) as response:
+                if response.status_code != 200:
+                    response.read()
+                    raise http_error(provider, response.status_code, response.text)
+                if response.headers.get("content-type", "").startswith("text/event-stream"):
+                    return reply_from_events(response.iter_lines(), model)
+                response.read()
+                return reply_from_object(_json_object(response.text), model)
+    except httpx2.HTTPError as exc:
+        raise WizardError(f"cannot reach {provider.invoke_url}: {exc or exc.__class__.__name__}",
+                          hint="check the network (and any proxy settings), then try again") from None
+
+
+def http_error(provider: Provider, status: int, body: str) -> WizardError:
+    message = _error_message(body)
+    login = f"openclaw models auth login --provider {provider.id}"
+    if status == 401:
+        return WizardError(
+            f"{provider.id} rejected the stored credentials (HTTP 401: {message}): "
+            "the sign-in was revoked or has expired",
+            code="UNAUTHORIZED", hint=f"sign in again: {login}")
+    if status == 403:
+        return WizardError(f"{provider.id} refused the request (HTTP 403: {message})",
+                           code="FORBIDDEN", hint=f"check the account and plan, or sign in again: {login}")
+    return WizardError(f"{provider.id} answered HTTP {status}: {message}", code="INVOKE_FAILED")
+
+
+def _error_message(body: str) -> str:
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return body.strip()[:200] or "no details"
+    error = data.get("error") if isinstance(data, dict) else None
+    if isinstance(error, dict) and error.get("message"):
+        return str(error["message"])
+    if isinstance(error, str):
+        return data.get("error_description") or error
+    return body.strip()[:200]
+
+
+def _json_object(text: str) -> dict:
+    try:
+        data = json.loads(text)
+    except ValueError:
+        raise WizardError("the model endpoint answered with something that is not JSON") from None
+    if not isinstance(data, dict):
+        raise WizardError("the model endpoint answered with JSON that is not an object")
+    return data
+
+
+def iter_events(lines: Iterable[str]) -> Iterator[dict]:
+    """Server-sent events: `data:` lines joined until a blank line, each a JSON object."""
+    data: list[str] = []
+    for line in lines:
+        if line == "":
+            if data:
+                yield _json_object("\n".join(data))
+                data = []
+        elif line.startswith("data:"):
+            data.append(line[5:].lstrip())
+    if data:
+        yield _json_object("\n".join(data))
+
+
+def reply_from_events(lines, model: str) -> Reply:
+    deltas: list[str] = []
+    for event in iter_events(lines):
+        kind = event.get("type")
+        if kind == "response.output_text.delta":
+            deltas.append(str(event.get("delta", "")))
+        elif kind == "response.completed":
+            reply = reply_from_object(event.get("response") or {}, model)
+            return reply if reply.text else Reply("".join(deltas), reply.model, reply.response_id, reply.usage)
+        elif kind in ("response.failed", "error"):
+            detail = (event.get("response") or {}).get("error") or event.get("error") or event
+            raise WizardError(f"the model reported an error: {json.dumps(detail)[:300]}", code="INVOKE_FAILED")
+    raise WizardError("the response stream ended before response.completed", code="INVOKE_FAILED")
+
+
+def reply_from_object(response: dict, model: str) -> Reply:
+    texts = []
+    for item in response.get("output") or []:
+        if isinstance(item, dict) and item.get("type") == "message":
+            for part in item.get("content") or []:
+                if isinstance(part, dict) and part.get("type") == "output_text":
+                    texts.append(str(part.get("text", "")))
+    usage = response.get("usage") if isinstance(response.get("usage"), dict) else {}
+    return Reply("".join(texts), str(response.get("model") or api_model_name(model)), response.get("id"), usage)

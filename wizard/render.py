@@ -1,0 +1,60 @@
+"""Plain-text tables with optional ANSI colour. Standard library only (rich costs ~40 ms to import)."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+_CODES = {"green": "32", "yellow": "33", "red": "31", "cyan": "36", "dim": "2", "bold": "1"}
+STATUS_COLOURS = {"ok": "green", "static": "cyan", "expiring": "yellow", "expired": "red", "missing": "red"}
+
+
+def colour_enabled(stream=None) -> bool:
+    """Colour only for a terminal, and never when NO_COLOR is set (https://no-color.org)."""
+    stream = stream or sys.stdout
+    if os.environ.get("NO_COLOR"):
+        return False
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def paint(text: str, colour: str | None, enabled: bool) -> str:
+    if not enabled or not colour:
+        return text
+    return f"\033[{_CODES[colour]}m{text}\033[0m"
+
+
+def short_path(path: str) -> str:
+    """`~/...` for paths under the home directory (human output only; JSON keeps them whole)."""
+    home = str(Path.home())
+    if home not in ("", "/") and (path == home or path.startswith(home + os.sep)):
+        return "~" + path[len(home):]
+    return path
+
+
+def table(headers: list[str], rows: list[list[str]], colours: list[list[str | None]] | None = None,
+          *, enabled: bool = False, notes: list[list[str]] | None = None) -> str:
+    """Left-aligned columns, two spaces apart; `notes[i]` are indented lines printed under row i."""
+    widths = [len(h) for h in headers]
+    for row in rows:
+        widths = [max(w, len(cell)) for w, cell in zip(widths, row)]
+    lines = [_join(headers, widths, [("bold" if enabled else None)] * len(headers), enabled)]
+    for index, row in enumerate(rows):
+        row_colours = colours[index] if colours else [None] * len(row)
+        lines.append(_join(row, widths, row_colours, enabled))
+        for note in (notes[index] if notes else []):
+            lines.append("  " + note)
+    return "\n".join(lines)
+
+
+def _join(cells: list[str], widths: list[int], colours: list[str | None], enabled: bool) -> str:
+    last = len(cells) - 1
+    parts = []
+    for i, (cell, width) in enumerate(zip(cells, widths)):
+        padded = cell if i == last else cell.ljust(width)
+        # Pad before painting so escape codes do not upset the alignment.
+        parts.append(paint(padded, colours[i], enabled) if cell else padded)
+    return "  ".join(parts).rstrip()
