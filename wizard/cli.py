@@ -27,7 +27,7 @@ def _add_browser_flags(p: argparse.ArgumentParser) -> None:
     p.add_argument("--timeout", type=float, metavar="S", help="seconds to wait for sign-in (default 600)")
 
 
-def _onboard_parser(sub) -> None:
+def _onboard_parser(sub, with_fields: bool) -> None:
     p = sub.add_parser("onboard", help="the seven-step setup wizard",
                        description="Set up the OpenClaw gateway: config, channels, skills, hooks, agent, sign-in.")
     p.add_argument("--auth-choice", metavar="C",
@@ -46,6 +46,13 @@ def _onboard_parser(sub) -> None:
     p.add_argument("--dry-run", action="store_true", help="print the plan and write nothing")
     p.add_argument("--json", action="store_true", help="stream JSON-lines events on stdout (headless)")
     _add_browser_flags(p)
+    p.set_defaults(handler="wizard.commands.onboard:run")
+    if with_fields:
+        _add_field_flags(p)
+
+
+def _add_field_flags(p: argparse.ArgumentParser) -> None:
+    """One flag per step field; only built for `onboard` (importing the steps costs the other commands)."""
     fields = p.add_argument_group("answers (also from OPENCLAW_* env vars and --answers)")
     from wizard.steps import all_fields
 
@@ -59,7 +66,6 @@ def _onboard_parser(sub) -> None:
                                 default=None, help=help_text)
         else:
             fields.add_argument(fld.flag, dest=fld.dest, metavar=fld.metavar, help=help_text)
-    p.set_defaults(handler="wizard.commands.onboard:run")
 
 
 def _models_parser(sub) -> None:
@@ -121,11 +127,12 @@ def _models_parser(sub) -> None:
     invoke.set_defaults(handler="wizard.commands.models:invoke")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
+    argv = sys.argv[1:] if argv is None else argv
     parser = argparse.ArgumentParser(prog="openclaw", description="OpenClaw gateway command line.")
     parser.add_argument("--version", action="version", version=f"openclaw {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    _onboard_parser(sub)
+    _onboard_parser(sub, with_fields=bool(argv) and argv[0] == "onboard")
     _models_parser(sub)
     return parser
 
@@ -141,7 +148,8 @@ def _load_handler(spec: str):
 
 def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
-    args = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    args = build_parser(argv).parse_args(argv)
     try:
         return int(_load_handler(args.handler)(args) or 0)
     except WizardError as exc:
