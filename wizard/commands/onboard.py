@@ -33,18 +33,30 @@ def run(args) -> int:
     if args.tui and reason:
         raise UsageError(f"--tui needs a terminal, but {reason}",
                          hint="drop --tui to run headless, or set OPENCLAW_NO_TTY_CHECK=1 to force it")
-    from wizard import answers
+    from wizard import answers, paths
+
+    presets = answers.collect(args)
+    if args.dry_run:
+        return _run_headless(args, _machine(args, presets), presets, reason)
+    from wizard.lock import onboard_lock
+
+    # Locked before the config is read, so a second wizard never plans from a stale file.
+    with onboard_lock(paths.state_dir()):
+        machine = _machine(args, presets)
+        if reason is None:
+            return _run_tui(args, machine, presets)
+        return _run_headless(args, machine, presets, reason)
+
+
+def _machine(args, presets):
     from wizard.context import load_context
     from wizard.machine import Machine
 
-    presets = answers.collect(args)
     machine = Machine(load_context())
     start = args.step or ("authorization" if args.auth_choice and not _answers_other_steps(presets) else None)
     if start:
         machine.start_at(start)
-    if reason is None:
-        return _run_tui(args, machine, presets)
-    return _run_headless(args, machine, presets, reason)
+    return machine
 
 
 def _answers_other_steps(presets: dict) -> bool:

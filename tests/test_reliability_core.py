@@ -1,0 +1,255 @@
+"""Fault injection and fuzzing for the core: kills mid-write, umask, read-only and full disks, races."""
+
+from __future__ import annotations
+
+import errno
+import fcntl
+import io
+import json
+import os
+import random
+import shutil
+import signal
+import stat
+import subprocess
+import time
+import tomllib
+from contextlib import redirect_stderr, redirect_stdout
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.conftest import openclaw_argv, snapshot_files
+from wizard import fsutil
+from wizard.errors import StorageError
+
+TG = "123456789:AAEhBOweik9ad9r_AbCdEfGhIjKlMnOpQrS"
+KILL_RUNS = 40
+
+
+def onboard_args(*extra: str) -> tuple[str, ...]:
+    return ("onboard", "--accept-risk", "--accept-defaults", *extra)
+
+
+@pytest.fixture
+def configured(run_cli, state_dir):
+    result = run_cli(*onboard_args("--auth-choice", "skip"))
+    assert result.returncode == 0, result.stderr
+    return snapshot_files(state_dir)
+
+
+def restore(state_dir: Path, files: dict[str, bytes]) -> None:
+    for child in state_dir.iterdir():
+        shutil.rmtree(child) if child.is_dir() else child.unlink()
+    for rel, data in files.items():
+        path = state_dir / rel
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        path.write_bytes(data)
+        os.chmod(path, 0o600)
+
+
+def test_sigkill_during_writes_leaves_old_or_new_files_never_partial(run_cli, cli_env, state_dir, configured,
+                                                                     tmp_path):
+    change = ("onboard", "--non-interactive", "--step", "channels", "--channels", "telegram",
+              "--telegram-token", "env:TG")
+    env = dict(cli_env, TG=TG)
+    assert run_cli(*change, env={"TG": TG}).returncode == 0
+    new = snapshot_files(state_dir)
+    targets = ["openclaw.toml", "credentials/secrets.json"]
+    assert all(new[t] != configured[t] for t in targets)
+    rng = random.Random(20261121)
+    outcomes = {"old": 0, "new": 0}
+    for _ in range(KILL_RUNS):
+        restore(state_dir, configured)
+        proc = subprocess.Popen(openclaw_argv(*change), env=env, cwd=tmp_path, stdin=subprocess.DEVNULL,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(rng.uniform(0.0, 0.25))
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=10)
+        for target in targets:
+            data = (state_dir / target).read_bytes()
+            assert data in (configured[target], new[target]), f"{target} is partial after a kill"
+        outcomes["new" if (state_dir / "openclaw.toml").read_bytes() == new["openclaw.toml"] else "old"] += 1
+        tomllib.loads((state_dir / "openclaw.toml").read_text())
+        json.loads((state_dir / "credentials" / "secrets.json").read_text())
+    assert sum(outcomes.values()) == KILL_RUNS
+
+
+def test_umask_000_still_yields_private_modes(run_cli, cli_env, tmp_path):
+    state = tmp_path / "fresh-state"
+    env = dict(cli_env, OPENCLAW_STATE_DIR=str(state))
+    result = subprocess.run(["sh", "-c", 'umask 000 && exec "$@"', "sh",
+                             *openclaw_argv(*onboard_args("--auth-choice", "openai-api-key"))],
+                            env=dict(env, OPENAI_API_KEY="sk-umask-test-key"), capture_output=True, text=True,
+                            cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert stat.S_IMODE(state.stat().st_mode) == 0o700
+    assert stat.S_IMODE((state / "credentials").stat().st_mode) == 0o700
+    for path in [state / "openclaw.toml", state / "credentials" / "secrets.json",
+                 state / "credentials" / "openai-api-key.json"]:
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
+
+
+def _mount_tmpfs(path: Path, size: str) -> bool:
+    path.mkdir(parents=True, exist_ok=True)
+    return subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size},mode=0700", "tmpfs", str(path)],
+                          capture_output=True).returncode == 0
+
+
+@pytest.fixture
+def tmpfs(tmp_path):
+    mount = tmp_path / "mnt"
+    if os.geteuid() != 0 or not _mount_tmpfs(mount, "256k"):
+        pytest.skip("needs root and tmpfs mounts; the in-process ENOSPC test covers the logic")
+    yield mount
+    subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+def test_read_only_state_dir_reads_fine_and_writes_fail_clearly(run_cli, tmpfs):
+    env = {"OPENCLAW_STATE_DIR": str(tmpfs)}
+    assert run_cli(*onboard_args("--auth-choice", "skip"), env=env).returncode == 0
+    before = snapshot_files(tmpfs)
+    subprocess.run(["mount", "-o", "remount,ro", str(tmpfs)], check=True)
+    dry = run_cli(*onboard_args("--dry-run", "--skills", "git"), env=env)
+    assert dry.returncode == 0, dry.stderr
+    write = run_cli(*onboard_args("--skills", "git"), env=env)
+    assert write.returncode == 1
+    assert "Read-only file system" in write.stderr and str(tmpfs) in write.stderr
+    assert "Traceback" not in write.stderr
+    assert snapshot_files(tmpfs) == before
+
+
+def test_full_disk_fails_cleanly_and_keeps_the_old_files(run_cli, tmpfs):
+    env = {"OPENCLAW_STATE_DIR": str(tmpfs)}
+    assert run_cli(*onboard_args("--auth-choice", "skip"), env=env).returncode == 0
+    fd = os.open(tmpfs / "filler", os.O_WRONLY | os.O_CREAT, 0o600)
+    try:
+        while True:
+            os.write(fd, b"\0" * 512)
+    except OSError as exc:
+        assert exc.errno == errno.ENOSPC
+    finally:
+        os.close(fd)
+    before = snapshot_files(tmpfs)
+    result = run_cli(*onboard_args("--skills", "git,web-search", "--persona", "x" * 400, "--existing", "update"),
+                     env=env)
+    assert result.returncode == 1, result.stderr
+    assert "No space left on device" in result.stderr and "disk is full" in result.stderr
+    assert snapshot_files(tmpfs) == before
+    assert not [p for p in tmpfs.rglob("*.tmp")]
+
+
+def test_injected_enospc_keeps_the_old_file_and_cleans_up(tmp_path, monkeypatch):
+    target = tmp_path / "openclaw.toml"
+    target.write_text("old = true\n")
+
+    def full_disk(fd, data):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "write", full_disk)
+    with pytest.raises(StorageError) as info:
+        fsutil.atomic_write(target, "new = true\n")
+    monkeypatch.undo()
+    assert "No space left on device" in str(info.value) and "disk is full" in info.value.hint
+    assert target.read_text() == "old = true\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["openclaw.toml"]
+
+
+def test_second_wizard_on_the_same_state_dir_is_refused(run_cli, state_dir, configured):
+    fd = os.open(state_dir, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # stands in for a first wizard mid-run
+        result = run_cli(*onboard_args("--skills", "git", "--existing", "update"))
+    finally:
+        os.close(fd)
+    assert result.returncode == 1
+    assert "another `openclaw onboard` is running" in result.stderr and "nothing was written" in result.stderr
+    assert snapshot_files(state_dir) == configured
+
+
+def test_two_wizards_at_once_end_consistent(run_cli, cli_env, state_dir, configured, tmp_path):
+    procs = [subprocess.Popen(openclaw_argv(*onboard_args("--existing", "update", "--skills", skill)),
+                              env=cli_env, cwd=tmp_path, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.PIPE, text=True) for skill in ("git", "tmux")]
+    results = [(p.wait(timeout=30), p.stderr.read()) for p in procs]
+    for p in procs:
+        p.stderr.close()
+    assert all(code in (0, 1) for code, _ in results)
+    assert any(code == 0 for code, _ in results)
+    for code, err in results:
+        if code == 1:
+            assert "another `openclaw onboard` is running" in err
+    enabled = tomllib.loads((state_dir / "openclaw.toml").read_text())["skills"]["enabled"]
+    assert enabled in (["git"], ["tmux"])
+
+
+# --- fuzzing: answers files and values never crash, never touch the config ---------------------------
+
+toml_keys = st.sampled_from(["flow", "accept_risk", "gateway_port", "gateway_bind", "channels", "telegram_token",
+                             "skills", "hooks", "webhook_url", "hatch", "agent_name", "workspace", "persona",
+                             "auth_choice", "token", "model", "existing", "pair_later", "signal_number", "zzz"])
+toml_tables = st.sampled_from(["quickstart", "existing", "channels", "skills", "hooks", "hatch", "authorization",
+                               "nope"])
+scalars = st.one_of(st.booleans(), st.integers(-10**6, 10**6), st.text(max_size=40),
+                    st.lists(st.text(max_size=12), max_size=4),
+                    st.fixed_dictionaries({"env": st.text(max_size=10)}),
+                    st.fixed_dictionaries({"file": st.text(max_size=10)}))
+
+
+def _toml_value(value) -> str:
+    if isinstance(value, dict):
+        return "{ " + ", ".join(f"{k} = {_toml_value(v)}" for k, v in value.items()) + " }"
+    return json.dumps(value)  # JSON scalars and arrays are valid TOML here
+
+
+answers_docs = st.dictionaries(toml_tables, st.dictionaries(toml_keys, scalars, max_size=5), max_size=5)
+
+
+def run_in_process(argv: list[str]) -> tuple[int, str]:
+    from wizard.cli import main
+
+    err, out = io.StringIO(), io.StringIO()
+    with redirect_stderr(err), redirect_stdout(out):
+        code = main(argv)
+    return code, err.getvalue()
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(doc=answers_docs, garbage=st.one_of(st.none(), st.binary(max_size=60)))
+def test_fuzzed_answers_files_exit_cleanly(doc, garbage, tmp_path, monkeypatch):
+    state = tmp_path / "fuzz-state"
+    state.mkdir(exist_ok=True)
+    monkeypatch.setenv("OPENCLAW_STATE_DIR", str(state))
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))
+    config = state / "openclaw.toml"
+    config.write_text('# hand-written\n[wizard]\naccepted_risk = true\nflow = "quickstart"\n')
+    before = snapshot_files(state)
+    answers = tmp_path / "answers.toml"
+    if garbage is not None:
+        answers.write_bytes(garbage)
+    else:
+        answers.write_text("\n".join(f"[{t}]\n" + "\n".join(f"{k} = {_toml_value(v)}" for k, v in kv.items())
+                                     for t, kv in doc.items()))
+    code, err = run_in_process(["onboard", "--answers", str(answers), "--dry-run"])
+    assert code in (0, 2), err
+    if code == 2:
+        assert err.startswith("error: ") or "\nerror: " in err
+    assert snapshot_files(state) == before
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(port=st.text(max_size=12), url=st.text(max_size=40), name=st.text(max_size=40),
+       channels=st.text(max_size=30))
+def test_fuzzed_flag_values_exit_cleanly(port, url, name, channels, tmp_path, monkeypatch):
+    monkeypatch.setenv("OPENCLAW_STATE_DIR", str(tmp_path / "flags-state"))
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))
+    args = ["onboard", "--dry-run", "--accept-risk", "--accept-defaults", "--flow", "manual",
+            f"--gateway-port={port}", f"--webhook-url={url}", f"--agent-name={name}", f"--channels={channels}",
+            "--pair-later"]
+    try:
+        code, err = run_in_process(args)
+    except SystemExit as exc:  # argparse rejecting a value is a clean exit 2 as well
+        code, err = exc.code, ""
+    assert code in (0, 2), err
