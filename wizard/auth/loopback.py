@@ -193,7 +193,7 @@ class CallbackServer:
 
     def __init__(self, httpd: _Server):
         self._httpd = httpd
-        self._thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05},
+        self._thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.02},
                                         name=f"loopback-{self.port}", daemon=True)
         self._thread.start()
 

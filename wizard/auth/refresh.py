@@ -1,0 +1,113 @@
+"""Refreshing stored OAuth tokens, safely across processes.
+
+Refresh tokens rotate and are single-use: two processes refreshing the same
+token at once would leave one of them signed out. So a refresh takes
+`<state>/credentials/<provider>.lock`, re-reads the file, refreshes only if the
+record still needs it, and writes the rotated token before anyone uses it.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from typing import Iterator
+
+from wizard import paths
+from wizard.auth import providers, store
+from wizard.errors import StorageError, UsageError, WizardError
+from wizard.fsutil import ensure_private_dir
+
+DEFAULT_SKEW_SECONDS = 300
+LOCK_TIMEOUT_SECONDS = 60.0
+PERMANENT_ERRORS = ("invalid_grant", "refresh_token_reused", "refresh_token_expired", "refresh_token_invalidated")
+
+
+def sign_in_again(provider_id: str) -> str:
+    return f"sign in again: openclaw models auth login --provider {provider_id}"
+
+
+def refresh(provider_id: str, *, force: bool = False) -> dict:
+    """Refresh under the lock if still needed (or always with force); return the stored record."""
+    return _refresh_locked(provider_id, force=force, skew_seconds=DEFAULT_SKEW_SECONDS)
+
+
+def ensure_fresh(provider_id: str, *, skew_seconds: int = DEFAULT_SKEW_SECONDS) -> dict:
+    """The stored record, refreshed first if it expires within `skew_seconds`."""
+    record = _load(provider_id)
+    if not needs_refresh(record, skew_seconds):
+        return record
+    return _refresh_locked(provider_id, force=False, skew_seconds=skew_seconds)
+
+
+def needs_refresh(record: dict, skew_seconds: float) -> bool:
+    expires_at = record.get("expires_at")
+    return expires_at is not None and expires_at - store.now_ms() <= skew_seconds * 1000
+
+
+def _refresh_locked(provider_id: str, *, force: bool, skew_seconds: float) -> dict:
+    provider = providers.get(provider_id)
+    if provider.kind != "oauth":
+        raise UsageError(f"{provider_id} uses {'an API key' if provider.kind == 'api_key' else 'a pasted token'}; "
+                         "there is nothing to refresh")
+    with _refresh_lock(provider_id):
+        record = _load(provider_id)  # another process may have refreshed while we waited
+        if not force and not needs_refresh(record, skew_seconds):
+            return record
+        if not record.get("refresh_token"):
+            if not force and record["expires_at"] > store.now_ms():
+                return record  # still valid for now, and nothing to refresh it with
+            raise WizardError(f"the credentials for {provider_id} cannot be refreshed (no refresh token); "
+                              f"{sign_in_again(provider_id)}", code="REFRESH_IMPOSSIBLE")
+        return _rotate(provider, record)
+
+
+def _rotate(provider: providers.Provider, record: dict) -> dict:
+    from wizard.auth import oauth
+
+    try:
+        tokens = oauth.refresh_tokens(provider, record["refresh_token"])
+    except oauth.OAuthError as exc:
+        if not _is_permanent(exc):
+            raise
+        reason = f"{exc.error}: {exc.description}" if exc.description else exc.error
+        raise WizardError(f"the provider no longer accepts the stored refresh token for {provider.id} ({reason}); "
+                          f"{sign_in_again(provider.id)}", code="REFRESH_REJECTED") from None
+    updated = oauth.credential_record(provider.id, tokens, previous=record)
+    store.save(updated)
+    return updated
+
+
+def _is_permanent(exc) -> bool:
+    words = f"{exc.error} {exc.description}"
+    return exc.error in PERMANENT_ERRORS or any(code in words for code in PERMANENT_ERRORS[1:])
+
+
+def _load(provider_id: str) -> dict:
+    record = store.load(provider_id)
+    if record is None:
+        raise WizardError(f"no credentials stored for {provider_id}",
+                          hint=f"sign in: openclaw models auth login --provider {provider_id}", code="NOT_SIGNED_IN")
+    return record
+
+
+@contextmanager
+def _refresh_lock(provider_id: str) -> Iterator[None]:
+    from filelock import FileLock, Timeout
+
+    ensure_private_dir(paths.state_dir())
+    ensure_private_dir(paths.credentials_dir())
+    path = paths.credentials_dir() / f"{provider_id}.lock"
+    lock = FileLock(str(path), timeout=LOCK_TIMEOUT_SECONDS, mode=0o600)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise WizardError(f"another openclaw process has been refreshing {provider_id} for over "
+                          f"{LOCK_TIMEOUT_SECONDS:g} s", code="LOCKED",
+                          hint=f"try again; if no other openclaw is running, delete {path}") from None
+    except OSError as exc:
+        raise StorageError(f"cannot lock {path}: {exc.strerror or exc}",
+                           hint="the credentials dir must be writable to refresh; "
+                                "set OPENCLAW_STATE_DIR to a writable directory") from None
+    try:
+        yield
+    finally:
+        lock.release()

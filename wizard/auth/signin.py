@@ -1,0 +1,495 @@
+"""The one sign-in flow, for every front end.
+
+`sign_in` runs a method to the end and stores the credential the moment tokens
+arrive: `browser` (the loopback callback and a pasted redirect race, first valid
+one wins), `paste` (no listener), or `device` (a code entered on any device).
+The UI is a `SignInEvents`; `run_headless` is the one for stderr/stdin/JSON lines,
+used by `openclaw models auth login` and by the onboard headless driver.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import math
+import os
+import queue
+import re
+import sys
+import threading
+import time
+import urllib.parse
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from wizard import paths
+from wizard.auth import providers, store
+from wizard.auth.providers import Provider
+from wizard.errors import Cancelled, TimedOut, UsageError, WizardError
+
+METHODS = ("browser", "device", "paste")
+DEFAULT_TIMEOUT = 600.0
+POLL_SECONDS = 0.1
+MIN_REQUEST_TIMEOUT = 2.0
+PAGE_SEND_WAIT = 1.0
+# A bare authorization code: one URL-safe token, no spaces.
+BARE_CODE = re.compile(r"[A-Za-z0-9._~+/=\-]{16,4096}")
+MAX_PASTE_LINE = 1 << 16
+
+
+@dataclass
+class SignInOptions:
+    method: str = "browser"          # browser | device | paste
+    browser: str | None = None       # None = auto
+    no_browser: bool = False
+    callback_port: int | None = None
+    timeout: float = DEFAULT_TIMEOUT
+
+
+class SignInEvents(Protocol):
+    """The UI side of a sign-in; called from the thread that runs `sign_in`."""
+
+    def authorize_url(self, url: str) -> None: ...
+    def device_code(self, user_code: str, verification_uri: str) -> None: ...
+    def waiting(self, deadline: float) -> None: ...
+    def message(self, text: str) -> None: ...
+    def paste_rejected(self, reason: str) -> None: ...
+
+
+class SignInFailed(WizardError):
+    code = "SIGN_IN_FAILED"
+
+
+# --------------------------------------------------------------------------- reading a paste
+
+@dataclass(frozen=True)
+class PastedCode:
+    code: str = field(repr=False)
+    state_checked: bool = True
+
+
+@dataclass(frozen=True)
+class PasteRejected:
+    reason: str
+
+
+@dataclass(frozen=True)
+class PastedRefusal:
+    error: str
+    description: str = ""
+
+    @property
+    def text(self) -> str:
+        return f"{self.error}: {self.description}" if self.description else self.error
+
+
+def read_paste(text: str, state: str, redirect_uri: str = "") -> PastedCode | PasteRejected | PastedRefusal | None:
+    """What a pasted line means: the redirect URL (or its query), `code#state`, a bare code, or garbage.
+
+    Reasons never quote the pasted text: it may be a secret pasted by mistake."""
+    text = text.strip().strip("'\"<>").strip()
+    if not text:
+        return None
+    where = f" (it starts with {redirect_uri})" if redirect_uri else ""
+    if "://" in text or "?" in text or any(key in text for key in ("code=", "state=", "error=")):
+        return _read_pasted_url(text, state, where)
+    if "#" in text:
+        code, _, pasted_state = text.partition("#")
+        if not _same(pasted_state, state):
+            return PasteRejected(_wrong_state_reason(where))
+        return PastedCode(code) if BARE_CODE.fullmatch(code) else PasteRejected(_garbage_reason(where))
+    if BARE_CODE.fullmatch(text):
+        return PastedCode(text, state_checked=False)
+    return PasteRejected(_garbage_reason(where))
+
+
+def _read_pasted_url(text: str, state: str, where: str) -> PastedCode | PasteRejected | PastedRefusal:
+    parts = urllib.parse.urlsplit(text) if "://" in text else None
+    query = parts.query if parts else text.split("?", 1)[-1]
+    if parts and not query:
+        query = parts.fragment
+    try:
+        params = dict(urllib.parse.parse_qsl(query, keep_blank_values=True, max_num_fields=64))
+    except ValueError:
+        return PasteRejected(_garbage_reason(where))
+    if not params.get("state"):
+        if params.get("code") or params.get("error"):
+            return PasteRejected("that address has no state, so it cannot be checked; copy the whole address "
+                                 f"from the browser's address bar{where}")
+        return PasteRejected(_garbage_reason(where))
+    if not _same(params["state"], state):
+        return PasteRejected(_wrong_state_reason(where))
+    if params.get("error"):
+        return PastedRefusal(params["error"], params.get("error_description", ""))
+    if not params.get("code"):
+        return PasteRejected(f"that address has no code in it; copy the whole address from the browser's address bar{where}")
+    return PastedCode(params["code"])
+
+
+def _same(a: str, b: str) -> bool:
+    return hmac.compare_digest(a.encode("utf-8"), b.encode("utf-8"))
+
+
+def _wrong_state_reason(where: str) -> str:
+    return ("that address belongs to a different sign-in attempt (its state does not match this one); "
+            f"open the URL shown above and paste the address you land on{where}")
+
+
+def _garbage_reason(where: str) -> str:
+    return ("that is neither the address the browser landed on nor an authorization code; "
+            f"copy the whole address from the browser's address bar{where}")
+
+
+# --------------------------------------------------------------------------- waiting
+
+@dataclass(frozen=True)
+class Pasted:
+    text: str = field(repr=False)
+
+
+class _Wait:
+    """Where a sign-in waits: loopback results, pasted text, a cancel request, the deadline."""
+
+    def __init__(self, timeout: float, paste: "queue.Queue[str] | None", cancel: threading.Event | None):
+        self.timeout = timeout
+        self.deadline = time.monotonic() + timeout
+        self.inbox: queue.Queue = queue.Queue()
+        self._paste = paste
+        self._cancel = cancel
+
+    def remaining(self) -> float:
+        return self.deadline - time.monotonic()
+
+    def check(self) -> None:
+        if self._cancel is not None and self._cancel.is_set():
+            raise Cancelled("sign-in cancelled; nothing was stored")
+        if self.remaining() <= 0:
+            raise TimedOut(f"no sign-in arrived within {self.timeout:g} s; nothing was stored",
+                           hint="run the command again (--timeout S gives more time); where the browser cannot "
+                                "come back to this computer, use --method device or --method paste")
+
+    def next(self) -> object:
+        while True:
+            self.check()
+            if self._paste is not None:
+                try:
+                    return Pasted(self._paste.get_nowait())
+                except queue.Empty:
+                    pass
+            try:
+                return self.inbox.get(timeout=max(0.001, min(POLL_SECONDS, self.remaining())))
+            except queue.Empty:
+                continue
+
+    def pause(self, seconds: float) -> None:
+        until = time.monotonic() + seconds
+        while True:
+            self.check()
+            left = min(until - time.monotonic(), self.remaining())
+            if left <= 0:
+                return
+            step = min(POLL_SECONDS, left)
+            if self._cancel is not None:
+                self._cancel.wait(step)
+            else:
+                time.sleep(step)
+
+    def request_timeout(self) -> float:
+        from wizard.auth import oauth
+
+        return min(oauth.http_timeout(), max(MIN_REQUEST_TIMEOUT, self.remaining()))
+
+
+# --------------------------------------------------------------------------- the flow
+
+def sign_in(provider_id: str, options: SignInOptions, events: SignInEvents, *,
+            paste: "queue.Queue[str] | None" = None, cancel: threading.Event | None = None) -> dict:
+    """Run the sign-in to the end; store and return the credential record."""
+    _check_options(options)
+    provider = oauth_provider(provider_id)
+    from wizard.auth import oauth
+
+    oauth.client()  # pay for the HTTP stack now, not between the callback and the saved file
+    wait = _Wait(options.timeout, paste, cancel)
+    if options.method == "device":
+        return _save(provider, _device_tokens(provider, events, wait), events)
+    return _code_flow(provider, options, events, wait)
+
+
+def oauth_provider(provider_id: str) -> Provider:
+    provider = providers.get(provider_id)
+    if provider.kind != "oauth":
+        what = "an API key" if provider.kind == "api_key" else "a pasted token"
+        raise UsageError(f"{provider_id} uses {what}, not a sign-in",
+                         hint=f"store it with `openclaw onboard --auth-choice {provider_id}` "
+                              f"or `openclaw models auth import --provider {provider_id}`")
+    return provider
+
+
+def _check_options(options: SignInOptions) -> None:
+    if options.method not in METHODS:
+        raise UsageError(f"unknown sign-in method {options.method!r}", hint=f"use one of: {', '.join(METHODS)}")
+    if not options.timeout or options.timeout <= 0:
+        raise UsageError("--timeout must be a positive number of seconds")
+    if options.callback_port is not None and not 1 <= options.callback_port <= 65535:
+        raise UsageError("--callback-port must be a port number 1-65535")
+
+
+def callback_ports(provider: Provider, options: SignInOptions) -> tuple[int, ...]:
+    if options.callback_port is None:
+        return tuple(provider.redirect_ports)
+    if provider.builtin and options.callback_port not in provider.redirect_ports:
+        registered = ", ".join(str(p) for p in provider.redirect_ports)
+        raise UsageError(f"{provider.id} only accepts the callback ports registered with it: {registered}",
+                         hint="when those ports are busy, sign in with --method device or --method paste")
+    return (options.callback_port,)
+
+
+def _code_flow(provider: Provider, options: SignInOptions, events: SignInEvents, wait: _Wait) -> dict:
+    from wizard.auth import loopback, oauth, pkce
+
+    endpoints = oauth.endpoints(provider)
+    secret, state = pkce.new_pkce(), pkce.new_state()
+    ports = callback_ports(provider, options)
+    server = None
+    if options.method == "browser":
+        server = loopback.start(ports, state=state, callback_path=provider.redirect_path, inbox=wait.inbox,
+                                on_message=events.message)
+    try:
+        redirect_uri = provider.redirect_uri(server.port if server else ports[0])
+        url = oauth.authorize_url(provider, endpoints.authorize, redirect_uri=redirect_uri,
+                                  code_challenge=secret.challenge, state=state)
+        events.authorize_url(url)
+        _open_browser(url, options, events)
+        events.waiting(wait.deadline)
+
+        def exchange(code: str) -> dict:
+            return oauth.exchange_code(provider, endpoints.token, code=code, redirect_uri=redirect_uri,
+                                       code_verifier=secret.verifier, timeout=wait.request_timeout())
+
+        while True:
+            item = wait.next()
+            if isinstance(item, loopback.CodeReceived):
+                return _finish_in_browser(item, provider, exchange, events)
+            if isinstance(item, (loopback.ProviderRefused, PastedRefusal)):
+                raise SignInFailed(f"the provider did not complete the sign-in: {item.text}",
+                                   hint="run the command again to retry")
+            if isinstance(item, loopback.CancelRequested):
+                raise Cancelled(f"another sign-in on this computer took over port {item.port}; this one stopped")
+            if isinstance(item, Pasted):
+                record = _try_paste(item.text, state, redirect_uri, provider, exchange, events)
+                if record is not None:
+                    return record
+    finally:
+        if server is not None:
+            server.close()
+
+
+def _finish_in_browser(received, provider: Provider, exchange, events: SignInEvents) -> dict:
+    from wizard.auth import pages
+
+    try:
+        record = _save(provider, exchange(received.code), events)
+    except WizardError as exc:
+        received.respond(400, pages.failure_page("Sign-in failed", exc.message))
+        received.wait_sent(PAGE_SEND_WAIT)
+        raise
+    except BaseException:
+        received.respond(400, pages.failure_page("Sign-in stopped", "The sign-in was cancelled."))
+        raise
+    received.respond(200, pages.success_page(provider.label, record.get("email")))
+    received.wait_sent(PAGE_SEND_WAIT)
+    return record
+
+
+def _try_paste(text: str, state: str, redirect_uri: str, provider: Provider, exchange,
+               events: SignInEvents) -> dict | None:
+    from wizard.auth import oauth
+
+    pasted = read_paste(text, state, redirect_uri)
+    if pasted is None:
+        return None
+    if isinstance(pasted, PasteRejected):
+        events.paste_rejected(pasted.reason)
+        return None
+    if isinstance(pasted, PastedRefusal):
+        raise SignInFailed(f"the provider did not complete the sign-in: {pasted.text}",
+                           hint="run the command again to retry")
+    try:
+        tokens = exchange(pasted.code)
+    except oauth.OAuthError as exc:
+        if pasted.state_checked or exc.error != "invalid_grant":
+            raise
+        events.paste_rejected(f"the provider did not accept that code ({exc.description or exc.error}); "
+                              "paste the whole address from the browser's address bar")
+        return None
+    return _save(provider, tokens, events)
+
+
+def _device_tokens(provider: Provider, events: SignInEvents, wait: _Wait) -> dict:
+    from wizard.auth import device
+
+    login = device.start(provider)
+    events.device_code(login.user_code, login.verification_uri)
+    events.waiting(wait.deadline)
+    while True:
+        wait.pause(login.interval)
+        if login.expired():
+            raise SignInFailed("the device code expired before it was approved; nothing was stored",
+                               hint="run the command again for a new code")
+        tokens = login.poll(wait.request_timeout())
+        if tokens is not None:
+            return tokens
+
+
+def _open_browser(url: str, options: SignInOptions, events: SignInEvents) -> None:
+    if options.no_browser:
+        return
+    from wizard.auth import browser
+
+    events.message(browser.open_url(url, options.browser).message)
+
+
+def _save(provider: Provider, tokens: dict, events: SignInEvents) -> dict:
+    from wizard.auth import oauth
+
+    record = oauth.credential_record(provider.id, tokens)
+    _set_aside_unusable_file(provider.id, events)
+    store.save(record)
+    return record
+
+
+def _set_aside_unusable_file(provider_id: str, events: SignInEvents) -> None:
+    """An existing file we cannot read is kept under another name, not overwritten."""
+    try:
+        store.load(provider_id)
+        return
+    except store.CredentialError as exc:
+        problem = exc.message
+    path = paths.credential_path(provider_id)
+    kept = path.with_name(f"{path.name}.unusable-{time.strftime('%Y%m%d-%H%M%S')}")
+    try:
+        os.replace(path, kept)
+    except OSError:
+        return
+    events.message(f"The old credentials file could not be used ({problem}); kept it as {kept}.")
+
+
+# --------------------------------------------------------------------------- headless
+
+class HeadlessEvents:
+    """Human text on stderr; with json_mode also JSON lines on stdout. Never a token."""
+
+    def __init__(self, provider: Provider, method: str, *, json_mode: bool, out=None, err=None):
+        self.provider = provider
+        self.method = method
+        self.json_mode = json_mode
+        self._out = out or sys.stdout
+        self._err = err or sys.stderr
+
+    def _say(self, text: str) -> None:
+        print(text, file=self._err, flush=True)
+
+    def _emit(self, event: str, **fields) -> None:
+        if self.json_mode:
+            print(json.dumps({"event": event, **fields}), file=self._out, flush=True)
+
+    def authorize_url(self, url: str) -> None:
+        self._say(f"Sign in to {self.provider.label} by opening this URL in a browser:\n\n{url}\n")
+        redirect = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(url).query)).get("redirect_uri", "")
+        if self.method == "paste":
+            self._say("After signing in, the browser lands on an address that does not load; copy that whole "
+                      f"address (it starts with {redirect}) and paste it here, then press Enter.")
+        else:
+            self._say("If the browser cannot come back to this computer, paste the address it lands on "
+                      "(or the code) here and press Enter.")
+        self._emit("authorize_url", url=url)
+
+    def device_code(self, user_code: str, verification_uri: str) -> None:
+        self._say(f"To sign in to {self.provider.label}, open {verification_uri} on any device "
+                  f"and enter this code:\n\n    {user_code}\n")
+        self._emit("device_code", user_code=user_code, verification_uri=verification_uri)
+
+    def waiting(self, deadline: float) -> None:
+        seconds = max(0, math.ceil(deadline - time.monotonic()))
+        self._say(f"Waiting for sign-in (up to {seconds} s; Ctrl-C to cancel)...")
+        self._emit("waiting", timeout=seconds)
+
+    def message(self, text: str) -> None:
+        self._say(text)
+
+    def paste_rejected(self, reason: str) -> None:
+        self._say(f"Not accepted: {reason}. Paste again.")
+        self._emit("paste_rejected", reason=reason)
+
+    def signed_in(self, record: dict) -> None:
+        who = f" as {record['email']}" if record.get("email") else ""
+        plan = f" (plan: {record['plan']})" if record.get("plan") else ""
+        self._say(f"Signed in to {self.provider.label}{who}{plan}. "
+                  f"Credentials saved to {paths.credential_path(self.provider.id)}.")
+        self._emit("signed_in", provider=self.provider.id, email=record.get("email"), plan=record.get("plan"),
+                   expires_at=record.get("expires_at"))
+
+
+def run_headless(provider_id: str, options: SignInOptions, *, json_mode: bool) -> dict:
+    """Sign in with progress on stderr (JSON lines on stdout with json_mode) and pastes read from stdin."""
+    _check_options(options)
+    provider = oauth_provider(provider_id)
+    events = HeadlessEvents(provider, options.method, json_mode=json_mode)
+    pasted: queue.Queue[str] | None = None
+    stop_reading = threading.Event()
+    if options.method != "device":
+        pasted = queue.Queue()
+        start_stdin_reader(pasted, stop_reading)
+    try:
+        record = sign_in(provider_id, options, events, paste=pasted)
+    except KeyboardInterrupt:
+        raise Cancelled("sign-in cancelled; nothing was stored") from None
+    finally:
+        stop_reading.set()
+    events.signed_in(record)
+    return record
+
+
+def start_stdin_reader(out: "queue.Queue[str]", stop: threading.Event, fd: int = 0) -> threading.Thread | None:
+    """Feed stdin lines to `out` from a daemon thread until `stop` is set.
+
+    Raw reads on the fd: no lock of sys.stdin is held at interpreter exit, and once the
+    sign-in ends nothing more is read, so later readers of stdin get their input."""
+    try:
+        os.fstat(fd)
+    except OSError:
+        return None
+    thread = threading.Thread(target=_read_lines, args=(fd, out, stop), name="paste-reader", daemon=True)
+    thread.start()
+    return thread
+
+
+def _read_lines(fd: int, out: "queue.Queue[str]", stop: threading.Event) -> None:
+    buffer = b""
+    while not stop.is_set():
+        if not _readable(fd, POLL_SECONDS):
+            continue
+        try:
+            chunk = os.read(fd, 65536)
+        except OSError:
+            return
+        if not chunk:
+            if buffer.strip():
+                out.put(buffer.decode("utf-8", "replace"))
+            return
+        buffer += chunk
+        while b"\n" in buffer:
+            line, buffer = buffer.split(b"\n", 1)
+            out.put(line.decode("utf-8", "replace"))
+        if len(buffer) > MAX_PASTE_LINE:
+            buffer = b""  # no redirect URL is this long; drop it rather than grow without bound
+
+
+def _readable(fd: int, timeout: float) -> bool:
+    import select
+
+    try:
+        return bool(select.select([fd], [], [], timeout)[0])
+    except (OSError, ValueError):
+        return True  # no select() for this fd (Windows pipes): fall back to a blocking read
