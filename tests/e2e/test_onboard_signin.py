@@ -1,0 +1,69 @@
+"""`openclaw onboard --auth-choice openai-codex` headless: the wizard's Authorization step signs in for real."""
+
+from __future__ import annotations
+
+import json
+import stat
+import tomllib
+import urllib.error
+
+from tests.conftest import json_lines, snapshot_files
+from tests.e2e.test_signin import OPENER, Login
+
+
+def test_onboard_auth_choice_codex_signs_in_and_writes_only_models(spawn_cli, oauth, point_codex_at, state_dir):
+    point_codex_at(oauth)
+    login = Login(spawn_cli("onboard", "--auth-choice", "openai-codex", "--no-browser"))
+    url = login.authorize_url()
+    with OPENER.open(oauth.authorize(url), timeout=10) as page:
+        assert page.status == 200
+    code, out, err = login.finish()
+    assert code == 0, err
+    config = tomllib.loads((state_dir / "openclaw.toml").read_text())
+    assert set(config) == {"models"}
+    assert config["models"] == {"default": "openai-codex/gpt-5.2", "auth_choice": "openai-codex",
+                                "auth_order": ["openai-codex:default", "openai-codex:codex-cli"]}
+    record = json.loads((state_dir / "credentials" / "openai-codex.json").read_text())
+    assert record["email"] == "dev@example.com" and record["refresh_token"]
+    assert stat.S_IMODE((state_dir / "credentials" / "openai-codex.json").stat().st_mode) == 0o600
+    assert "[7/7] Authorization: Sign in with ChatGPT (browser)" in err
+    assert record["access_token"] not in err + out and record["refresh_token"] not in err + out
+
+
+def test_onboard_device_method_streams_json_events(spawn_cli, oauth, point_codex_at, state_dir):
+    point_codex_at(oauth)
+    proc = spawn_cli("onboard", "--auth-choice", "openai-codex", "--method", "device", "--json")
+    first = json.loads(proc.stdout.readline())
+    assert first == {"event": "headless", "reason": "--json"}
+    events = [first]
+    while True:
+        line = proc.stdout.readline()
+        assert line, "stream ended early"
+        event = json.loads(line)
+        events.append(event)
+        if event["event"] == "device_code":
+            oauth.approve_device(event["user_code"])
+        if event["event"] in ("done", "error"):
+            break
+    assert proc.wait(timeout=10) == 0
+    names = [e["event"] for e in events]
+    assert names.index("step") < names.index("device_code") < names.index("signed_in") < names.index("done")
+    assert oauth.stats["token_authorization_code"] == 1
+    record = json.loads((state_dir / "credentials" / "openai-codex.json").read_text())
+    assert record["access_token"] not in json.dumps(events)
+
+
+def test_onboard_sign_in_failure_writes_no_config(spawn_cli, oauth, point_codex_at, state_dir):
+    point_codex_at(oauth)
+    before = snapshot_files(state_dir)
+    oauth.deny_next_authorize("access_denied", "Your workspace does not allow Codex")
+    login = Login(spawn_cli("onboard", "--auth-choice", "openai-codex", "--no-browser"))
+    location = oauth.authorize(login.authorize_url())
+    try:
+        OPENER.open(location, timeout=10).read()
+    except urllib.error.HTTPError as page:
+        assert page.code == 400
+    code, out, err = login.finish()
+    assert code == 1
+    assert "Your workspace does not allow Codex" in err
+    assert snapshot_files(state_dir) == before
