@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import time
-from dataclasses import dataclass, field
 
 from wizard import paths
 from wizard.auth import codex_cli, store
@@ -28,23 +27,26 @@ _USABILITY = {OK: 0, STATIC: 0, EXPIRING: 1, EXPIRED: 2, MISSING: 3}
 EXIT_ALL_GOOD, EXIT_EXPIRED_OR_MISSING, EXIT_EXPIRING = 0, 1, 2
 
 
-@dataclass
 class ProfileStatus:
-    profile: str
-    provider: str
-    status: str
-    source: str
-    now_ms: int
-    expires_at: int | None = None
-    email: str | None = None
-    plan: str | None = None
-    account_id: str | None = None
-    scopes: list[str] = field(default_factory=list)
-    fix: str | None = None
-    error: str | None = None
-    hint: str | None = None
-    kind: str | None = None  # the record's type: oauth | api_key | token
-    refreshable: bool = False
+    """One row of `models auth status`. A plain class: @dataclass costs milliseconds at import."""
+
+    __slots__ = ("profile", "provider", "status", "source", "now_ms", "expires_at", "email", "plan", "account_id",
+                 "scopes", "fix", "error", "hint", "kind", "refreshable")
+
+    def __init__(self, profile: str, provider: str, status: str, source: str, now_ms: int, *,
+                 expires_at: int | None = None, email: str | None = None, plan: str | None = None,
+                 account_id: str | None = None, scopes: list[str] | None = None, fix: str | None = None,
+                 error: str | None = None, hint: str | None = None, kind: str | None = None,
+                 refreshable: bool = False):
+        self.profile, self.provider, self.status, self.source, self.now_ms = profile, provider, status, source, now_ms
+        self.expires_at, self.email, self.plan, self.account_id = expires_at, email, plan, account_id
+        self.scopes = list(scopes or [])
+        self.fix, self.error, self.hint = fix, error, hint
+        self.kind = kind  # the record's type: oauth | api_key | token
+        self.refreshable = refreshable
+
+    def __repr__(self) -> str:
+        return f"ProfileStatus({self.profile!r}, {self.status!r})"
 
     @property
     def expires_in_seconds(self) -> int | None:
@@ -190,7 +192,7 @@ def describe(profile: str, provider_id: str, record: dict | None, source: str, a
     refreshable = record.get("type") == "oauth" and bool(record.get("refresh_token")) and profile != codex_cli.PROFILE
     return ProfileStatus(
         profile, provider_id, status, source, at_ms,
-        expires_at=record.get("expires_at") if status != STATIC or record.get("type") != "api_key" else None,
+        expires_at=None if record.get("type") == "api_key" else record.get("expires_at"),
         email=record.get("email") or info.get("email"),
         plan=record.get("plan") or info.get("plan"),
         account_id=record.get("account_id") or info.get("account_id"),

@@ -42,6 +42,11 @@ def _known_provider(provider_id: str, providers: dict):
     return providers[provider_id]
 
 
+def warn_config_error(error: str | None) -> None:
+    if error:
+        print(f"warning: {error}; its models settings (auth_order, default) are ignored", file=sys.stderr)
+
+
 def read_models_config() -> tuple[dict, str | None]:
     """The config's [models] table and, when the file is unusable, why (status still runs)."""
     path = paths.config_path()
@@ -144,7 +149,8 @@ def auth_status(args) -> int:
     providers = _providers()
     if args.provider:
         _known_provider(args.provider, providers)
-    models_cfg, _config_error = read_models_config()
+    models_cfg, config_error = read_models_config()
+    warn_config_error(config_error)
     rows, relevant = profile_rows(models_cfg, providers, args.provider)
     code = st.check_exit_code(rows, relevant)
     if args.json:
@@ -270,7 +276,8 @@ def models_list(args) -> int:
     providers = _providers()
     if args.provider:
         _known_provider(args.provider, providers)
-    models_cfg, _config_error = read_models_config()
+    models_cfg, config_error = read_models_config()
+    warn_config_error(config_error)
     rows = catalog_rows(models_cfg, providers, args.provider)
     if args.json:
         _emit({"models": rows})
@@ -540,7 +547,16 @@ def invoke(args) -> int:
 
     provider = _known_provider(args.provider, _providers())
     record = credentials_for_invoke(provider)
-    reply = send(provider, record, args.model, args.prompt)
+    try:
+        reply = send(provider, record, args.model, args.prompt)
+    except WizardError as exc:
+        # A token revoked or expired early: one forced refresh, one retry (what the Codex CLI does).
+        if exc.code != "UNAUTHORIZED" or record.get("type") != "oauth" or not record.get("refresh_token"):
+            raise
+        from wizard.auth.refresh import refresh
+
+        record = refresh(provider.id, force=True)
+        reply = send(provider, record, args.model, args.prompt)
     if args.json:
         _emit({"event": "reply", "provider": provider.id, **reply.as_dict()})
         return 0
