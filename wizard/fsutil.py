@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 
 from wizard.errors import StorageError
@@ -32,6 +31,8 @@ def ensure_private_dir(path: Path) -> None:
 
 def atomic_write(path: Path, data: bytes | str, mode: int = 0o600) -> None:
     """Write via a temp file in the same dir, fsync, then os.replace over `path`."""
+    import tempfile  # only writers pay for it
+
     if isinstance(data, str):
         data = data.encode("utf-8")
     directory = path.parent

@@ -7,9 +7,7 @@ id defines an OIDC provider found by discovery from its issuer.
 
 from __future__ import annotations
 
-import dataclasses
 import tomllib
-from dataclasses import dataclass, field
 
 from wizard import paths
 from wizard.errors import InvalidProvider, UsageError
@@ -19,30 +17,76 @@ CODEX_SCOPES = "openid profile email offline_access"
 ORIGINATOR = "openclaw"
 
 
-@dataclass(frozen=True)
+# A plain class rather than a dataclass: `models auth status` loads this module, and
+# importing dataclasses (inspect, ast, dis) costs several milliseconds of its 60 ms budget.
+_DEFAULTS: dict = {
+    "default_model": "",
+    "issuer": "",
+    "client_id": "",
+    "scopes": "",
+    "authorize_path": "/oauth/authorize",
+    "token_path": "/oauth/token",
+    "revoke_path": "/oauth/revoke",
+    "authorize_params": {},
+    "redirect_host": "127.0.0.1",
+    "redirect_path": "/auth/callback",
+    "redirect_ports": (1455, 1457),
+    # "openai": OpenAI's deviceauth endpoints; "rfc8628": discovery's device_authorization_endpoint.
+    "device_style": "",
+    "refresh_body": "form",  # openai-codex sends JSON
+    "discovery": False,
+    "invoke_url": "",
+    "env_var": "",  # where an API key may come from
+    "revocable": True,
+    "builtin": True,
+}
+
+
 class Provider:
+    """One provider's data: id, label, kind ("oauth" sign-in, "api_key", "token") and its endpoints."""
+
     id: str
     label: str
-    kind: str  # "oauth" (sign-in), "api_key" (a pasted key), "token" (a pasted token)
-    default_model: str = ""
-    issuer: str = ""
-    client_id: str = ""
-    scopes: str = ""
-    authorize_path: str = "/oauth/authorize"
-    token_path: str = "/oauth/token"
-    revoke_path: str = "/oauth/revoke"
-    authorize_params: dict = field(default_factory=dict)
-    redirect_host: str = "127.0.0.1"
-    redirect_path: str = "/auth/callback"
-    redirect_ports: tuple[int, ...] = (1455, 1457)
-    # "openai": OpenAI's deviceauth endpoints; "rfc8628": discovery's device_authorization_endpoint.
-    device_style: str = ""
-    refresh_body: str = "form"  # openai-codex sends JSON
-    discovery: bool = False
-    invoke_url: str = ""
-    env_var: str = ""  # where an API key may come from
-    revocable: bool = True
-    builtin: bool = True
+    kind: str
+    default_model: str
+    issuer: str
+    client_id: str
+    scopes: str
+    authorize_path: str
+    token_path: str
+    revoke_path: str
+    authorize_params: dict
+    redirect_host: str
+    redirect_path: str
+    redirect_ports: tuple
+    device_style: str
+    refresh_body: str
+    discovery: bool
+    invoke_url: str
+    env_var: str
+    revocable: bool
+    builtin: bool
+
+    def __init__(self, id: str, label: str, kind: str, **values):
+        unknown = set(values) - set(_DEFAULTS)
+        if unknown:
+            raise TypeError(f"unknown provider field(s): {', '.join(sorted(unknown))}")
+        self.id, self.label, self.kind = id, label, kind
+        for name, default in _DEFAULTS.items():
+            setattr(self, name, values.get(name, default))
+
+    def replace(self, **values) -> "Provider":
+        current = {name: getattr(self, name) for name in _DEFAULTS}
+        current.update({k: v for k, v in values.items() if k not in ("label", "kind")})
+        return Provider(self.id, values.get("label", self.label), values.get("kind", self.kind), **current)
+
+    def __repr__(self) -> str:
+        return f"Provider({self.id!r}, issuer={self.issuer!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Provider) and vars(self) == vars(other)
+
+    __hash__ = None  # type: ignore[assignment]
 
     def endpoint(self, path: str) -> str:
         return self.issuer.rstrip("/") + path
@@ -93,7 +137,7 @@ BUILTIN = {
         default_model="anthropic/claude-sonnet-4-5", revocable=False),
 }
 
-_OVERRIDABLE = {f.name for f in dataclasses.fields(Provider)} - {"id", "builtin"}
+_OVERRIDABLE = (set(_DEFAULTS) | {"label", "kind"}) - {"builtin"}
 
 
 def _load_file() -> dict:
@@ -129,7 +173,7 @@ def _from_table(pid: str, table: dict, base: Provider | None) -> Provider:
     if "redirect_ports" in values:
         values["redirect_ports"] = tuple(values["redirect_ports"])
     if base is not None:
-        return dataclasses.replace(base, **values)
+        return base.replace(**values)
     if not values.get("issuer") or not values.get("client_id"):
         raise UsageError(f"{where}: a custom provider needs issuer and client_id")
     values.setdefault("label", pid)
