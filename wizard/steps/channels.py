@@ -82,7 +82,7 @@ def _check_phone(value: str, answers: Answers, ctx: Context) -> str | None:
 
 def _secret_field(key: str, label: str, env: str) -> Field:
     applies, must_answer = _asks(key)
-    return Field("channels", key, "secret", label, SECRET_FORMATS[key][3].capitalize() + ".",
+    return Field("channels", key, "secret", label, SECRET_FORMATS[key][3][:1].upper() + SECRET_FORMATS[key][3][1:] + ".",
                  default=_secret_default(key), validate=_secret_check(key), applies=applies,
                  must_answer=must_answer, env_name=env)
 

@@ -1,0 +1,79 @@
+"""The frame every wizard screen shares: header with the config path, sidebar, body, footer."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from screens.app_header import AppHeader
+from screens.sidebar import StepSidebar, sidebar_rows
+
+MIN_WIDTH, MIN_HEIGHT = 60, 16
+
+
+def too_small_text(width: int, height: int) -> str:
+    return (f"This terminal is {width}×{height}; the wizard needs at least {MIN_WIDTH}×{MIN_HEIGHT}.\n\n"
+            "Make the window larger, or press Ctrl+Q to quit (nothing is written).\n"
+            "Scripts: openclaw onboard --non-interactive")
+
+
+class WizardScreen(Screen):
+    """Subclasses yield their content from `compose_body`; navigation goes up as messages."""
+
+    BINDINGS = [
+        Binding("escape", "back", "Back"),
+        Binding("ctrl+n", "next", "Next"),
+        *[Binding(str(n), f"jump({n})", "Jump", show=n == 1, key_display="1-7") for n in range(1, 8)],
+    ]
+
+    class BackRequested(Message):
+        """The user asked to go one step back."""
+
+    def __init__(self, machine, position: str) -> None:
+        super().__init__()
+        self.machine = machine
+        self.position = position
+
+    def compose(self) -> ComposeResult:
+        yield AppHeader(str(self.machine.ctx.config_path))
+        yield Static("", id="too-small")
+        with Horizontal(id="frame"):
+            yield StepSidebar(sidebar_rows(self.machine), self.position)
+            with Vertical(id="body"):
+                yield from self.compose_body()
+        yield Footer()
+
+    def compose_body(self) -> ComposeResult:
+        yield from ()
+
+    def on_mount(self) -> None:
+        self.update_size_notice()
+        self.prepare()
+
+    def prepare(self) -> None:
+        """After mounting: subclasses set focus and fill in what depends on mounted widgets."""
+
+    def on_resize(self) -> None:
+        self.update_size_notice()
+
+    def update_size_notice(self) -> None:
+        width, height = self.app.size
+        small = width < MIN_WIDTH or height < MIN_HEIGHT
+        self.set_class(small, "-too-small")
+        if small:
+            self.query_one("#too-small", Static).update(too_small_text(width, height))
+
+    def action_back(self) -> None:
+        self.post_message(self.BackRequested())
+
+    def action_next(self) -> None:
+        """Screens with a primary action override this."""
+
+    def action_jump(self, number: int) -> None:
+        for step in self.machine.steps:
+            if step.number == number:
+                self.post_message(StepSidebar.JumpRequested(step.id))

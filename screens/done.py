@@ -1,0 +1,72 @@
+"""Done: what was written, the notes, and the next commands to run."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
+from textual.widgets import Button, Static
+
+from screens.base import WizardScreen
+from screens.bullet_list import BulletList
+
+NEXT_COMMANDS = (
+    ("openclaw models status", "check the default model and sign-ins"),
+    ("openclaw onboard --step NAME", "change one step later; the others are kept"),
+)
+
+
+class DoneScreen(WizardScreen):
+    BINDINGS = [("enter", "close", "Close")]
+
+    class CloseRequested(Message):
+        """Leave the wizard."""
+
+    def __init__(self, machine, written: list[str], notes: list[str]) -> None:
+        super().__init__(machine, "done")
+        self.written = written
+        self.notes = notes
+
+    def compose_body(self) -> ComposeResult:
+        yield Static("Done · your gateway is set up", id="step-title")
+        yield Static("Everything below has been written.", id="step-summary")
+        with VerticalScroll(id="form"):
+            yield Static("Written", classes="field-label")
+            lines = self.written or ["nothing: the configuration already said all of this"]
+            yield BulletList(lines, id="written")
+            if self.notes:
+                yield Static("Notes", classes="field-label")
+                yield BulletList(self.notes, id="notes")
+            yield Static("Next", classes="field-label")
+            yield Static(self.next_text(), id="next-commands")
+        with Horizontal(id="nav"):
+            yield Static("", classes="nav-spacer")
+            yield Button("Close", id="next", variant="primary", compact=True)
+
+    @staticmethod
+    def next_text() -> Text:
+        text = Text()
+        for command, what in NEXT_COMMANDS:
+            text.append(f"$ {command}", style="bold")
+            text.append(f"  {what}\n")
+        return text
+
+    def prepare(self) -> None:
+        self.query_one("#next", Button).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.action_close()
+
+    def action_close(self) -> None:
+        self.post_message(self.CloseRequested())
+
+    def action_next(self) -> None:
+        self.action_close()
+
+    def action_back(self) -> None:
+        """Nothing to go back to: it is written."""
+
+    def action_jump(self, number: int) -> None:
+        """Steps are finished; jumping would only confuse."""

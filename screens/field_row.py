@@ -1,0 +1,194 @@
+"""One field of a step, rendered by kind: label, help, the input widget, the inline message.
+
+Generic on purpose: what a field is (kind, options, help, default) comes from wizard/steps;
+this only turns it into widgets and reads the raw value back.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widget import Widget
+from textual.widgets import Checkbox, Input, RadioButton, RadioSet, SelectionList, Static
+
+from wizard.steps.base import Field, SecretValue
+
+TEXT_KINDS = ("text", "path", "url", "port")
+SECRET_HINTS = {"generated": "generated for you; leave empty to keep it",
+                "existing": "already stored; leave empty to keep it",
+                "env": "from the environment; leave empty to keep it",
+                "file": "from a file; leave empty to keep it",
+                "stdin": "from stdin; leave empty to keep it"}
+
+
+class FieldRow(Vertical):
+    """Posts Edited when the value changes and Left when focus leaves it (messages up)."""
+
+    class Edited(Message):
+        def __init__(self, row: "FieldRow") -> None:
+            super().__init__()
+            self.row = row
+
+    class Left(Edited):
+        """Focus left the field: time to show its message."""
+
+    class Submitted(Edited):
+        """Enter in a text field."""
+
+    def __init__(self, field: Field, value: Any, *, blink: bool = True) -> None:
+        super().__init__(classes=f"field-row -kind-{field.kind}", id=f"row-{field.key}")
+        self.field = field
+        self.initial = value
+        self.blink = blink
+        self.touched = False
+        self.shown_error: str | None = None
+        self.fallback: SecretValue | None = None  # a secret kept when the box is left empty
+
+    # --- composing ---------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        fld = self.field
+        if fld.kind != "bool":
+            yield Static(fld.label, classes="field-label")
+        yield Static(fld.help, classes="field-help")
+        yield self._make_input()
+        if fld.options:
+            yield Static("", classes="option-help")
+        yield Static("", classes="field-error")
+
+    def _make_input(self) -> Widget:
+        fld, value, wid = self.field, self.initial, f"field-{self.field.key}"
+        if fld.kind == "choice":
+            return RadioSet(*[RadioButton(o.label, value=o.value == value, id=f"opt-{fld.key}-{o.value}")
+                              for o in fld.options], id=wid)
+        if fld.kind == "multi":
+            chosen = set(value or [])
+            return SelectionList[str](*[(o.label, o.value, o.value in chosen) for o in fld.options], id=wid)
+        if fld.kind == "bool":
+            return Checkbox(fld.label, value=bool(value), id=wid)
+        if fld.kind == "secret":
+            return self._make_secret_input(wid)
+        return self._input(wid, "" if value is None else str(value), fld.placeholder, password=False)
+
+    def _make_secret_input(self, wid: str) -> Input:
+        value = self.initial
+        typed = ""
+        if isinstance(value, SecretValue):
+            if value.origin == "typed":
+                typed = value.value
+            else:
+                self.fallback = value
+        elif isinstance(value, str):
+            typed = value
+        hint = SECRET_HINTS.get(self.fallback.origin, "") if self.fallback else self.field.placeholder
+        return self._input(wid, typed, hint, password=True)
+
+    def _input(self, wid: str, value: str, placeholder: str, *, password: bool) -> Input:
+        box = Input(value=value, placeholder=placeholder, password=password, id=wid, compact=True)
+        box.cursor_blink = self.blink
+        return box
+
+    def on_mount(self) -> None:
+        self.update_option_help()
+
+    # --- reading -------------------------------------------------------------------------
+
+    @property
+    def key(self) -> str:
+        return self.field.key
+
+    @property
+    def input(self) -> Widget:
+        return self.query_one(f"#field-{self.field.key}")
+
+    def value(self) -> Any:
+        """The raw value as the machine's check() takes it; None for an empty secret with no fallback."""
+        widget, kind = self.input, self.field.kind
+        if kind == "choice":
+            index = widget.pressed_index
+            return self.field.options[index].value if index >= 0 else None
+        if kind == "multi":
+            chosen = set(widget.selected)
+            return [o.value for o in self.field.options if o.value in chosen]
+        if kind == "bool":
+            return widget.value
+        if kind == "secret":
+            return widget.value or self.fallback
+        return widget.value
+
+    def highlighted_option(self):
+        widget = self.input
+        if self.field.kind == "choice":
+            index = widget.pressed_index
+            return self.field.options[index] if 0 <= index < len(self.field.options) else None
+        if self.field.kind == "multi":
+            index = widget.highlighted
+            return self.field.options[index] if index is not None else None
+        return None
+
+    # --- showing -----------------------------------------------------------------------
+
+    def show_error(self, message: str | None) -> None:
+        if message == self.shown_error:
+            return
+        self.shown_error = message
+        error = self.query_one(".field-error", Static)
+        error.update(Text(f"✖ {self.error_sentence(message)}") if message else "")
+        self.set_class(bool(message), "-invalid")
+
+    def error_sentence(self, message: str) -> str:
+        """Messages written to follow the field's name ("must be ...") get it; others stand alone."""
+        if message.startswith(("must ", "is ", "unknown")):
+            return f"{self.field.label} {message}"
+        return message[:1].upper() + message[1:]
+
+    def update_option_help(self) -> None:
+        if not self.field.options:
+            return
+        option = self.highlighted_option()
+        self.query_one(".option-help", Static).update(
+            Text(f"{option.label}: {option.help}") if option and option.help else "")
+
+    # --- events up -------------------------------------------------------------------------
+
+    def _edited(self) -> None:
+        self.touched = True
+        self.update_option_help()
+        self.post_message(self.Edited(self))
+
+    def on_radio_set_changed(self, event: RadioSet.Changed) -> None:
+        event.stop()
+        self._edited()
+
+    def on_selection_list_selection_toggled(self, event) -> None:
+        event.stop()
+
+    def on_selection_list_selected_changed(self, event: SelectionList.SelectedChanged) -> None:
+        event.stop()
+        self._edited()
+
+    def on_selection_list_selection_highlighted(self, event) -> None:
+        event.stop()
+        self.update_option_help()
+
+    def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
+        event.stop()
+        self._edited()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self.touched = True
+        self.post_message(self.Edited(self))
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.touched = True
+        self.post_message(self.Submitted(self))
+
+    def on_descendant_blur(self) -> None:
+        self.touched = True
+        self.post_message(self.Left(self))

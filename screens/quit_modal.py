@@ -1,0 +1,44 @@
+"""Quit confirmation: a typed modal that returns True to quit, False to keep going."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Static
+
+
+class ConfirmQuit(ModalScreen[bool]):
+    BINDINGS = [
+        Binding("escape,n", "stay", "Keep going"),
+        Binding("y", "leave", "Quit"),
+    ]
+
+    def __init__(self, signed_in: bool = False) -> None:
+        super().__init__()
+        self.signed_in = signed_in
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="quit-dialog"):
+            yield Static("Quit onboarding?", id="quit-title")
+            text = "Nothing will be written: your configuration stays exactly as it is."
+            if self.signed_in:
+                text += "\nThe sign-in you completed is already stored."
+            yield Static(text, id="quit-text")
+            with Horizontal(id="quit-buttons"):
+                yield Button("Keep going", id="stay", variant="primary", compact=True)
+                yield Button("Quit", id="leave", variant="error", compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#stay", Button).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.dismiss(event.button.id == "leave")
+
+    def action_stay(self) -> None:
+        self.dismiss(False)
+
+    def action_leave(self) -> None:
+        self.dismiss(True)

@@ -1,0 +1,101 @@
+"""TUI test fixtures: an app over a real machine in a temporary (or, for snapshots, fixed) state dir.
+
+Snapshots go to the top-level snapshots/ folder: the SVG extension's dirname is overridden here.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+import pytest_textual_snapshot
+
+ROOT = Path(__file__).resolve().parents[2]
+SNAPSHOT_DIR = ROOT / "snapshots"
+# A fixed state dir for snapshot tests, so the header and review paths never change between runs.
+SNAPSHOT_STATE = Path("/tmp/openclaw-snapshots/.openclaw")
+FROZEN_NOW = 1000.0
+PRESENT_BINARIES = {"git", "curl"}
+
+
+class TopLevelSVGExtension(pytest_textual_snapshot.SVGImageExtension):
+    @classmethod
+    def dirname(cls, *, test_location) -> str:
+        return str(SNAPSHOT_DIR)
+
+
+@pytest.fixture(autouse=True)
+def _snapshots_at_top_level(monkeypatch):
+    monkeypatch.setattr(pytest_textual_snapshot, "SVGImageExtension", TopLevelSVGExtension)
+
+
+def _clean_env(monkeypatch, state: Path, home: Path) -> None:
+    for name in list(os.environ):
+        if name.startswith(("OPENCLAW_", "CODEX_")) or name in {"OPENAI_API_KEY", "ANTHROPIC_API_KEY",
+                                                                 "DISPLAY", "BROWSER"}:
+            monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("OPENCLAW_STATE_DIR", str(state))
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("CODEX_HOME", str(home / ".codex"))
+
+
+@pytest.fixture
+def tui_state(monkeypatch, state_dir: Path, tmp_path: Path) -> Path:
+    """OPENCLAW_STATE_DIR -> the test's state dir; no developer env leaks in."""
+    home = tmp_path / "home"
+    home.mkdir(exist_ok=True)
+    _clean_env(monkeypatch, state_dir, home)
+    return state_dir
+
+
+@pytest.fixture
+def snap_state(monkeypatch) -> Path:
+    """A fixed, freshly emptied state dir for snapshots."""
+    shutil.rmtree(SNAPSHOT_STATE.parent, ignore_errors=True)
+    SNAPSHOT_STATE.mkdir(parents=True, mode=0o700)
+    home = SNAPSHOT_STATE.parent / "home"
+    home.mkdir()
+    _clean_env(monkeypatch, SNAPSHOT_STATE, home)
+    yield SNAPSHOT_STATE
+    shutil.rmtree(SNAPSHOT_STATE.parent, ignore_errors=True)
+
+
+def make_machine(*, start_at: str | None = None, which=None):
+    from wizard.context import load_context
+    from wizard.machine import Machine
+
+    machine = Machine(load_context())
+    if which is not None:
+        machine.ctx.which = which
+    if start_at:
+        machine.start_at(start_at)
+    return machine
+
+
+def presets_for(**steps: dict) -> dict:
+    from wizard.answers import Preset
+
+    return {step: {k: Preset(v, "test") for k, v in values.items()} for step, values in steps.items()}
+
+
+def make_app(machine=None, presets: dict | None = None, *, frozen: bool = False, **kwargs):
+    from screens.app import OnboardApp
+
+    machine = machine or make_machine()
+    kwargs.setdefault("signin_options", {"no_browser": True, "timeout": 600.0})
+    if frozen:
+        kwargs.setdefault("clock", lambda: FROZEN_NOW)
+        machine.ctx.which = lambda name: f"/usr/bin/{name}" if name in PRESENT_BINARIES else None
+    return OnboardApp(machine, presets or {}, blink=False, **kwargs)
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+def pytest_configure(config) -> None:
+    # Snapshots live in top-level snapshots/, which syrupy cannot relate to the test module's name.
+    config.addinivalue_line("filterwarnings", "ignore:\\s*Can not relate snapshot:UserWarning")
