@@ -112,7 +112,10 @@ class _Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         if len(self.path) > MAX_REQUEST_TARGET:
             return self._reply(400, pages.failure_page("Request too large", "That address is far too long."))
-        target = urllib.parse.urlsplit(self.path)
+        try:
+            target = urllib.parse.urlsplit(self.path)
+        except ValueError:  # e.g. "http://[x/auth/callback": answer it, do not drop the connection
+            return self._reply(400, pages.failure_page("Bad request", "This request is not a sign-in response."))
         if target.path == CANCEL_PATH:
             return self._cancel()
         if target.path != self.server.callback_path:
@@ -127,8 +130,6 @@ class _Handler(BaseHTTPRequestHandler):
 
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         # The stdlib calls this for garbage and oversized requests; answer with our page.
-        if self.request_version == "HTTP/0.9":
-            self.request_version = "HTTP/1.0"  # always send a status line
         self._reply(code if code in (400, 404, 405) else 400,
                     pages.failure_page("Bad request", "This request is not a sign-in response."))
 
@@ -167,6 +168,8 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _reply(self, status: int, page: str, headers: dict | None = None) -> None:
         body = page.encode("utf-8")
+        if self.request_version == "HTTP/0.9":
+            self.request_version = "HTTP/1.0"  # always send a status line (a 0.9 HEAD would get nothing at all)
         self.close_connection = True
         self.send_response(status)
         self.send_header("Content-Type", "text/html; charset=utf-8")

@@ -104,11 +104,11 @@ def read_paste(text: str, state: str, redirect_uri: str = "") -> PastedCode | Pa
 
 
 def _read_pasted_url(text: str, state: str, where: str) -> PastedCode | PasteRejected | PastedRefusal:
-    parts = urllib.parse.urlsplit(text) if "://" in text else None
-    query = parts.query if parts else text.split("?", 1)[-1]
-    if parts and not query:
-        query = parts.fragment
     try:
+        parts = urllib.parse.urlsplit(text) if "://" in text else None  # ValueError: "http://[::1"
+        query = parts.query if parts else text.split("?", 1)[-1]
+        if parts and not query:
+            query = parts.fragment
         params = dict(urllib.parse.parse_qsl(query, keep_blank_values=True, max_num_fields=64))
     except ValueError:
         return PasteRejected(_garbage_reason(where))

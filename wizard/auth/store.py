@@ -23,6 +23,8 @@ CREDENTIAL_TYPES = ("oauth", "api_key", "token")
 _STRING_FIELDS = ("access_token", "id_token", "account_id", "email", "plan", "last_refresh", "type")
 # Before 1973-03-03 in milliseconds, but a plausible date in seconds: a classic unit mix-up.
 _MS_THRESHOLD = 100_000_000_000
+# 9999-12-31T23:59:59.999Z: beyond it (or NaN, Infinity) no date arithmetic works.
+MAX_EXPIRES_AT_MS = 253_402_300_799_999
 
 
 class CredentialError(StorageError):
@@ -78,6 +80,9 @@ def _validate_expires_at(value: object, source: str, fix: str) -> int | None:
         raise CredentialError(
             f"{source}: field 'expires_at' must be a number (milliseconds since the epoch), "
             f"got {type(value).__name__}", hint=fix)
+    if not -MAX_EXPIRES_AT_MS <= value <= MAX_EXPIRES_AT_MS:  # also NaN, Infinity and 10**400
+        raise CredentialError(f"{source}: field 'expires_at' is not a date (milliseconds since the epoch up to "
+                              "the year 9999)", hint=fix)
     if 0 < value < _MS_THRESHOLD:
         raise CredentialError(
             f"{source}: field 'expires_at' is {int(value)}, which looks like seconds; "
@@ -100,12 +105,20 @@ def load(provider: str, path: Path | None = None) -> dict | None:
         raise CredentialError(f"cannot read {path}: {exc.strerror}") from None
     repair_mode(path)
     try:
-        data = json.loads(raw)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        data = _parse_json(raw)
+    except ValueError as exc:
         what = "is empty" if not raw.strip() else f"is not valid JSON ({exc})"
         raise CredentialError(f"{path} {what}",
                               hint=f"sign in again, or replace it with `openclaw models auth import --provider {provider}`") from None
     return validate_record(data, str(path), provider)
+
+
+def _parse_json(raw: bytes) -> object:
+    """json.loads, with every way it fails on hostile bytes as a ValueError."""
+    try:
+        return json.loads(raw)  # UnicodeDecodeError and JSONDecodeError are ValueErrors, as is a 5000-digit int
+    except RecursionError:
+        raise ValueError("nested too deeply") from None
 
 
 def repair_mode(path: Path) -> None:
@@ -157,8 +170,8 @@ def load_secrets() -> dict[str, str]:
         raise CredentialError(f"cannot read {path}: {exc.strerror}") from None
     repair_mode(path)
     try:
-        data = json.loads(raw)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        data = _parse_json(raw)
+    except ValueError as exc:
         raise CredentialError(f"{path} is not valid JSON ({exc})",
                               hint="fix or move the file, then run onboarding again") from None
     secrets = data.get("secrets") if isinstance(data, dict) else None
