@@ -87,6 +87,7 @@ def test_umask_000_still_yields_private_modes(run_cli, cli_env, tmp_path):
     assert result.returncode == 0, result.stderr
     assert stat.S_IMODE(state.stat().st_mode) == 0o700
     assert stat.S_IMODE((state / "credentials").stat().st_mode) == 0o700
+    assert stat.S_IMODE((state / "workspace").stat().st_mode) == 0o755
     for path in [state / "openclaw.toml", state / "credentials" / "secrets.json",
                  state / "credentials" / "openai-api-key.json"]:
         assert stat.S_IMODE(path.stat().st_mode) == 0o600, path

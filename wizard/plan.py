@@ -139,6 +139,7 @@ def _make_dir(path: Path) -> None:
 
     try:
         path.mkdir(parents=True, exist_ok=True)
+        os.chmod(path, 0o755)  # mkdir's mode is filtered by the umask (000 would give 0777)
     except OSError as exc:
         raise StorageError(f"cannot create {path}: {exc.strerror}",
                            hint="choose another workspace with --workspace") from None

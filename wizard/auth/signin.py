@@ -103,13 +103,21 @@ def read_paste(text: str, state: str, redirect_uri: str = "") -> PastedCode | Pa
     return PasteRejected(_garbage_reason(where))
 
 
+def _first_values(pairs: list[tuple[str, str]]) -> dict[str, str]:
+    """The first value of each name, as the loopback callback reads it."""
+    values: dict[str, str] = {}
+    for name, value in pairs:
+        values.setdefault(name, value)
+    return values
+
+
 def _read_pasted_url(text: str, state: str, where: str) -> PastedCode | PasteRejected | PastedRefusal:
     try:
         parts = urllib.parse.urlsplit(text) if "://" in text else None  # ValueError: "http://[::1"
         query = parts.query if parts else text.split("?", 1)[-1]
         if parts and not query:
             query = parts.fragment
-        params = dict(urllib.parse.parse_qsl(query, keep_blank_values=True, max_num_fields=64))
+        params = _first_values(urllib.parse.parse_qsl(query, keep_blank_values=True, max_num_fields=64))
     except ValueError:
         return PasteRejected(_garbage_reason(where))
     if not params.get("state"):
