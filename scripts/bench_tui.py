@@ -44,6 +44,17 @@ def one_run(session: str, state: Path, marker: str, timeout: float) -> float:
 
 
 def sample(runs: int, marker: str = "Sign in with ChatGPT", timeout: float = 10.0, verbose: bool = False):
+    # Killing the only session makes the tmux server exit, and a new-session racing that exit fails;
+    # a keep-alive session keeps one server up for the whole benchmark.
+    keepalive = f"openclaw-bench-keepalive-{os.getpid()}"
+    tmux("new-session", "-d", "-s", keepalive, "sleep 600")
+    try:
+        return _timed_runs(runs, marker, timeout, verbose)
+    finally:
+        tmux("kill-session", "-t", keepalive)
+
+
+def _timed_runs(runs: int, marker: str, timeout: float, verbose: bool) -> list[float]:
     times = []
     with tempfile.TemporaryDirectory() as tmp:
         for n in range(runs + 1):
