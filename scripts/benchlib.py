@@ -34,7 +34,8 @@ class Result:
             ok = ok and self.peak_mib <= self.budget_mib
             mem = f"  peak {self.peak_mib:5.1f} MiB / budget {self.budget_mib:.0f} MiB"
         verdict = "ok" if ok else "OVER BUDGET"
-        return f"{self.name:<42} {wall}  budget {self.budget_s * 1000:.0f} ms{mem}  {verdict}"
+        ratio = self.median_s / self.budget_s
+        return f"{self.name:<42} {wall}  budget {self.budget_s * 1000:.0f} ms ({ratio:.2f}x){mem}  {verdict}"
 
 
 def run_once(argv: list[str], env: dict, stdin: bytes = b"", cwd: str | None = None) -> tuple[float, float]:
