@@ -94,16 +94,9 @@ def _validate_expires_at(value: object, source: str, fix: str) -> int | None:
 def load(provider: str, path: Path | None = None) -> dict | None:
     """The stored record, None when there is none; CredentialError when it is unusable."""
     path = path or paths.credential_path(provider)
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
+    raw = _read_private(path, hint=f"give yourself read access (chmod 600 {path}) or sign in again")
+    if raw is None:
         return None
-    except PermissionError as exc:
-        raise CredentialError(f"cannot read {path}: {exc.strerror}",
-                              hint=f"give yourself read access (chmod 600 {path}) or sign in again") from None
-    except OSError as exc:
-        raise CredentialError(f"cannot read {path}: {exc.strerror}") from None
-    repair_mode(path)
     try:
         data = _parse_json(raw)
     except ValueError as exc:
@@ -111,6 +104,19 @@ def load(provider: str, path: Path | None = None) -> dict | None:
         raise CredentialError(f"{path} {what}",
                               hint=f"sign in again, or replace it with `openclaw models auth import --provider {provider}`") from None
     return validate_record(data, str(path), provider)
+
+
+def _read_private(path: Path, hint: str) -> bytes | None:
+    """The file's bytes (None when missing), after repairing a too-open mode."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise CredentialError(f"cannot read {path}: {exc.strerror}",
+                              hint=hint if isinstance(exc, PermissionError) else None) from None
+    repair_mode(path)
+    return raw
 
 
 def _parse_json(raw: bytes) -> object:
@@ -162,13 +168,9 @@ def delete(provider: str) -> bool:
 
 def load_secrets() -> dict[str, str]:
     path = paths.secrets_path()
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
+    raw = _read_private(path, hint=f"give yourself read access (chmod 600 {path})")
+    if raw is None:
         return {}
-    except OSError as exc:
-        raise CredentialError(f"cannot read {path}: {exc.strerror}") from None
-    repair_mode(path)
     try:
         data = _parse_json(raw)
     except ValueError as exc:
