@@ -217,7 +217,7 @@ def run_in_process(argv: list[str]) -> tuple[int, str]:
     return code, err.getvalue()
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
 @given(doc=answers_docs, garbage=st.one_of(st.none(), st.binary(max_size=60)))
 def test_fuzzed_answers_files_exit_cleanly(doc, garbage, tmp_path, monkeypatch):
     state = tmp_path / "fuzz-state"
@@ -240,7 +240,7 @@ def test_fuzzed_answers_files_exit_cleanly(doc, garbage, tmp_path, monkeypatch):
     assert snapshot_files(state) == before
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=200, deadline=None, suppress_health_check=list(HealthCheck))
 @given(port=st.text(max_size=12), url=st.text(max_size=40), name=st.text(max_size=40),
        channels=st.text(max_size=30))
 def test_fuzzed_flag_values_exit_cleanly(port, url, name, channels, tmp_path, monkeypatch):
