@@ -6,6 +6,8 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Static
 
+from wizard.render import short_path
+
 
 class AppHeader(Horizontal):
     def __init__(self, config_path: str) -> None:
@@ -14,6 +16,6 @@ class AppHeader(Horizontal):
 
     def compose(self) -> ComposeResult:
         yield Static("◆ OpenClaw onboard", id="app-title")
-        path = Static(f"config: {self.config_path}", id="app-config-path")
+        path = Static(f"config: {short_path(self.config_path)}", id="app-config-path")
         path.tooltip = self.config_path
         yield path

@@ -10,6 +10,7 @@ from textual.widgets import Button, Static
 
 from screens.base import WizardScreen
 from screens.bullet_list import BulletList
+from wizard.render import short_path
 
 NEXT_COMMANDS = (
     ("openclaw models status", "check the default model and sign-ins"),
@@ -33,7 +34,7 @@ class DoneScreen(WizardScreen):
         yield Static("Everything below has been written.", id="step-summary")
         with VerticalScroll(id="form"):
             yield Static("Written", classes="field-label")
-            lines = self.written or ["nothing: the configuration already said all of this"]
+            lines = [short_path(p) for p in self.written] or ["nothing: the configuration already said all of this"]
             yield BulletList(lines, id="written")
             if self.notes:
                 yield Static("Notes", classes="field-label")

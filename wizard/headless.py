@@ -104,8 +104,10 @@ def sign_in(args, target: tuple, out: Reporter) -> None:
 def finish(plan: Plan, written: list[str], out: Reporter) -> None:
     if not written:
         out.say("Nothing to change: the configuration already says all of this.")
+    from wizard.render import short_path
+
     for path in written:
-        out.say(f"wrote {path}")
+        out.say(f"wrote {short_path(path)}")
     for note in plan.notes:
         out.say(f"note: {note}")
     out.say("Done. Next: `openclaw models status` to check sign-ins.")

@@ -37,24 +37,28 @@ class Plan:
     def diff(self) -> str:
         before = "" if self.reset else (self.before or "")
         lines = difflib.unified_diff(before.splitlines(keepends=True), self.after.splitlines(keepends=True),
-                                     fromfile=f"{self.config_path} (now)", tofile=f"{self.config_path} (new)")
+                                     fromfile=f"{self.config_path.name} (now)",
+                                     tofile=f"{self.config_path.name} (new)")
         return "".join(lines)
 
     def lines(self) -> list[str]:
-        """The human review: what will be written, secrets by name only."""
+        """The human review: what will be written, secrets by name only; paths under home as ~/..."""
+        from wizard.render import short_path
+
+        config = short_path(str(self.config_path))
         out = []
         if self.reset:
-            out.append(f"back up and replace {self.config_path}")
+            out.append(f"back up and replace {config}")
         elif self.config_changes:
-            out.append(f"{'update' if self.before is not None else 'create'} {self.config_path}")
+            out.append(f"{'update' if self.before is not None else 'create'} {config}")
         else:
-            out.append(f"keep {self.config_path} (no changes)")
+            out.append(f"keep {config} (no changes)")
         out += [f"store secret {name}" for name in sorted(self.secrets)]
         out += [f"store credentials for {c['provider']}" for c in self.credentials]
         if self.sign_in:
             out.append(f"sign in to {self.sign_in[0]} ({self.sign_in[1]}); tokens are stored as soon as they arrive")
-        out += [f"create {path}" for path, _ in self.files]
-        out += [f"keep {path} (exists)" for path in self.kept_files]
+        out += [f"create {short_path(str(path))}" for path, _ in self.files]
+        out += [f"keep {short_path(str(path))} (exists)" for path in self.kept_files]
         out += [f"note: {n}" for n in self.notes]
         return out
 

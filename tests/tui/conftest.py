@@ -55,9 +55,8 @@ def snap_state(monkeypatch) -> Path:
     """A fixed, freshly emptied state dir for snapshots."""
     shutil.rmtree(SNAPSHOT_STATE.parent, ignore_errors=True)
     SNAPSHOT_STATE.mkdir(parents=True, mode=0o700)
-    home = SNAPSHOT_STATE.parent / "home"
-    home.mkdir()
-    _clean_env(monkeypatch, SNAPSHOT_STATE, home)
+    # HOME above the state dir, as for a real user: paths show as ~/.openclaw/...
+    _clean_env(monkeypatch, SNAPSHOT_STATE, SNAPSHOT_STATE.parent)
     yield SNAPSHOT_STATE
     shutil.rmtree(SNAPSHOT_STATE.parent, ignore_errors=True)
 

@@ -24,6 +24,12 @@ def _check_persona(value: str, answers: Answers, ctx: Context) -> str | None:
     return "must be 500 characters or fewer" if len(value) > 500 else None
 
 
+def _default_workspace(ctx: Context) -> str:
+    from wizard.render import short_path
+
+    return short_path(str(ctx.state_dir / "workspace"))
+
+
 def resolve_workspace(value: str, ctx: Context) -> Path:
     path = Path(value).expanduser()
     return path if path.is_absolute() else (Path.cwd() / path)
@@ -37,7 +43,7 @@ FIELDS = (
           default=lambda a, c: c.existing_value("agent", "name", default="main"),
           validate=_check_name, applies=_hatching, placeholder="main"),
     Field("hatch", "workspace", "path", "Workspace", "The folder the agent works in; existing files are kept.",
-          default=lambda a, c: c.existing_value("agent", "workspace", default=str(c.state_dir / "workspace")),
+          default=lambda a, c: c.existing_value("agent", "workspace", default=_default_workspace(c)),
           validate=valid_path, applies=_hatching),
     Field("hatch", "persona", "text", "Persona", "One or two sentences; written to SOUL.md.",
           default=lambda a, c: c.existing_value("agent", "persona", default=DEFAULT_PERSONA),
