@@ -197,11 +197,9 @@ def run_onboard(args, machine, presets: dict) -> int:
 def report_exit(app: OnboardApp, code: int | None) -> int:
     """After the screen is gone, leave what happened in the terminal's scrollback."""
     if code == 0 and app.machine.current == DONE:
-        for path in app.written:
-            print(f"wrote {path}")
-        for note in app.notes:
-            print(f"note: {note}")
-        print("Done. Next: `openclaw models status` to check sign-ins.")
+        from wizard.headless import Reporter, report_written
+
+        report_written(app.written, app.notes, Reporter(json_mode=False))
         return 0
     message = "cancelled: nothing was written"
     if app.signed_in:

@@ -88,7 +88,8 @@ def run(args, machine: Machine, presets: dict, out: Reporter) -> int:
     if args.save_answers:
         answer_sources.save(machine, Path(args.save_answers))
         written.append(args.save_answers)
-    finish(plan, written, out)
+    report_written(written, plan.notes, out)
+    out.event("done", dry_run=False, config=str(plan.config_path), written=written)
     return 0
 
 
@@ -101,14 +102,14 @@ def sign_in(args, target: tuple, out: Reporter) -> None:
     run_headless(provider, options, json_mode=out.json_mode)
 
 
-def finish(plan: Plan, written: list[str], out: Reporter) -> None:
-    if not written:
-        out.say("Nothing to change: the configuration already says all of this.")
+def report_written(written: list[str], notes: list[str], out: Reporter) -> None:
+    """What was written and what to do next: the last lines of every finished run (TUI too)."""
     from wizard.render import short_path
 
+    if not written:
+        out.say("Nothing to change: the configuration already says all of this.")
     for path in written:
         out.say(f"wrote {short_path(path)}")
-    for note in plan.notes:
+    for note in notes:
         out.say(f"note: {note}")
     out.say("Done. Next: `openclaw models status` to check sign-ins.")
-    out.event("done", dry_run=False, config=str(plan.config_path), written=written)
