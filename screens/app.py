@@ -84,15 +84,8 @@ class OnboardApp(App[int]):
         return cls(self.machine, initial, blink=self.blink)
 
     def initial_values(self, step_id: str) -> dict:
-        """What the fields show: this run's draft > recorded > flags/env/answers file > default."""
-        prefill = {**self.presets.get(step_id, {}), **self.machine.values.get(step_id, {})}
-        values, _ = self.machine.resolve(step_id, prefill)
-        values.update(self.drafts.get(step_id, {}))
-        step = next(s for s in self.machine.steps if s.id == step_id)
-        for fld in step.fields:  # fields hidden now may appear as the user edits: give them their default
-            if fld.key not in values:
-                values[fld.key] = fld.default_for(self.machine.answers(step_id, values), self.machine.ctx)
-        return values
+        """What the fields show: this run's draft, else what the machine would prefill."""
+        return {**self.machine.prefill(step_id, self.presets.get(step_id)), **self.drafts.get(step_id, {})}
 
     # --- transitions (the only place the machine moves) --------------------------------------
 
@@ -134,20 +127,12 @@ class OnboardApp(App[int]):
             screen.leave()
 
     def on_review_screen_finish_requested(self, message: ReviewScreen.FinishRequested) -> None:
-        from wizard import answers
-        from wizard.plan import apply
+        from wizard.plan import finish
 
-        plan = self.machine.plan()
         try:
-            written = apply(plan, self.machine.ctx.state_dir)
-            if self.save_answers:
-                answers.save(self.machine, self.save_answers)
-                written.append(str(self.save_answers))
+            plan, written = finish(self.machine, self.save_answers)
         except WizardError as exc:
             self.screen.show_step_error(exc.render())
-            return
-        except OSError as exc:
-            self.screen.show_step_error(f"error: could not write: {exc}")
             return
         self.written, self.notes = written, list(plan.notes)
         self.machine.finish()
@@ -180,9 +165,12 @@ class OnboardApp(App[int]):
 
 
 def signin_options_from(args) -> dict:
-    return {"browser": getattr(args, "browser", None), "no_browser": bool(getattr(args, "no_browser", False)),
-            "callback_port": getattr(args, "callback_port", None),
-            "timeout": getattr(args, "timeout", None) or 600.0}
+    """The sign-in flags as `models auth login` reads them; the method comes from the screen."""
+    from wizard.commands.login import options_from
+
+    options = vars(options_from(args))
+    options.pop("method")
+    return options
 
 
 def run_onboard(args, machine, presets: dict) -> int:

@@ -96,3 +96,33 @@ def test_generated_secret_is_stable_within_a_run(tmp_path):
     ctx = make_ctx(tmp_path)
     assert ctx.secret_default("gateway.token") is ctx.secret_default("gateway.token")
     assert str(ctx.secret_default("gateway.token")) == "<secret>"
+
+
+def test_keep_then_back_then_update_walks_the_middle_steps_again(tmp_path):
+    existing = {"wizard": {"accepted_risk": True, "flow": "quickstart"}}
+    m = Machine(make_ctx(tmp_path, existing, "[wizard]\naccepted_risk = true\n"))
+    m.next({"flow": "quickstart", "accept_risk": True})
+    m.next({"existing": "keep"})
+    assert m.current == "authorization" and m.status["channels"] == "kept"
+    assert m.back() == "existing"
+    m.next({"existing": "update"})
+    assert m.current == "channels"
+    assert [m.status[s] for s in ("channels", "skills", "hooks", "hatch")] == ["pending"] * 4
+
+
+def test_reset_then_back_then_update_restores_the_old_defaults(tmp_path):
+    existing = {"wizard": {"accepted_risk": True}, "skills": {"enabled": ["git"]}}
+    m = Machine(make_ctx(tmp_path, existing, "[skills]\nenabled = [\"git\"]\n"))
+    m.next({"flow": "quickstart", "accept_risk": True})
+    m.next({"existing": "reset"})
+    assert m.resolve("skills")[0] == {"skills": []}
+    m.back()
+    m.next({"existing": "update"})
+    assert m.resolve("skills")[0] == {"skills": ["git"]}
+
+
+def test_prefill_gives_hidden_fields_their_defaults(tmp_path):
+    m = Machine(make_ctx(tmp_path))
+    values = m.prefill("quickstart", {"flow": "quickstart"})
+    assert values["gateway_port"] == 18789 and values["gateway_bind"] == "loopback"
+    assert [f.key for f in m.fields("quickstart", values)] == ["flow", "accept_risk"]

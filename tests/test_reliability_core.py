@@ -30,7 +30,8 @@ KILL_RUNS = 40
 
 
 def onboard_args(*extra: str) -> tuple[str, ...]:
-    return ("onboard", "--accept-risk", "--accept-defaults", *extra)
+    """A full run: --flow answers step 1, so --auth-choice does not jump straight to sign-in."""
+    return ("onboard", "--flow", "quickstart", "--accept-risk", "--accept-defaults", *extra)
 
 
 @pytest.fixture

@@ -28,9 +28,11 @@ class Preset:
 Presets = dict  # {step_id: {key: Preset}}
 
 
-def describe_sources(fld: Field) -> str:
-    envs = [fld.env, *_extra_env(fld, {})]
-    return f"{fld.flag}, env {' or '.join(envs)}, or [{fld.step}] {fld.key} in the answers file"
+def describe_sources(fld: Field, answers: dict | None = None) -> str:
+    """Where an answer can come from; `answers` decides provider-specific env vars (OPENAI_API_KEY)."""
+    envs = [fld.env, *_extra_env(fld, answers or {})]
+    flags = f"{fld.flag} (or --token-file)" if fld.id == "authorization.token" else fld.flag
+    return f"{flags}, env {' or '.join(envs)}, or [{fld.step}] {fld.key} in the answers file"
 
 
 def _extra_env(fld: Field, answers: dict) -> tuple[str, ...]:
@@ -88,7 +90,8 @@ def _read_secret_file(path: Path) -> str:
         raise ValueError(f"{path} is not UTF-8 text") from None
 
 
-def collect(args, environ: dict | None = None, stdin=None) -> Presets:
+def collect(args, environ: dict | None = None, stdin=None) -> tuple[Presets, list[str]]:
+    """The preset answers, and every problem met reading them (reported with the others, at once)."""
     environ = dict(os.environ if environ is None else environ)
     c = _Collector(environ, stdin)
     fields = step_registry.all_fields()
@@ -96,10 +99,13 @@ def collect(args, environ: dict | None = None, stdin=None) -> Presets:
     _from_env(c, fields)
     if getattr(args, "answers", None):
         _from_file(c, Path(args.answers), fields)
-    if c.problems:
-        raise ValidationError("some answers are not valid:", details=c.problems,
-                              hint="fix the values named above and run the command again")
-    return c.presets
+    _from_provider_env(c, fields)
+    return c.presets, c.problems
+
+
+def problems_error(problems: list[str]) -> ValidationError:
+    return ValidationError("some answers are not valid (nothing was written):", details=problems,
+                           hint="fix the values named above and run the command again")
 
 
 def _from_flags(c: _Collector, args, fields: list[Field]) -> None:
@@ -120,17 +126,27 @@ def _from_flags(c: _Collector, args, fields: list[Field]) -> None:
 
 
 def _from_env(c: _Collector, fields: list[Field]) -> None:
-    choice = c.presets.get("authorization", {}).get("auth_choice")
-    answers = {"authorization": {"auth_choice": choice.value}} if choice else {}
     for fld in fields:
-        for name in (fld.env, *_extra_env(fld, answers)):
-            raw = c.environ.get(name)
-            if raw is None or raw == "":
-                continue
-            if fld.kind == "secret":
-                raw = SecretValue(raw.strip(), "env", {"env": name})
-            c.put(fld, raw, f"env {name}")
-            break
+        _put_env(c, fld, fld.env)
+
+
+def _from_provider_env(c: _Collector, fields: list[Field]) -> None:
+    """Last: the provider's own variable (OPENAI_API_KEY ...), once the auth choice is known from any source."""
+    answers = {step: {k: p.value for k, p in values.items()} for step, values in c.presets.items()}
+    for fld in fields:
+        for name in _extra_env(fld, answers):
+            if _put_env(c, fld, name):
+                break
+
+
+def _put_env(c: _Collector, fld: Field, name: str) -> bool:
+    raw = c.environ.get(name)
+    if raw is None or raw == "":
+        return False
+    if fld.kind == "secret":
+        raw = SecretValue(raw.strip(), "env", {"env": name})
+    c.put(fld, raw, f"env {name}")
+    return True
 
 
 def _from_file(c: _Collector, path: Path, fields: list[Field]) -> None:

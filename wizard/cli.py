@@ -17,9 +17,11 @@ from wizard.errors import EXIT_CANCELLED, WizardError
 SECRET_REF_HELP = "(a secret: @FILE, - for stdin, or env:NAME; never the literal value)"
 
 
-def _add_browser_flags(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--method", choices=["browser", "device", "paste"],
-                   help="how to sign in: browser (loopback callback), device code, or paste the redirect URL")
+def _add_browser_flags(p: argparse.ArgumentParser, keep: bool = False) -> None:
+    methods = ["keep", "browser", "device", "paste"] if keep else ["browser", "device", "paste"]
+    p.add_argument("--method", choices=methods,
+                   help="how to sign in: browser (loopback callback), device code, or paste the redirect URL"
+                        + ("; keep uses the sign-in already stored" if keep else ""))
     p.add_argument("--browser", metavar="B",
                    help="auto|none|default|macos-open|wsl-launch|<command> (default: auto)")
     p.add_argument("--no-browser", action="store_true", help="never open a browser; print the URL")
@@ -45,7 +47,7 @@ def _onboard_parser(sub, with_fields: bool) -> None:
     p.add_argument("--accept-defaults", action="store_true", help="use the default for every unanswered question")
     p.add_argument("--dry-run", action="store_true", help="print the plan and write nothing")
     p.add_argument("--json", action="store_true", help="stream JSON-lines events on stdout (headless)")
-    _add_browser_flags(p)
+    _add_browser_flags(p, keep=True)
     p.set_defaults(handler="wizard.commands.onboard:run")
     if with_fields:
         _add_field_flags(p)

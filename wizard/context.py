@@ -16,16 +16,36 @@ def load_context() -> Context:
     text, existing = config_store.load(config_path)
     try:
         existing_secrets = set(store.load_secrets())
-    except store.CredentialError:
-        existing_secrets = set()  # unreadable secrets are re-asked; the file is replaced only on apply
-    credential_providers = {p.stem for p in _credential_files()}
+    except store.CredentialError as exc:
+        # Finishing would have to rewrite this file: say so now, not after seven steps.
+        exc.hint = (f"move it aside (mv {paths.secrets_path()} {paths.secrets_path()}.broken) and run "
+                    "onboarding again; the secrets in it will be asked for again")
+        raise
     return Context(state_dir=paths.state_dir(), config_path=config_path, existing=existing, existing_text=text,
-                   existing_secrets=existing_secrets, credential_providers=credential_providers,
+                   existing_secrets=existing_secrets, stored_credentials=_stored_credentials(),
                    which=shutil.which)
 
 
-def _credential_files():
+def _stored_credentials() -> dict[str, str]:
+    """provider -> what is stored for it (see Context.stored_credentials)."""
+    from wizard.auth import store
+
     try:
-        return [p for p in paths.credentials_dir().glob("*.json") if p.name != "secrets.json"]
+        files = [p for p in paths.credentials_dir().glob("*.json") if p.name != "secrets.json"]
     except OSError:
-        return []
+        return {}
+    stored = {}
+    for path in files:
+        try:
+            record = store.load(path.stem, path)
+        except store.CredentialError:
+            stored[path.stem] = "unusable"
+            continue
+        if record is None:
+            continue
+        kind = record["type"]
+        expires_at = record.get("expires_at")
+        if kind == "oauth" and not record.get("refresh_token") and expires_at is not None and expires_at < store.now_ms():
+            kind = "oauth-expired"
+        stored[path.stem] = kind
+    return stored

@@ -9,7 +9,7 @@ from pathlib import Path
 from wizard import answers as answer_sources
 from wizard.errors import MissingAnswers, ValidationError
 from wizard.machine import REVIEW, Machine
-from wizard.plan import Plan, apply
+from wizard.plan import Plan, finish
 
 
 class Reporter:
@@ -26,14 +26,16 @@ class Reporter:
             print(json.dumps({"event": name, **data}), flush=True)
 
 
-def walk(machine: Machine, presets: dict, accept_defaults: bool) -> None:
-    """Answer every pending step from presets/defaults; raise listing every missing or invalid answer."""
-    missing, invalid = [], []
+def walk(machine: Machine, presets: dict, accept_defaults: bool, problems: list[str] | None = None) -> None:
+    """Answer every pending step from presets/defaults; raise listing every problem at once."""
+    missing, invalid = [], list(problems or [])
     while machine.current != REVIEW:
         step = machine.step
         preset = presets.get(step.id, {})
         values, unanswered = machine.resolve(step.id, {k: p.value for k, p in preset.items()}, accept_defaults)
-        missing += unanswered
+        answers = machine.answers(step.id, values)
+        missing += [f"{f.id}: {f.label} - give it with {answer_sources.describe_sources(f, answers)}"
+                    for f in unanswered]
         typed, errors = machine.check(step.id, values)
         skip_keys = {f.key for f in unanswered}
         for key, message in errors.items():
@@ -41,15 +43,38 @@ def walk(machine: Machine, presets: dict, accept_defaults: bool) -> None:
                 source = preset[key].source if key in preset else "default"
                 invalid.append(f"{step.id}.{key} ({source}): {message}")
         machine.record(step.id, typed)
+    invalid += unused_answers(machine, presets)
+    if missing or invalid:
+        raise _answers_error(missing, invalid, offer_defaults=not accept_defaults)
+
+
+def unused_answers(machine: Machine, presets: dict) -> list[str]:
+    """Answers given on the command line or in the answers file that this run would silently drop."""
+    unused = []
+    for step_id, answers in presets.items():
+        for key, preset in answers.items():
+            if preset.source.startswith("env ") or (step_id, key) == ("quickstart", "accept_risk"):
+                continue  # env is ambient; accepting the risk is a standing acknowledgement
+            if machine.status[step_id] != "done":
+                unused.append(f"{step_id}.{key} ({preset.source}): not used, the {step_id} step is not part "
+                              f"of this run ({machine.status[step_id]}); drop it, or run without --step/--auth-choice")
+            elif key not in machine.values[step_id]:
+                unused.append(f"{step_id}.{key} ({preset.source}): not used with your other answers "
+                              f"(e.g. gateway settings need --flow manual); drop it or change them")
+    return unused
+
+
+def _answers_error(missing: list[str], invalid: list[str], offer_defaults: bool):
+    parts = []
     if missing:
-        raise MissingAnswers(
-            f"{len(missing)} answer{'s are' if len(missing) > 1 else ' is'} missing (running headless, nothing was written):",
-            details=[f"{f.id}: {f.label} - give it with {answer_sources.describe_sources(f)}"
-                     for f in missing],
-            hint="or pass --accept-defaults to take the default wherever there is one")
+        parts.append(f"{len(missing)} answer{'s are' if len(missing) > 1 else ' is'} missing")
     if invalid:
-        raise ValidationError("some answers are not valid (nothing was written):", details=invalid,
-                              hint="fix the values named above and run the command again")
+        parts.append(f"{len(invalid)} {'are' if len(invalid) > 1 else 'is'} not valid")
+    error_type = MissingAnswers if missing else ValidationError
+    return error_type(" and ".join(parts) + " (running headless, nothing was written):", details=missing + invalid,
+                      hint="fix the answers named above" + ("; or pass --accept-defaults to take the default "
+                                                            "wherever there is one" if missing and offer_defaults
+                                                            else ""))
 
 
 def report_steps(machine: Machine, out: Reporter) -> None:
@@ -74,8 +99,8 @@ def print_plan(plan: Plan, out: Reporter) -> None:
         print(diff, file=stream, end="" if diff.endswith("\n") else "\n")
 
 
-def run(args, machine: Machine, presets: dict, out: Reporter) -> int:
-    walk(machine, presets, args.accept_defaults)
+def run(args, machine: Machine, presets: dict, out: Reporter, problems: list[str] | None = None) -> int:
+    walk(machine, presets, args.accept_defaults, problems)
     report_steps(machine, out)
     plan = machine.plan()
     if args.dry_run:
@@ -84,22 +109,20 @@ def run(args, machine: Machine, presets: dict, out: Reporter) -> int:
         return 0
     if plan.sign_in:
         sign_in(args, plan.sign_in, out)
-    written = apply(plan, machine.ctx.state_dir)
-    if args.save_answers:
-        answer_sources.save(machine, Path(args.save_answers))
-        written.append(args.save_answers)
+    plan, written = finish(machine, Path(args.save_answers) if args.save_answers else None)
     report_written(written, plan.notes, out)
     out.event("done", dry_run=False, config=str(plan.config_path), written=written)
     return 0
 
 
 def sign_in(args, target: tuple, out: Reporter) -> None:
-    from wizard.auth.signin import SignInOptions, run_headless
+    import dataclasses
+
+    from wizard.auth.signin import run_headless
+    from wizard.commands.login import options_from
 
     provider, method = target
-    options = SignInOptions(method=method, browser=args.browser, no_browser=args.no_browser,
-                            callback_port=args.callback_port, timeout=args.timeout or 600.0)
-    run_headless(provider, options, json_mode=out.json_mode)
+    run_headless(provider, dataclasses.replace(options_from(args), method=method), json_mode=out.json_mode)
 
 
 def report_written(written: list[str], notes: list[str], out: Reporter) -> None:

@@ -31,6 +31,7 @@ class Machine:
         self.values: dict[str, dict] = {}
         self.status: dict[str, str] = {s.id: "pending" for s in self.steps}
         self.trail: list[str] = []
+        self._kept_by: dict[str, list[str]] = {}  # step -> the steps its answer marked kept (Keep)
         self.current: str = self._next_pending(after=None)
 
     # --- reading -----------------------------------------------------------------
@@ -62,8 +63,9 @@ class Machine:
         draft = dict(draft or {})
         shown = []
         for fld in step.fields:
-            if fld.applies(self.answers(step_id, draft), self.ctx):
-                shown.append(fld)
+            answers = self.answers(step_id, draft)
+            if fld.applies(answers, self.ctx):
+                shown.append(fld.available(answers, self.ctx))
             else:
                 draft.pop(fld.key, None)
         return shown
@@ -80,6 +82,7 @@ class Machine:
             answers = self.answers(step_id, draft)
             if not fld.applies(answers, self.ctx):
                 continue
+            fld = fld.available(answers, self.ctx)
             if fld.key in preset:
                 draft[fld.key] = preset[fld.key]
             elif fld.key in recorded:
@@ -92,6 +95,16 @@ class Machine:
                 draft[fld.key] = default
         return draft, missing
 
+    def prefill(self, step_id: str, preset: dict[str, Any] | None = None) -> dict:
+        """What a form shows: recorded > preset > default, for every field, even those hidden now
+        (they may appear as the user edits, e.g. the gateway fields when Manual is picked)."""
+        prefill = {**(preset or {}), **self.values.get(step_id, {})}
+        values, _ = self.resolve(step_id, prefill)
+        for fld in step_registry.get(step_id).fields:
+            if fld.key not in values:
+                values[fld.key] = fld.default_for(self.answers(step_id, values), self.ctx)
+        return values
+
     def check(self, step_id: str, values: dict) -> tuple[dict, dict[str, str]]:
         """Typed values for the applicable fields, and {key: message} for the invalid ones."""
         typed: dict = {}
@@ -99,6 +112,7 @@ class Machine:
         for fld in step_registry.get(step_id).fields:
             if not fld.applies(self.answers(step_id, typed), self.ctx):
                 continue
+            fld = fld.available(self.answers(step_id, typed), self.ctx)
             raw = values.get(fld.key)
             if raw is None or raw == "" and fld.kind in ("secret", "port", "choice"):
                 errors[fld.key] = "is required"
@@ -135,11 +149,16 @@ class Machine:
         if step_id == "existing":
             self.ctx.reset = typed.get("existing") == "reset"
         self.trail.append(step_id)
+        for earlier in self._kept_by.pop(step_id, []):  # answered differently this time (Keep, Back, Update)
+            if self.status[earlier] == "kept":
+                self.status[earlier] = "pending"
         target = step.next_step(typed)
         if target:
-            for s in self.steps[step.number:step_registry.BY_ID[target].number - 1]:
-                if self.status[s.id] == "pending":
-                    self.status[s.id] = "kept"
+            passed_over = [s.id for s in self.steps[step.number:step_registry.BY_ID[target].number - 1]
+                           if self.status[s.id] == "pending"]
+            for sid in passed_over:
+                self.status[sid] = "kept"
+            self._kept_by[step_id] = passed_over
             self.current = target if self.status[target] == "pending" else self._next_pending(after=step_id)
         else:
             self.current = self._next_pending(after=step_id)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,11 +29,9 @@ class Plan:
     def config_changes(self) -> bool:
         return self.reset or self.after != (self.before or "")
 
-    @property
-    def empty(self) -> bool:
-        return not (self.config_changes or self.secrets or self.credentials or self.files or self.dirs)
-
     def diff(self) -> str:
+        import difflib
+
         before = "" if self.reset else (self.before or "")
         lines = difflib.unified_diff(before.splitlines(keepends=True), self.after.splitlines(keepends=True),
                                      fromfile=f"{self.config_path.name} (now)",
@@ -100,31 +97,51 @@ def build(machine) -> Plan:
     return plan
 
 
+def finish(machine, save_answers: Path | None = None) -> tuple[Plan, list[str]]:
+    """Both drivers' last act: the answers file first (a bad path fails before anything else), then apply."""
+    from wizard import answers
+
+    plan = machine.plan()
+    written: list[str] = []
+    if save_answers is not None:
+        answers.save(machine, save_answers)
+        written.append(str(save_answers))
+    written = apply(plan, machine.ctx.state_dir) + written
+    return plan, written
+
+
 def apply(plan: Plan, state_dir: Path) -> list[str]:
-    """Write everything in the plan; returns what was written. Config goes last."""
+    """Write everything in the plan; returns what was written.
+
+    The workspace comes first (the likeliest to fail: a path the user typed), the config last,
+    so a failure part-way never leaves a config pointing at secrets that were not stored.
+    """
     from wizard.auth import store
 
     written: list[str] = []
     ensure_private_dir(state_dir)
-    if plan.secrets:
-        written.append(str(store.save_secrets({k: v.value for k, v in plan.secrets.items()})))
-    for record in plan.credentials:
-        written.append(str(store.save(record)))
     for directory in plan.dirs:
         _make_dir(directory)
         written.append(str(directory) + "/")
     for path, text in plan.files:
         if _create_file(path, text):
             written.append(str(path))
+    if plan.secrets:
+        written.append(str(store.save_secrets({k: v.value for k, v in plan.secrets.items()})))
+    for record in plan.credentials:
+        written.append(str(store.save(record)))
     if plan.config_changes:
-        written += _write_config(plan)
+        written += _write_config(plan, state_dir)
     return written
 
 
-def _write_config(plan: Plan) -> list[str]:
+def _write_config(plan: Plan, state_dir: Path) -> list[str]:
     path = plan.config_path
     written = []
-    ensure_private_dir(path.parent)
+    if path.parent == state_dir:
+        ensure_private_dir(path.parent)
+    else:
+        _make_dir(path.parent)  # OPENCLAW_CONFIG_PATH elsewhere: never change that dir's mode
     if plan.before is not None:
         if plan.reset:
             backup = config_store.backup_name(path)
@@ -142,7 +159,9 @@ def _make_dir(path: Path) -> None:
     from wizard.errors import StorageError
 
     try:
-        path.mkdir(parents=True, exist_ok=True)
+        if path.is_dir():
+            return
+        path.mkdir(parents=True)
         os.chmod(path, 0o755)  # mkdir's mode is filtered by the umask (000 would give 0777)
     except OSError as exc:
         raise StorageError(f"cannot create {path}: {exc.strerror}",

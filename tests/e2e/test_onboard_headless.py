@@ -216,7 +216,8 @@ def test_token_choice_reads_stdin(run_cli, state_dir):
 @pytest.fixture
 def existing_state(run_cli, state_dir):
     """A configured state dir with secrets and an API key; returns its byte snapshot."""
-    result = run_cli("onboard", "--accept-risk", "--accept-defaults", "--auth-choice", "openai-api-key",
+    result = run_cli("onboard", "--flow", "quickstart", "--accept-risk", "--accept-defaults",
+                     "--auth-choice", "openai-api-key",
                      env={"OPENAI_API_KEY": "sk-original-key-123"})
     assert result.returncode == 0, result.stderr
     assert (state_dir / "credentials" / "openai-api-key.json").exists()
@@ -348,3 +349,148 @@ def _peek_stderr(proc) -> str:
     """stderr is only read at the end; until then wait for the process to be reading stdin."""
     time.sleep(0.3)
     return "running headless"
+
+
+# --- answers are never dropped silently, and one report lists every problem --------------------------
+
+def test_answers_that_would_be_ignored_are_an_error(run_cli, state_dir):
+    result = run_cli("onboard", "--accept-risk", "--accept-defaults", "--flow", "quickstart",
+                     "--gateway-port", "9999")
+    assert result.returncode == 2
+    assert "quickstart.gateway_port (--gateway-port): not used with your other answers" in result.stderr
+    assert list(state_dir.iterdir()) == []
+
+    focused = run_cli("onboard", "--step", "hooks", "--hooks", "boot-md", "--skills", "git")
+    assert focused.returncode == 2
+    assert "skills.skills (--skills): not used, the skills step is not part of this run (kept)" in focused.stderr
+
+
+def test_missing_and_invalid_answers_come_in_one_report(run_cli, state_dir):
+    result = run_cli("onboard", "--accept-risk", "--accept-defaults", "--channels", "telegram,bogus",
+                     "--gateway-port", "nope")
+    assert result.returncode == 2
+    err = result.stderr
+    assert "1 answer is missing and 2 are not valid" in err
+    assert "--accept-defaults" not in err.split("hint:")[1]  # it was given: no point suggesting it
+    assert "channels.telegram_token: Telegram bot token - give it with" in err
+    assert "channels.channels (--channels): unknown: bogus" in err
+    assert "quickstart.gateway_port (--gateway-port): must be a port number" in err
+
+
+def test_auth_choice_with_accept_risk_still_goes_straight_to_sign_in(run_cli, state_dir):
+    result = run_cli("onboard", "--auth-choice", "skip", "--accept-risk")
+    assert result.returncode == 0, result.stderr
+    assert "[1/7] QuickStart: kept" in result.stderr
+    assert set(config_of(state_dir)) == {"models"}
+
+
+@pytest.mark.parametrize("how", ["env", "file"])
+def test_provider_api_key_env_works_whatever_gives_the_choice(run_cli, state_dir, tmp_path, how):
+    env = {"OPENAI_API_KEY": "sk-from-the-environment"}
+    if how == "env":
+        env["OPENCLAW_AUTH_CHOICE"] = "openai-api-key"
+        args = ("onboard", "--step", "authorization")
+    else:
+        answers = tmp_path / "a.toml"
+        answers.write_text('[authorization]\nauth_choice = "openai-api-key"\n')
+        args = ("onboard", "--step", "authorization", "--answers", str(answers))
+    result = run_cli(*args, env=env)
+    assert result.returncode == 0, result.stderr
+    stored = json.loads((state_dir / "credentials" / "openai-api-key.json").read_text())
+    assert stored["access_token"] == "sk-from-the-environment"
+
+
+def test_missing_api_key_names_the_provider_variable(run_cli, state_dir):
+    result = run_cli("onboard", "--auth-choice", "anthropic-api-key")
+    assert result.returncode == 2
+    assert ("authorization.token: API key or token - give it with --token (or --token-file), "
+            "env OPENCLAW_TOKEN or ANTHROPIC_API_KEY") in result.stderr
+
+
+# --- finishing: nothing half-written, nothing else touched ------------------------------------------
+
+def test_workspace_inside_a_file_is_refused_before_anything_is_written(run_cli, state_dir, tmp_path):
+    blocker = tmp_path / "afile"
+    blocker.write_text("not a folder")
+    result = run_cli("onboard", "--flow", "quickstart", "--accept-risk", "--accept-defaults",
+                     "--workspace", str(blocker / "ws"))
+    assert result.returncode == 2
+    assert f"hatch.workspace (--workspace): {blocker} is a file, so {blocker / 'ws'} cannot be created" in result.stderr
+    assert list(state_dir.iterdir()) == []
+
+
+def test_config_path_elsewhere_keeps_its_directory_mode(run_cli, state_dir, tmp_path):
+    shared = tmp_path / "etc-openclaw"
+    shared.mkdir(mode=0o755)
+    os.chmod(shared, 0o755)
+    result = run_cli("onboard", "--auth-choice", "skip", env={"OPENCLAW_CONFIG_PATH": str(shared / "gw.toml")})
+    assert result.returncode == 0, result.stderr
+    assert mode(shared) == 0o755
+    assert mode(shared / "gw.toml") == 0o600 and mode(state_dir) == 0o700
+
+
+def test_save_answers_to_a_bad_path_fails_before_the_config_is_written(run_cli, state_dir, tmp_path):
+    result = run_cli("onboard", "--auth-choice", "skip", "--save-answers", str(tmp_path / "no" / "such" / "a.toml"))
+    assert result.returncode == 1
+    assert "cannot write" in result.stderr and "No such file or directory" in result.stderr
+    assert not (state_dir / "openclaw.toml").exists()
+
+
+def test_corrupt_secrets_file_is_reported_at_the_start_and_kept(run_cli, state_dir):
+    (state_dir / "credentials").mkdir(mode=0o700)
+    broken = state_dir / "credentials" / "secrets.json"
+    broken.write_text("{not json")
+    result = run_cli("onboard", "--flow", "quickstart", "--accept-risk", "--accept-defaults")
+    assert result.returncode == 1
+    assert "secrets.json is not valid JSON" in result.stderr and "move it aside" in result.stderr
+    assert broken.read_text() == "{not json"
+    assert not (state_dir / "openclaw.toml").exists()
+
+
+def test_pair_later_notes_each_channel_once_and_drops_old_token_refs(run_cli, state_dir):
+    first = run_cli("onboard", "--flow", "quickstart", "--accept-risk", "--accept-defaults", "--channels", "slack",
+                    "--slack-bot-token", "env:B", "--slack-app-token", "env:A",
+                    env={"B": "xoxb-1234567890-abcdef", "A": "xapp-1234567890-abcdef"})
+    assert first.returncode == 0, first.stderr
+    again = run_cli("onboard", "--step", "channels", "--channels", "slack", "--pair-later")
+    assert again.returncode == 0, again.stderr
+    assert again.stderr.count("slack: pair later") == 1
+    assert config_of(state_dir)["channels"]["slack"] == {"paired": False}
+
+
+# --- a stored ChatGPT sign-in is kept, never replaced by accident -----------------------------------
+
+@pytest.fixture
+def signed_in(run_cli, oauth, point_codex_at, state_dir, tmp_path):
+    from wizard.auth import oauth as oauth_client
+
+    point_codex_at(oauth)
+    record = oauth_client.credential_record("openai-codex", oauth.mint_tokens(access_ttl=3600))
+    source = tmp_path / "cred.json"
+    source.write_text(json.dumps(record))
+    assert run_cli("models", "auth", "import", "--provider", "openai-codex", "--file", str(source)).returncode == 0
+    return (state_dir / "credentials" / "openai-codex.json").read_bytes()
+
+
+def test_rerun_keeps_the_stored_chatgpt_sign_in(run_cli, state_dir, signed_in, oauth):
+    result = run_cli("onboard", "--flow", "quickstart", "--accept-risk", "--accept-defaults",
+                     "--auth-choice", "openai-codex", timeout=20)
+    assert result.returncode == 0, result.stderr
+    assert "Sign in with ChatGPT (keep current sign-in)" in result.stderr
+    assert "https://" not in result.stderr and oauth.stats["authorize"] == 0
+    assert (state_dir / "credentials" / "openai-codex.json").read_bytes() == signed_in
+    assert config_of(state_dir)["models"]["auth_choice"] == "openai-codex"
+
+
+def test_keep_is_not_offered_without_a_sign_in(run_cli, state_dir):
+    result = run_cli("onboard", "--auth-choice", "openai-codex", "--method", "keep")
+    assert result.returncode == 2
+    assert "authorization.method (--method)" in result.stderr and "must be one of: browser, device, paste" in result.stderr
+
+
+def test_pasted_token_never_replaces_a_sign_in(run_cli, state_dir, signed_in):
+    result = run_cli("onboard", "--auth-choice", "token", "--token-provider", "openai-codex", "--token", "-",
+                     input="pasted-access-token\n")
+    assert result.returncode == 2
+    assert "openai-codex already has a sign-in, which a pasted token would replace" in result.stderr
+    assert (state_dir / "credentials" / "openai-codex.json").read_bytes() == signed_in

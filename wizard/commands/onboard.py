@@ -35,9 +35,11 @@ def run(args) -> int:
                          hint="drop --tui to run headless, or set OPENCLAW_NO_TTY_CHECK=1 to force it")
     from wizard import answers, paths
 
-    presets = answers.collect(args)
+    presets, problems = answers.collect(args)
+    if problems and reason is None:
+        raise answers.problems_error(problems)  # the TUI would show them too late: on its own screen
     if args.dry_run:
-        return _run_headless(args, _machine(args, presets), presets, reason)
+        return _run_headless(args, _machine(args, presets), presets, reason, problems)
     from wizard.lock import onboard_lock
 
     # Locked before the config is read, so a second wizard never plans from a stale file.
@@ -45,7 +47,7 @@ def run(args) -> int:
         machine = _machine(args, presets)
         if reason is None:
             return _run_tui(args, machine, presets)
-        return _run_headless(args, machine, presets, reason)
+        return _run_headless(args, machine, presets, reason, problems)
 
 
 def _machine(args, presets):
@@ -61,19 +63,19 @@ def _machine(args, presets):
 
 def _answers_other_steps(presets: dict) -> bool:
     """--auth-choice alone goes straight to sign-in; with answers for other steps it is a full run."""
-    return any(not preset.source.startswith("env ")
+    return any(not preset.source.startswith("env ") and (step_id, key) != ("quickstart", "accept_risk")
                for step_id, answers in presets.items() if step_id != "authorization"
-               for preset in answers.values())
+               for key, preset in answers.items())
 
 
-def _run_headless(args, machine, presets, reason: str) -> int:
+def _run_headless(args, machine, presets, reason: str, problems: list[str]) -> int:
     from wizard import headless
 
     out = headless.Reporter(args.json)
     out.say(f"openclaw onboard: running headless ({reason}); answers come from flags, OPENCLAW_* env "
             "and --answers")
     out.event("headless", reason=reason)
-    return headless.run(args, machine, presets, out)
+    return headless.run(args, machine, presets, out, problems)
 
 
 def _run_tui(args, machine, presets) -> int:

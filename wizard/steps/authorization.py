@@ -12,6 +12,7 @@ CHOICES = (
     Option("skip", "Skip for now", "sign in later with `openclaw models auth login`"),
 )
 METHODS = (
+    Option("keep", "Keep current sign-in", "the ChatGPT sign-in already stored; nothing to do"),
     Option("browser", "Browser", "open the sign-in page; the browser comes back to this machine"),
     Option("device", "Device code", "enter a short code on another device (best over SSH)"),
     Option("paste", "Paste", "open the URL anywhere, then paste the address you land on"),
@@ -48,8 +49,20 @@ def _needs_token(answers: Answers, ctx: Context) -> bool:
     return choice_of(answers) in ("openai-api-key", "anthropic-api-key", "token")
 
 
+def _has_stored_key(answers: Answers, ctx: Context) -> bool:
+    return ctx.stored_credentials.get(provider_for(answers) or "") in ("api_key", "token")
+
+
 def _token_must_answer(answers: Answers, ctx: Context) -> bool:
-    return _needs_token(answers, ctx) and provider_for(answers) not in ctx.credential_providers
+    return _needs_token(answers, ctx) and not _has_stored_key(answers, ctx)
+
+
+def _offer_method(option: Option, answers: Answers, ctx: Context) -> bool:
+    return option.value != "keep" or ctx.has_sign_in(provider_for(answers) or "")
+
+
+def _default_method(answers: Answers, ctx: Context) -> str:
+    return "keep" if ctx.has_sign_in(provider_for(answers) or "") else "browser"
 
 
 def _token_env(answers: Answers) -> tuple[str, ...]:
@@ -64,6 +77,10 @@ def _token_env(answers: Answers) -> tuple[str, ...]:
 def _check_token(value: SecretValue, answers: Answers, ctx: Context) -> str | None:
     if value.origin == "existing":
         return None
+    provider = provider_for(answers) or ""
+    if ctx.stored_credentials.get(provider, "").startswith("oauth"):
+        return (f"{provider} already has a sign-in, which a pasted token would replace; sign out first "
+                f"(openclaw models auth logout --provider {provider}) or choose Sign in with ChatGPT")
     text = value.value.strip()
     if not text or any(c.isspace() for c in text):
         return "must be a single token without spaces or line breaks"
@@ -92,7 +109,7 @@ def _default_model(answers: Answers, ctx: Context) -> str:
 
 def _existing_token(answers: Answers, ctx: Context) -> SecretValue | None:
     provider = provider_for(answers)
-    return SecretValue("", "existing", None) if provider in ctx.credential_providers else None
+    return SecretValue("", "existing", None) if _has_stored_key(answers, ctx) else None
 
 
 FIELDS = (
@@ -102,7 +119,8 @@ FIELDS = (
           flag_name="--auth-choice", env_name="OPENCLAW_AUTH_CHOICE"),
     Field("authorization", "method", "choice", "Sign-in method",
           "Browser needs a browser on this machine; device code and paste work over SSH.",
-          default="browser", options=METHODS, applies=_is("openai-codex"), env_name="OPENCLAW_AUTH_METHOD"),
+          default=_default_method, options=METHODS, applies=_is("openai-codex"), env_name="OPENCLAW_AUTH_METHOD",
+          option_filter=_offer_method),
     Field("authorization", "token_provider", "choice", "Token for", "Which provider the pasted token is for.",
           default="anthropic", options=TOKEN_PROVIDERS, applies=_is("token")),
     Field("authorization", "token", "secret", "API key or token", "Stored in the credential store, never in the config.",
@@ -125,6 +143,8 @@ def plan(values: dict, answers: Answers, ctx: Context) -> Effects:
     order = [profile, "openai-codex:codex-cli"] if provider == "openai-codex" else [profile]
     config = {"models.default": values["model"], "models.auth_choice": choice, "models.auth_order": order}
     if choice == "openai-codex":
+        if values.get("method") == "keep":
+            return Effects(config=config, notes=["keeping the current ChatGPT sign-in"])
         return Effects(config=config, sign_in=(provider, values.get("method", "browser")))
     token = values.get("token")
     credentials = []
@@ -144,7 +164,9 @@ def describe(values: dict) -> str:
     if choice == "skip":
         return "skipped"
     if choice == "openai-codex":
-        return f"Sign in with ChatGPT ({values.get('method', 'browser')}), model {values.get('model')}"
+        method = values.get("method", "browser")
+        how = "keep current sign-in" if method == "keep" else method
+        return f"Sign in with ChatGPT ({how}), model {values.get('model')}"
     return f"{choice}, model {values.get('model')}"
 
 

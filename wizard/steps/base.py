@@ -7,9 +7,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-KINDS = ("choice", "multi", "text", "secret", "bool", "path", "url", "port")
-
-
 @dataclass(frozen=True)
 class Option:
     value: str
@@ -39,7 +36,9 @@ class Context:
     existing_text: str | None = None
     existing_secrets: set[str] = field(default_factory=set)
     which: Callable[[str], str | None] = lambda name: None
-    credential_providers: set[str] = field(default_factory=set)
+    # provider id -> the stored record's type ("oauth", "api_key", "token"), "oauth-expired" for a
+    # sign-in that can no longer refresh, "unusable" for a file that does not load.
+    stored_credentials: dict[str, str] = field(default_factory=dict)
     reset: bool = False  # the user chose Reset: defaults no longer come from the old config
     _generated: dict = field(default_factory=dict, repr=False)
 
@@ -50,6 +49,10 @@ class Context:
                 return default
             node = node[key]
         return node
+
+    def has_sign_in(self, provider: str) -> bool:
+        """A stored OAuth sign-in that still works (or can refresh) for `provider`."""
+        return self.stored_credentials.get(provider) == "oauth"
 
     def secret_default(self, name: str) -> SecretValue:
         """The stored secret when there is one (kept as is), else one generated once per run."""
@@ -89,6 +92,8 @@ class Field:
     flag_name: str = ""
     env_name: str = ""
     placeholder: str = ""
+    # Options offered only under a condition (e.g. "keep the current sign-in" when there is one).
+    option_filter: Callable[[Option, Answers, Context], bool] | None = None
 
     @property
     def id(self) -> str:
@@ -121,6 +126,14 @@ class Field:
 
     def option_values(self) -> list[str]:
         return [o.value for o in self.options]
+
+    def available(self, answers: Answers, ctx: Context) -> "Field":
+        """This field with only the options that apply here."""
+        if self.option_filter is None:
+            return self
+        import dataclasses
+
+        return dataclasses.replace(self, options=tuple(o for o in self.options if self.option_filter(o, answers, ctx)))
 
     def parse(self, raw: Any) -> Any:
         """Turn a flag/env/file value into this field's type; ValueError names the rule."""

@@ -14,7 +14,7 @@ CHANNELS = (
     Option("whatsapp", "WhatsApp", "paired later by scanning a QR code"),
 )
 
-# (channel, field key, secret name, pattern, what it looks like)
+# field key -> (channel, secret name (also its config key), pattern, what it looks like)
 SECRET_FORMATS = {
     "telegram_token": ("telegram", "channels.telegram.token", r"^\d{5,12}:[A-Za-z0-9_-]{30,}$",
                        "a Telegram bot token looks like 123456789:AAE...(35 characters); get one from @BotFather"),
@@ -106,24 +106,25 @@ FIELDS = (
 
 def plan(values: dict, answers: Answers, ctx: Context) -> Effects:
     selected = values.get("channels", [])
+    pair_later = bool(values.get("pair_later"))
     config: dict = {"channels.enabled": list(selected)}
     secrets: dict = {}
     notes: list[str] = []
     for option in CHANNELS:
         if option.value not in selected:
             config[f"channels.{option.value}"] = None
+    for channel in dict.fromkeys(fmt[0] for fmt in SECRET_FORMATS.values()):
+        if channel in selected:
+            config[f"channels.{channel}.paired"] = not pair_later
+            if pair_later:
+                notes.append(f"{channel}: pair later with `openclaw onboard --step channels`")
     for key, (channel, secret_name, _, _) in SECRET_FORMATS.items():
         if channel not in selected:
             continue
-        config_key = "channels." + channel + "." + secret_name.rsplit(".", 1)[1]
+        # The config key is the secret's last part: channels.slack.bot_token -> { secret = "channels.slack.bot_token" }
+        config[secret_name] = None if pair_later else {"secret": secret_name}
         value = values.get(key)
-        if values.get("pair_later"):
-            config[f"channels.{channel}.paired"] = False
-            notes.append(f"{channel}: pair later with `openclaw onboard --step channels`")
-            continue
-        config[f"channels.{channel}.paired"] = True
-        config[config_key] = {"secret": secret_name}
-        if value is not None and value.origin != "existing":
+        if not pair_later and value is not None and value.origin != "existing":
             secrets[secret_name] = SecretValue(value.value.strip(), value.origin, value.ref)
     if "signal" in selected:
         config["channels.signal.number"] = values.get("signal_number", "")

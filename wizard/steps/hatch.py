@@ -24,6 +24,20 @@ def _check_persona(value: str, answers: Answers, ctx: Context) -> str | None:
     return "must be 500 characters or fewer" if len(value) > 500 else None
 
 
+def _check_workspace(value: str, answers: Answers, ctx: Context) -> str | None:
+    """The folder must be one, or creatable: no file in the way at it or above it."""
+    problem = valid_path(value, answers, ctx)
+    if problem:
+        return problem
+    path = resolve_workspace(value, ctx)
+    if path.exists() and not path.is_dir():
+        return f"{path} exists and is not a folder; choose another workspace"
+    for parent in path.parents:
+        if parent.exists():
+            return None if parent.is_dir() else f"{parent} is a file, so {path} cannot be created inside it"
+    return None
+
+
 def _default_workspace(ctx: Context) -> str:
     from wizard.render import short_path
 
@@ -44,7 +58,7 @@ FIELDS = (
           validate=_check_name, applies=_hatching, placeholder="main"),
     Field("hatch", "workspace", "path", "Workspace", "The folder the agent works in; existing files are kept.",
           default=lambda a, c: c.existing_value("agent", "workspace", default=_default_workspace(c)),
-          validate=valid_path, applies=_hatching),
+          validate=_check_workspace, applies=_hatching),
     Field("hatch", "persona", "text", "Persona", "One or two sentences; written to SOUL.md.",
           default=lambda a, c: c.existing_value("agent", "persona", default=DEFAULT_PERSONA),
           validate=_check_persona, applies=_hatching),

@@ -19,6 +19,15 @@ def missing_binaries(skill: dict, ctx: Context) -> list[str]:
     return [binary for binary in skill["requires"] if not ctx.which(binary)]
 
 
+def requirements_summary(ctx: Context) -> str:
+    """One line on what this machine lacks for the catalog's skills."""
+    lacking = [f"{skill['name']} needs {', '.join(missing)}" for skill in catalog()
+               if (missing := missing_binaries(skill, ctx))]
+    if not lacking:
+        return "This machine has every program these skills need."
+    return "Not found on this machine: " + "; ".join(lacking) + "."
+
+
 def _options() -> tuple[Option, ...]:
     return tuple(Option(s["name"], s["name"], s["description"] +
                         (f" (needs {', '.join(s['requires'])})" if s["requires"] else ""))
