@@ -11,7 +11,8 @@ from tests.conftest import ROOT
 PROBE = """
 import json, sys
 {body}
-print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in {{'textual', 'rich', 'httpx2', 'authlib', 'tomlkit'}})))
+print(json.dumps(sorted(m for m, mod in sys.modules.items()
+                       if mod is not None and m.split('.')[0] in {{'textual', 'rich', 'httpx2', 'authlib', 'tomlkit'}})))
 """
 
 
@@ -22,7 +23,8 @@ def loaded_after(body: str, env: dict | None = None) -> list[str]:
 
 
 def test_import_wizard_and_every_core_module_is_textual_free():
-    body = ("import wizard, wizard.machine, wizard.steps, wizard.answers, wizard.headless, wizard.plan, "
+    body = ("import sys; sys.modules['textual'] = None; sys.modules['rich'] = None\n"
+            "import wizard, wizard.machine, wizard.steps, wizard.answers, wizard.headless, wizard.plan, "
             "wizard.config, wizard.cli, wizard.context, wizard.auth.store, wizard.auth.providers")
     loaded = loaded_after(body)
     assert not [m for m in loaded if m.startswith(("textual", "rich"))], loaded
@@ -31,6 +33,7 @@ def test_import_wizard_and_every_core_module_is_textual_free():
 def test_headless_onboard_path_never_imports_textual(tmp_path):
     body = (
         "import io, os, sys\n"
+        "sys.modules['textual'] = None  # as if Textual were not installed: importing it would raise\n"
         f"os.environ['OPENCLAW_STATE_DIR'] = {str(tmp_path / 'state')!r}\n"
         "sys.stdin = io.StringIO('')\n"
         "from wizard.cli import main\n"

@@ -56,7 +56,9 @@ def test_sigkill_during_writes_leaves_old_or_new_files_never_partial(run_cli, cl
     change = ("onboard", "--non-interactive", "--step", "channels", "--channels", "telegram",
               "--telegram-token", "env:TG")
     env = dict(cli_env, TG=TG)
+    started = time.monotonic()
     assert run_cli(*change, env={"TG": TG}).returncode == 0
+    full_run = time.monotonic() - started  # kills are spread over this machine's own run time
     new = snapshot_files(state_dir)
     targets = ["openclaw.toml", "credentials/secrets.json"]
     assert all(new[t] != configured[t] for t in targets)
@@ -66,7 +68,7 @@ def test_sigkill_during_writes_leaves_old_or_new_files_never_partial(run_cli, cl
         restore(state_dir, configured)
         proc = subprocess.Popen(openclaw_argv(*change), env=env, cwd=tmp_path, stdin=subprocess.DEVNULL,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(rng.uniform(0.0, 0.25))
+        time.sleep(rng.uniform(0.5 * full_run, 1.1 * full_run))
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=10)
         for target in targets:
@@ -75,7 +77,8 @@ def test_sigkill_during_writes_leaves_old_or_new_files_never_partial(run_cli, cl
         outcomes["new" if (state_dir / "openclaw.toml").read_bytes() == new["openclaw.toml"] else "old"] += 1
         tomllib.loads((state_dir / "openclaw.toml").read_text())
         json.loads((state_dir / "credentials" / "secrets.json").read_text())
-    assert sum(outcomes.values()) == KILL_RUNS
+    # Kills landed both before and after the writes, so some landed around them too.
+    assert outcomes["old"] and outcomes["new"], outcomes
 
 
 def test_umask_000_still_yields_private_modes(run_cli, cli_env, tmp_path):

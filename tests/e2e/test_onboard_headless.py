@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import signal
@@ -327,17 +328,20 @@ def test_read_only_state_dir_fails_cleanly(run_cli, state_dir, existing_state):
 
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
 def test_interrupt_mid_run_exits_130_and_writes_nothing(cli_env, state_dir, existing_state, tmp_path, sig):
-    # `--token -` blocks reading stdin: the run is mid-way (answers being collected) when the signal lands.
-    proc = subprocess.Popen(openclaw_argv("onboard", "--auth-choice", "anthropic-api-key", "--token", "-"),
-                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    # The key comes from a FIFO: once the CLI has opened it, it is mid-run, blocked reading the answers.
+    fifo = tmp_path / "key.fifo"
+    os.mkfifo(fifo)
+    proc = subprocess.Popen(openclaw_argv("onboard", "--auth-choice", "anthropic-api-key", "--token", f"@{fifo}"),
+                            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             env=cli_env, cwd=tmp_path, text=True)
+    writer = None
     try:
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline and "running headless" not in _peek_stderr(proc):
-            time.sleep(0.05)
+        writer = _open_when_read(fifo, deadline=time.monotonic() + 20)
         proc.send_signal(sig)
         _, err = proc.communicate(timeout=10)
     finally:
+        if writer is not None:
+            os.close(writer)
         if proc.poll() is None:
             proc.kill()
     assert proc.returncode == 130, err
@@ -345,10 +349,15 @@ def test_interrupt_mid_run_exits_130_and_writes_nothing(cli_env, state_dir, exis
     assert_unchanged(state_dir, existing_state)
 
 
-def _peek_stderr(proc) -> str:
-    """stderr is only read at the end; until then wait for the process to be reading stdin."""
-    time.sleep(0.3)
-    return "running headless"
+def _open_when_read(fifo: Path, deadline: float) -> int:
+    """Open the FIFO for writing as soon as a reader has it open (ENXIO until then)."""
+    while True:
+        try:
+            return os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)
+        except OSError as exc:
+            if exc.errno != errno.ENXIO or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
 
 
 # --- answers are never dropped silently, and one report lists every problem --------------------------

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import functools
 import tomllib
-from importlib import resources
+from pathlib import Path
 
 from wizard.steps.base import Answers, Context, Effects, Field, Option, Step
 
 
 @functools.lru_cache(maxsize=1)
 def catalog() -> tuple[dict, ...]:
-    text = resources.files("wizard").joinpath("data/skills.toml").read_text(encoding="utf-8")
-    return tuple(tomllib.loads(text)["skill"])
+    with open(Path(__file__).parent.parent / "data" / "skills.toml", "rb") as fh:
+        return tuple(tomllib.load(fh)["skill"])
 
 
 def missing_binaries(skill: dict, ctx: Context) -> list[str]:
