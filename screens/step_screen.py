@@ -43,8 +43,10 @@ class StepScreen(WizardScreen):
         total = len(self.machine.steps)
         yield Static(f"Step {self.step.number} of {total} · {self.step.title}", id="step-title")
         yield Static(self.step.summary, id="step-summary")
+        answers = self.machine.answers(self.STEP_ID, self.initial)
         with VerticalScroll(id="form"):
             for fld in self.step.fields:
+                fld = fld.available(answers, self.machine.ctx)  # only the options that apply here
                 yield FieldRow(fld, self.initial.get(fld.key), blink=self.blink)
                 if fld.key == self.EXTRA_AFTER:
                     yield from self.compose_extra()

@@ -155,3 +155,32 @@ async def test_pasted_multiline_text_takes_the_first_line(tui_state):
         box.post_message(events.Paste("https://example.com/a\nsecond line\nthird"))
         await pilot.pause()
         assert box.value == "https://example.com/a"
+
+
+async def test_a_stored_sign_in_is_kept_without_signing_in_again(tui_state, oauth, point_codex_at):
+    from wizard.auth import oauth as oauth_client
+    from wizard.auth import store
+
+    point_codex_at(oauth)
+    store.save(oauth_client.credential_record("openai-codex", oauth.mint_tokens(access_ttl=3600)))
+    before = (tui_state / "credentials" / "openai-codex.json").read_bytes()
+    app = codex_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert on_screen(pilot, "#opt-method-keep").value  # offered, and chosen, only when there is one
+        assert not on_screen(pilot, "#signin").display
+        await click(pilot, "#next")
+        assert screen_name(pilot) == "ReviewScreen"
+        assert "sign in to openai-codex" not in text_of(pilot, "#plan-lines")
+        await click(pilot, "#next")
+        assert screen_name(pilot) == "DoneScreen"
+    assert oauth.stats["authorize"] == 0
+    assert (tui_state / "credentials" / "openai-codex.json").read_bytes() == before
+
+
+async def test_keep_is_not_offered_without_a_stored_sign_in(tui_state):
+    app = codex_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert not pilot.app.screen.query("#opt-method-keep")
+        assert on_screen(pilot, "#opt-method-browser").value
