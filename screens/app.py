@@ -100,6 +100,12 @@ class OnboardApp(App[int]):
         self.drafts.pop(message.step_id, None)
         self.show_current()
 
+    def on_step_screen_skip_requested(self, message: StepScreen.SkipRequested) -> None:
+        self.leave_screen(keep_draft=False)
+        self.drafts.pop(message.step_id, None)
+        self.machine.skip()
+        self.show_current()
+
     def on_wizard_screen_back_requested(self, message: WizardScreen.BackRequested) -> None:
         if not self.machine.trail:
             return

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.widgets import Button, Static
@@ -20,6 +21,14 @@ from screens.field_row import FieldRow
 class StepScreen(WizardScreen):
     STEP_ID: ClassVar[str] = ""
     EXTRA_AFTER: ClassVar[str | None] = None  # the field key after which compose_extra() goes (None: at the end)
+    BINDINGS = [Binding("ctrl+s", "skip", "Skip")]
+
+    class SkipRequested(Message):
+        """Leave this step as the config has it and move on."""
+
+        def __init__(self, step_id: str) -> None:
+            super().__init__()
+            self.step_id = step_id
 
     class NextRequested(Message):
         """Validate and record these values, then advance (the App asks the machine)."""
@@ -150,3 +159,6 @@ class StepScreen(WizardScreen):
 
     def action_next(self) -> None:
         self.post_message(self.NextRequested(self.STEP_ID, self.draft()))
+
+    def action_skip(self) -> None:
+        self.post_message(self.SkipRequested(self.STEP_ID))

@@ -37,6 +37,7 @@ def _onboard_parser(sub, with_fields: bool) -> None:
                         "anthropic-api-key, token, skip")
     p.add_argument("--step", metavar="NAME", help="start at this step (quickstart, existing, channels, skills, "
                                                   "hooks, hatch, authorization)")
+    p.add_argument("--skip", metavar="STEPS", help="comma-separated steps to leave as the config has them")
     p.add_argument("--flow", choices=["quickstart", "manual"])
     p.add_argument("--accept-risk", action="store_true", default=None,
                    help="acknowledge that the gateway runs agents with access to this machine")

@@ -180,12 +180,14 @@ class Machine:
         self.current = step_id
         return step_id
 
-    def skip(self) -> str:
-        step = self._require_step()
+    def skip(self, step_id: str | None = None) -> str:
+        """Leave a step as the config has it (the current one by default) and move on."""
+        step = step_registry.get(step_id) if step_id else self._require_step()
         self.status[step.id] = "skipped"
         self.values.pop(step.id, None)
-        self.trail.append(step.id)
-        self.current = self._next_pending(after=step.id)
+        if step.id == self.current:
+            self.trail.append(step.id)
+            self.current = self._next_pending(after=step.id)
         return self.current
 
     def start_at(self, step_id: str) -> str:

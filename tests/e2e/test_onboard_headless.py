@@ -503,3 +503,21 @@ def test_pasted_token_never_replaces_a_sign_in(run_cli, state_dir, signed_in):
     assert result.returncode == 2
     assert "openai-codex already has a sign-in, which a pasted token would replace" in result.stderr
     assert (state_dir / "credentials" / "openai-codex.json").read_bytes() == signed_in
+
+
+def test_skip_leaves_steps_as_the_config_has_them(run_cli, state_dir):
+    assert run_cli("onboard", "--flow", "quickstart", "--accept-risk", "--accept-defaults",
+                   "--skills", "git").returncode == 0
+    before = config_of(state_dir)
+    result = run_cli("onboard", "--accept-defaults", "--skip", "skills,hatch", "--hooks", "boot-md")
+    assert result.returncode == 0, result.stderr
+    assert "[4/7] Skills Installation: skipped" in result.stderr
+    after = config_of(state_dir)
+    assert after["skills"] == before["skills"] and after["agent"] == before["agent"]
+    assert after["hooks"]["enabled"] == ["boot-md"]
+
+    bad = run_cli("onboard", "--skip", "nope")
+    assert bad.returncode == 2 and "valid steps: quickstart, existing" in bad.stderr
+
+    unused = run_cli("onboard", "--accept-defaults", "--skip", "skills", "--skills", "tmux")
+    assert unused.returncode == 2 and "the skills step is not part of this run (skipped)" in unused.stderr

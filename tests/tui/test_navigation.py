@@ -117,3 +117,28 @@ async def test_too_small_terminal_says_so_and_recovers(tui_state, size):
         await pilot.resize_terminal(80, 24)
         await pilot.pause()
         assert not app.screen.has_class("-too-small")
+
+
+async def test_ctrl_s_skips_a_step_and_the_config_keeps_it(tui_state):
+    (tui_state / "openclaw.toml").write_text(EXISTING)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+n")  # QuickStart as it is
+        await pilot.pause()
+        assert screen_name(pilot) == "ExistingScreen"
+        await pilot.press("ctrl+n")  # Update
+        await pilot.pause()
+        assert screen_name(pilot) == "ChannelsScreen"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert screen_name(pilot) == "SkillsScreen"
+        assert on_screen(pilot, "#link-channels").has_class("-skipped")
+        for _ in range(4):  # skills, hooks, hatch, authorization
+            await pilot.press("ctrl+s")
+            await pilot.pause()
+        assert screen_name(pilot) == "ReviewScreen"
+        await click(pilot, "#next")
+        await pilot.press("enter")
+    text = (tui_state / "openclaw.toml").read_text()
+    assert 'enabled = ["boot-md"]' in text and "[channels]" not in text and "[agent]" not in text

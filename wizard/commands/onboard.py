@@ -55,6 +55,8 @@ def _machine(args, presets):
     from wizard.machine import Machine
 
     machine = Machine(load_context())
+    for step_id in filter(None, (s.strip() for s in (args.skip or "").split(","))):
+        machine.skip(step_id)
     start = args.step or ("authorization" if args.auth_choice and not _answers_other_steps(presets) else None)
     if start:
         machine.start_at(start)
