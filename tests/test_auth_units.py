@@ -12,10 +12,11 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 
-from wizard.auth import browser, clipboard, oauth, pages, pkce
+from wizard.auth import browser, clipboard, jwt, oauth, pages, pkce, store
 from wizard.auth.providers import BUILTIN, Provider
+from wizard.auth.redirect import ProviderRefused
 from wizard.auth.refresh import needs_refresh
-from wizard.auth.signin import (PastedCode, PastedRefusal, PasteRejected, SignInOptions, callback_ports,
+from wizard.auth.signin import (PastedCode, PasteRejected, SignInOptions, _check_options, callback_ports,
                                 read_paste)
 from wizard.errors import UsageError
 
@@ -97,7 +98,7 @@ def test_paste_rejections_say_why_and_never_echo_the_text(text, words):
 
 def test_paste_of_an_error_redirect_is_the_providers_refusal():
     pasted = read_paste(f"{REDIRECT}?error=access_denied&error_description=No+thanks&state={STATE}", STATE)
-    assert pasted == PastedRefusal("access_denied", "No thanks")
+    assert pasted == ProviderRefused("access_denied", "No thanks")
     assert pasted.text == "access_denied: No thanks"
 
 
@@ -160,6 +161,26 @@ def test_custom_command_with_placeholder_and_missing_program():
     assert not browser.open_url("http://x", "/nonexistent/browser-xyz").opened
 
 
+@pytest.mark.parametrize("command", ['firefox "x', "firefox 'x", "firefox \\", "   "])
+def test_a_browser_command_that_cannot_run_is_a_usage_error_never_a_crash(command):
+    with pytest.raises(UsageError, match="--browser command"):
+        browser.check_choice(command)
+    with pytest.raises(UsageError):
+        browser.custom_command(command, "http://x")
+    # The TUI's Open button calls open_url directly: it reports, it does not raise.
+    launch = browser.open_url("http://x", command)
+    assert not launch.opened and launch.message.startswith("Not opening a browser: the --browser command")
+
+
+@pytest.mark.parametrize("choice", [None, "", "auto", "none", "default", "macos-open", "wsl-launch", "firefox %s"])
+def test_usable_browser_choices_pass_the_check(choice):
+    browser.check_choice(choice)
+
+
+def test_a_nul_byte_in_the_browser_command_is_reported():
+    assert not browser.open_url("http://x", "fire\0fox").opened
+
+
 def test_wsl_command_keeps_the_url_one_argument():
     assert browser.wsl_command("http://h/?a=1&b=2")[-1] == "http://h/?a=1&b=2"
 
@@ -211,6 +232,58 @@ def test_refreshed_record_keeps_what_the_response_leaves_out():
     record = oauth.credential_record("p", {"access_token": "opaque", "expires_in": 60}, previous=previous)
     assert record["refresh_token"] == "rt_old" and record["email"] == "a@b.c" and record["scope"] == "openid"
     assert abs(record["expires_at"] - (time.time() + 60) * 1000) < 5000
+
+
+@pytest.mark.parametrize("exp, expected", [
+    (1_700_000_000, 1_700_000_000_000),
+    (1_700_000_000.5, 1_700_000_000_500),
+    (True, None),  # a boolean is not a time, though Python counts it as the integer 1
+    ("1700000000", None),
+    (None, None),
+])
+def test_exp_claim_to_milliseconds(exp, expected):
+    assert jwt.exp_to_ms(exp) == expected
+    assert jwt.expiry_ms(_jwt({"exp": exp})) == expected
+
+
+@pytest.mark.parametrize("exp", [float("nan"), float("inf"), -float("inf"), 10**20])
+def test_an_exp_claim_that_is_not_a_date_is_not_a_jwt_we_can_use(exp):
+    with pytest.raises(jwt.NotAJwt, match="'exp' claim is not a date"):
+        jwt.exp_to_ms(exp)
+
+
+def test_claims_of_a_hostile_jwt_payload_are_refused_not_a_crash():
+    deep = base64.urlsafe_b64encode(b"[" * 50_000).rstrip(b"=").decode()
+    with pytest.raises(jwt.NotAJwt):
+        jwt.decode_claims(f"h.{deep}.s")
+    assert jwt.account_info(f"h.{deep}.s") == {}
+    assert jwt.account_info(_jwt({"email": 5, "https://api.openai.com/auth": {"chatgpt_plan_type": ["x"]}})) == {}
+
+
+def test_parse_json_turns_every_hostile_input_into_a_value_error():
+    for raw in (b"[" * 100_000, b"9" * 5000, b"\xff", b"{"):
+        with pytest.raises(ValueError):
+            store.parse_json(raw)
+
+
+@pytest.mark.parametrize("expires_in", [float("nan"), float("inf"), 1e300, -1e300, True, "9" * 40])
+def test_a_token_response_with_a_useless_expires_in_has_no_expiry(expires_in):
+    record = oauth.credential_record("p", {"access_token": "opaque", "expires_in": expires_in})
+    assert "expires_at" not in record
+
+
+@pytest.mark.parametrize("timeout", [float("nan"), float("inf"), -float("inf"), -1.0, 0, 0.0, True, "10"])
+def test_a_timeout_that_is_not_a_positive_number_is_refused(timeout):
+    with pytest.raises(UsageError, match="--timeout must be a positive number of seconds") as caught:
+        _check_options(SignInOptions(timeout=timeout))
+    assert caught.value.exit_code == 2
+
+
+def test_a_bad_browser_command_is_refused_before_the_sign_in_starts():
+    with pytest.raises(UsageError, match="--browser command"):
+        _check_options(SignInOptions(browser='firefox "x'))
+    _check_options(SignInOptions(browser='firefox "x', no_browser=True))  # never used: no browser is opened
+    _check_options(SignInOptions(method="device", browser='firefox "x'))
 
 
 def test_needs_refresh_uses_the_skew():

@@ -18,17 +18,25 @@ OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
 
 def free_port() -> int:
+    """A port that was free a moment ago, for a subprocess that must be told a number (--callback-port).
+
+    In-process tests do not use it: another process may take the port between this close and the
+    next bind. They bind port 0 (the system picks) and read the port from the listener."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
 
 
-def squat(port: int) -> socket.socket:
-    """A listener that is not ours: accepts connections into the backlog and never answers."""
+def squat(port: int = 0) -> socket.socket:
+    """A listener that is not ours (port 0: any free one): accepts connections into the backlog, never answers."""
     sock = socket.socket()
     sock.bind(("127.0.0.1", port))
     sock.listen(8)
     return sock
+
+
+def port_of(sock: socket.socket) -> int:
+    return sock.getsockname()[1]
 
 
 @pytest.fixture
@@ -38,7 +46,7 @@ def inbox() -> queue.Queue:
 
 @pytest.fixture
 def server(inbox):
-    srv = loopback.start([free_port()], state=STATE, callback_path="/auth/callback", inbox=inbox)
+    srv = loopback.start([0], state=STATE, callback_path="/auth/callback", inbox=inbox)
     yield srv
     srv.close()
 
@@ -135,17 +143,41 @@ def test_cancel_endpoint_asks_the_wait_to_stop(server, inbox):
     assert inbox.get(timeout=5) == loopback.CancelRequested(server.port)
 
 
+@pytest.mark.parametrize("headers", [{}, {loopback.MARKER_HEADER: "0"}, {"Origin": "https://evil.example"}])
+def test_cancel_without_our_header_is_forbidden_and_the_wait_goes_on(server, inbox, headers):
+    """Any web page can make the browser GET http://127.0.0.1:1455/cancel (a link, an <img>); it must not
+    end the sign-in. A page cannot add our header without a CORS preflight, and OPTIONS is refused."""
+    request = urllib.request.Request(base(server) + "/cancel", headers=headers)
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        OPENER.open(request, timeout=5)
+    assert refused.value.code == 403 and loopback.MARKER_HEADER not in refused.value.headers
+    preflight, _, _ = get(base(server) + "/cancel", method="OPTIONS")
+    assert preflight == 405
+    assert inbox.empty()
+    # The wait went on: the real callback still lands.
+    thread = threading.Thread(target=get, args=(base(server) + f"/auth/callback?code=the-code&state={STATE}",))
+    thread.start()
+    received = inbox.get(timeout=5)
+    assert isinstance(received, loopback.CodeReceived) and received.code == "the-code"
+    received.respond(200, "<html>done</html>")
+    thread.join(5)
+
+
 def test_close_frees_the_port_at_once(inbox):
-    port = free_port()
-    srv = loopback.start([port], state=STATE, callback_path="/auth/callback", inbox=inbox)
-    get(f"http://127.0.0.1:{port}/nothing")  # leaves a TIME_WAIT behind
+    srv = loopback.start([0], state=STATE, callback_path="/auth/callback", inbox=inbox)
+    port = srv.port  # chosen by the system while bound: no window for another process to take it
+    assert get(f"http://127.0.0.1:{port}/nothing")[0] == 404  # leaves a TIME_WAIT behind
     srv.close()
     again = loopback.start([port], state=STATE, callback_path="/auth/callback", inbox=inbox)
-    again.close()
+    try:
+        assert again.port == port
+        assert get(f"http://127.0.0.1:{port}/nothing")[0] == 404
+    finally:
+        again.close()
 
 
 def test_close_answers_a_browser_still_waiting(inbox):
-    srv = loopback.start([free_port()], state=STATE, callback_path="/auth/callback", inbox=inbox)
+    srv = loopback.start([0], state=STATE, callback_path="/auth/callback", inbox=inbox)
     result = {}
     thread = threading.Thread(target=lambda: result.update(
         status=get(base(srv) + f"/auth/callback?code=c&state={STATE}")[0]))
@@ -157,21 +189,21 @@ def test_close_answers_a_browser_still_waiting(inbox):
 
 
 def test_busy_first_port_falls_back_to_the_next(inbox):
-    first, second = free_port(), free_port()
     messages = []
-    with squat(first):
-        srv = loopback.start([first, second], state=STATE, callback_path="/auth/callback", inbox=inbox,
+    with squat() as busy:
+        first = port_of(busy)
+        srv = loopback.start([first, 0], state=STATE, callback_path="/auth/callback", inbox=inbox,
                              on_message=messages.append)
         try:
-            assert srv.port == second
-            assert messages == [f"Port {first} is busy, using {second}."]
+            assert srv.port not in (first, 0)
+            assert messages == [f"Port {first} is busy, using {srv.port}."]
         finally:
             srv.close()
 
 
 def test_all_ports_busy_is_a_quick_clear_error(inbox):
-    ports = [free_port(), free_port()]
-    with squat(ports[0]), squat(ports[1]):
+    with squat() as one, squat() as two:
+        ports = [port_of(one), port_of(two)]
         started = time.monotonic()
         with pytest.raises(loopback.PortsBusy) as caught:
             loopback.start(ports, state=STATE, callback_path="/auth/callback", inbox=inbox)
@@ -182,8 +214,8 @@ def test_all_ports_busy_is_a_quick_clear_error(inbox):
 
 def test_a_stale_listener_of_ours_gives_the_port_up(inbox):
     stale_inbox: queue.Queue = queue.Queue()
-    port = free_port()
-    stale = loopback.start([port], state="old", callback_path="/auth/callback", inbox=stale_inbox)
+    stale = loopback.start([0], state="old", callback_path="/auth/callback", inbox=stale_inbox)
+    port = stale.port
 
     def stale_owner_stops_when_asked():
         if isinstance(stale_inbox.get(timeout=5), loopback.CancelRequested):

@@ -37,7 +37,8 @@ from tests.support.oauth_server import OAuthTestServer
 from tests.test_loopback import free_port
 from wizard.auth import loopback, oauth as oauth_client, store
 from wizard.auth.refresh import refresh
-from wizard.auth.signin import PastedCode, PastedRefusal, PasteRejected, read_paste
+from wizard.auth.redirect import MAX_QUERY_FIELDS, ProviderRefused
+from wizard.auth.signin import PastedCode, PasteRejected, read_paste
 from wizard.errors import WizardError
 
 LOOPBACK_EXAMPLES = 400
@@ -121,7 +122,7 @@ class CallbackRequest:
         """A plain, well-formed browser request with the right state and a code."""
         return (self.may_deliver_a_code() and self.path == CALLBACK and self.version in ("HTTP/1.0", "HTTP/1.1")
                 and not self.headers and not self.tail and len(self.target) <= loopback.MAX_REQUEST_TARGET
-                and len(self.pairs) + (1 if self.padding else 0) <= loopback.MAX_QUERY_FIELDS)
+                and len(self.pairs) + (1 if self.padding else 0) <= MAX_QUERY_FIELDS)
 
 
 CALLBACK_REQUESTS = st.builds(CallbackRequest, METHODS, TARGET_PATHS, PAIRS, VERSIONS, HEADERS, PADDING,
@@ -193,7 +194,7 @@ def still_answers(port: int) -> bool:
 @pytest.fixture
 def callback_server():
     inbox: queue.Queue = queue.Queue()
-    server = loopback.start([free_port()], state=STATE, callback_path=CALLBACK, inbox=inbox)
+    server = loopback.start([0], state=STATE, callback_path=CALLBACK, inbox=inbox)  # the system picks a free port
     responder = Responder(inbox)
     yield server, responder
     responder.stop()
@@ -294,7 +295,7 @@ PASTED_CODE_AND_STATE = st.builds(PastedCodeAndState, PASTE_CODES, STATE_VALUES)
 
 
 def accepted_with_state(result: object) -> bool:
-    return isinstance(result, PastedRefusal) or (isinstance(result, PastedCode) and result.state_checked)
+    return isinstance(result, ProviderRefused) or (isinstance(result, PastedCode) and result.state_checked)
 
 
 def _fixed_reasons() -> set[str]:
@@ -314,7 +315,12 @@ def assert_reason_quotes_nothing(result: object, pasted: list[str]) -> None:
     if isinstance(result, PasteRejected):
         assert result.reason in FIXED_REASONS, f"a rejection text depends on the paste: {result.reason!r}"
         assert LEAK_MARKER not in result.reason
-        assert len(FIXED_REASONS) == 4
+
+
+def test_the_fixed_rejection_texts_are_the_four_expected():
+    """A sanity check of the oracle above: four distinct texts, one per kind of bad paste (garbage, a foreign
+    state, no state, no code). Fewer would mean a sample stopped being rejected or two kinds share a text."""
+    assert len(FIXED_REASONS) == 4
 
 
 def test_fuzzed_pastes_never_raise_and_never_skip_the_state_check():

@@ -172,11 +172,43 @@ def test_codex_cli_to_record_without_sign_in():
     ({"tokens": {"refresh_token": "r"}}, "'tokens.access_token' is missing"),
     ({"tokens": {"access_token": jwt({}), "account_id": 5}}, "'tokens.account_id' must be a string"),
     ({"OPENAI_API_KEY": 3}, "'OPENAI_API_KEY' must be a string"),
+    ({"tokens": {"access_token": jwt({"exp": True})}}, None),  # a boolean exp: no expiry, not 1 s after 1970
+    ({"tokens": {"access_token": jwt({"exp": 1e300})}}, "'exp' claim is not a date"),
 ])
 def test_codex_cli_to_record_names_the_problem(data, needle):
+    if needle is None:
+        assert "expires_at" not in codex_cli.to_record(data, "auth.json")
+        return
     with pytest.raises(CredentialError) as info:
         codex_cli.to_record(data, "auth.json")
     assert needle in info.value.message and "codex login" in info.value.hint
+
+
+@pytest.mark.parametrize("raw, needle", [
+    pytest.param(b"[" * 100_000, "is not valid JSON (nested too deeply)", id="deeply-nested"),
+    pytest.param(b'{"tokens": ' + b"9" * 5000 + b"}", "is not valid JSON", id="huge-integer"),
+    pytest.param(b"\xff\xfe", "is not valid JSON", id="not-utf8"),
+    pytest.param(b"  \n", "is empty", id="blank"),
+])
+def test_codex_cli_load_of_hostile_bytes_is_a_credential_error(tmp_path, raw, needle):
+    (tmp_path / "auth.json").write_bytes(raw)
+    with pytest.raises(CredentialError, match=needle.replace("(", r"\(").replace(")", r"\)")) as info:
+        codex_cli.load(tmp_path / "auth.json")
+    assert "codex login" in info.value.hint
+
+
+def test_with_expiry_from_jwt_needs_a_usable_exp_for_codex():
+    record = {"provider": "openai-codex", "type": "oauth", "access_token": jwt({"exp": float("inf")})}
+    with pytest.raises(CredentialError, match="'exp' claim is not a date"):
+        st.with_expiry_from_jwt(record, "f.json", require_jwt=True)
+    assert st.with_expiry_from_jwt(record, "f.json", require_jwt=False) == record
+    fine = {**record, "access_token": jwt({"exp": 1_900_000_000})}
+    assert st.with_expiry_from_jwt(fine, "f.json", require_jwt=True)["expires_at"] == 1_900_000_000_000
+
+
+def test_one_login_command_spelling_everywhere():
+    assert st.login_command("p") == "openclaw models auth login --provider p"
+    assert st.sign_in_again("p") == "sign in again: openclaw models auth login --provider p"
 
 
 def test_codex_cli_load_missing_and_directory(tmp_path):

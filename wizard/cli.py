@@ -80,7 +80,9 @@ def _models_parser(sub) -> None:
 
     login = asub.add_parser("login", help="sign in to a provider")
     login.add_argument("--provider", required=True, metavar="P")
-    login.add_argument("--no-interactive", action="store_true", help="headless even in a terminal")
+    login.add_argument("--no-interactive", action="store_true",
+                       help="accepted for compatibility: login never opens a full-screen UI (it always runs "
+                            "headless: the URL or code on stderr, a pasted redirect URL on stdin)")
     login.add_argument("--json", action="store_true", help="stream JSON-lines events on stdout")
     _add_browser_flags(login)
     login.set_defaults(handler="wizard.commands.login:run")

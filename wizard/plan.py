@@ -128,8 +128,12 @@ def apply(plan: Plan, state_dir: Path) -> list[str]:
             written.append(str(path))
     if plan.secrets:
         written.append(str(store.save_secrets({k: v.value for k, v in plan.secrets.items()})))
-    for record in plan.credentials:
-        written.append(str(store.save(record)))
+    if plan.credentials:
+        from wizard.auth.refresh import credential_lock
+
+        for record in plan.credentials:
+            with credential_lock(record["provider"]):  # never interleave with a refresh or a sign-in
+                written.append(str(store.save(record)))
     if plan.config_changes:
         written += _write_config(plan, state_dir)
     return written

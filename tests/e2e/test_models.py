@@ -40,6 +40,16 @@ def make_jwt(exp: float, *, email: str = "dev@example.com", plan: str = "plus", 
     return f"{b64url({'alg': 'HS256', 'typ': 'JWT'})}.{b64url(claims)}.c2lnbmF0dXJl"
 
 
+def jwt_with_payload(payload: str) -> str:
+    """A JWT whose payload is this exact JSON text (which json.dumps could not produce: NaN, deep nesting)."""
+    body = base64.urlsafe_b64encode(payload.encode()).rstrip(b"=").decode()
+    return f"{b64url({'alg': 'none'})}.{body}.c2lnbmF0dXJl"
+
+
+DEEP_JSON = "[" * 100_000 + "]" * 100_000  # json.loads raises RecursionError on it
+HUGE_INT = "9" * 5000  # beyond int()'s 4300-digit limit: json.loads raises a ValueError that is no JSONDecodeError
+
+
 def codex_record(expires_in: float, **extra) -> dict:
     exp = time.time() + expires_in
     record = {"provider": "openai-codex", "type": "oauth", "access_token": make_jwt(exp),
@@ -285,15 +295,28 @@ def test_codex_cli_with_api_key_only_is_static(run_cli, cli_env):
     ("[]", "expected a JSON object"),
     (json.dumps({"tokens": {"access_token": "not-a-jwt"}}), "tokens.access_token' is not a JWT"),
     (json.dumps({"tokens": {"access_token": 42}}), "tokens.access_token' must be a string"),
+    # (ids: pytest puts the test id in PYTEST_CURRENT_TEST, which the subprocess environment inherits)
+    pytest.param(DEEP_JSON, "is not valid JSON (nested too deeply)", id="deeply-nested"),
+    pytest.param('{"OPENAI_API_KEY": null, "tokens": ' + HUGE_INT + "}", "is not valid JSON", id="huge-integer"),
+    pytest.param(json.dumps({"tokens": {"access_token": jwt_with_payload("[" * 50_000)}}),
+                 "tokens.access_token' is not a JWT", id="jwt-payload-deeply-nested"),
+    pytest.param(json.dumps({"tokens": {"access_token": jwt_with_payload('{"exp": 1e999}')}}),
+                 "tokens.access_token' is a JWT whose 'exp' claim is not a date", id="jwt-exp-infinite"),
 ])
 def test_broken_codex_cli_file_is_named_with_codex_login(run_cli, cli_env, content, needle):
+    """auth.json belongs to another program: whatever it holds, status reports it and carries on."""
     home = codex_home(cli_env)
     home.mkdir(parents=True)
     (home / "auth.json").write_text(content)
     result, data = status_json(run_cli)
+    assert result.returncode == 0 and "Traceback" not in result.stderr
     row = profile(data, "openai-codex:codex-cli")
     assert row["status"] == "missing" and needle in row["error"]
     assert row["fix"] == "codex login"
+    detail = run_cli("models", "auth", "status", "--provider", "openai-codex")
+    assert detail.returncode == 0 and needle in detail.stdout and "Traceback" not in detail.stderr
+    imported = run_cli("models", "auth", "import", "--provider", "openai-codex", "--from-codex-cli", "--yes")
+    assert imported.returncode == 2 and needle in imported.stderr and "Traceback" not in imported.stderr
     assert (home / "auth.json").read_text() == content
 
 
@@ -363,6 +386,11 @@ BAD_FILES = {
     "expires_at in seconds": (json.dumps(_expires_in_seconds_record()), "which looks like seconds"),
     "not a jwt": (json.dumps(codex_record(DAY, access_token="opaque-token-value")),
                   "field 'access_token' is not a JWT"),
+    "deeply nested": (DEEP_JSON, "is not valid JSON (nested too deeply)"),
+    "huge integer": ('{"provider": "openai-codex", "access_token": "x", "expires_at": ' + HUGE_INT + "}",
+                     "is not valid JSON"),
+    "jwt exp not a date": (json.dumps(codex_record(DAY, access_token=jwt_with_payload('{"exp": NaN}'))),
+                           "field 'access_token' is a JWT whose 'exp' claim is not a date"),
 }
 
 
@@ -438,6 +466,18 @@ def test_import_from_file_writes_0600_and_shows_ok(run_cli, state_dir, tmp_path)
     assert saved["email"] == "dev@example.com"  # filled from the token's claims
     assert not [p for p in stored.parent.iterdir() if p.name.endswith(".tmp")]
     assert profile(status_json(run_cli)[1], "openai-codex:default")["status"] == "ok"
+
+
+@pytest.mark.parametrize("content, needle", [
+    pytest.param(DEEP_JSON, "stdin is not valid JSON (nested too deeply)", id="deeply-nested"),
+    pytest.param('{"provider": "openai-codex", "access_token": ' + HUGE_INT + "}", "stdin is not valid JSON",
+                 id="huge-integer"),
+])
+def test_import_of_hostile_json_on_stdin_is_a_clear_error(run_cli, state_dir, content, needle):
+    result = run_cli("models", "auth", "import", "--provider", "openai-codex", "-", input=content)
+    assert result.returncode == 2 and needle in result.stderr and "nothing was changed" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (state_dir / "credentials").exists()
 
 
 @pytest.mark.parametrize("how", [("-",), ("--file", "-")])
@@ -605,6 +645,27 @@ def test_logout_of_a_broken_file_deletes_it_without_revoking(run_cli, state_dir)
     assert not path.exists()
 
 
+def test_logout_waits_for_a_refresh_in_flight_and_the_file_stays_deleted(spawn_cli, state_dir, monkeypatch):
+    """A refresh holds the credential lock until it has written the rotated tokens; a logout meanwhile must
+    wait and delete after it, or the refresh would re-create the file the user just signed out of."""
+    from wizard.auth import store
+    from wizard.auth.refresh import credential_lock
+
+    monkeypatch.setenv("OPENCLAW_STATE_DIR", str(state_dir))
+    path = write_credential(state_dir, "openai-api-key", {"provider": "openai-api-key", "type": "api_key",
+                                                          "access_token": "sk-before"})
+    with credential_lock("openai-api-key"):  # as a concurrent refresh would
+        proc = spawn_cli("models", "auth", "logout", "--provider", "openai-api-key")
+        with pytest.raises(subprocess.TimeoutExpired):
+            proc.wait(timeout=1.0)  # it waits for the lock...
+        assert path.exists()  # ...and has deleted nothing yet
+        store.save({"provider": "openai-api-key", "type": "api_key", "access_token": "sk-refreshed"})
+    out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 0, err
+    assert "deleted" in out
+    assert not path.exists()  # the logout came last
+
+
 def test_logout_of_an_api_key_deletes_locally(run_cli, state_dir):
     path = write_credential(state_dir, "openai-api-key", {"provider": "openai-api-key", "type": "api_key",
                                                           "access_token": "sk-x"})
@@ -627,7 +688,9 @@ def test_refresh_without_a_sign_in_or_for_an_api_key(run_cli):
     missing = run_cli("models", "auth", "refresh", "--provider", "openai-codex")
     assert missing.returncode == 1 and LOGIN in missing.stderr
     static = run_cli("models", "auth", "refresh", "--provider", "openai-api-key")
-    assert static.returncode == 2 and "nothing to refresh" in static.stderr
+    assert static.returncode == 2
+    assert "openai-api-key uses an API key, not a sign-in: there is nothing to refresh" in static.stderr
+    assert "openclaw models auth import --provider openai-api-key" in static.stderr  # not a login that cannot work
 
 
 def test_refresh_rotates_the_stored_tokens(run_cli, state_dir, oauth, point_codex_at):
@@ -685,6 +748,72 @@ def test_models_status_without_config_and_with_broken_config(run_cli, state_dir)
     assert "OAuth/token status" in broken.stdout
     status = run_cli("models", "auth", "status")
     assert status.returncode == 0 and "is not valid TOML" in status.stderr and "auth_order" in status.stderr
+
+
+@pytest.mark.parametrize("content, needle", [
+    pytest.param(b"a = " + b"[" * 100_000 + b"]" * 100_000, "nested too deeply", id="deeply-nested-array"),
+    pytest.param(b"a = " + b"{b=" * 5000 + b"1" + b"}" * 5000, "nested too deeply", id="deeply-nested-table"),
+    pytest.param(b'[models]\ndefault = "\xff"\n', "not UTF-8 text", id="not-utf8"),
+])
+def test_a_hostile_config_file_is_a_warning_not_a_crash(run_cli, state_dir, content, needle):
+    path = state_dir / "openclaw.toml"
+    path.write_bytes(content)
+    status = run_cli("models", "auth", "status")
+    assert status.returncode == 0 and "Traceback" not in status.stderr
+    assert f"{path} is not valid TOML: it is {needle}" in status.stderr
+    models = run_cli("models", "status", "--json")
+    assert models.returncode == 0 and "Traceback" not in models.stderr
+    assert json.loads(models.stdout)["config_error"] == f"{path} is not valid TOML: it is {needle}"
+    assert run_cli("models", "list").returncode == 0
+
+
+@pytest.mark.parametrize("table, words", [
+    ('redirect_ports = "1455"', "[providers.openai-codex]: redirect_ports must be an array of port numbers 1-65535"),
+    ("redirect_ports = []", "[providers.openai-codex]: redirect_ports must be an array of port numbers"),
+    ("redirect_ports = [true]", "[providers.openai-codex]: redirect_ports must be an array of port numbers"),
+    ('authorize_params = "x"', "[providers.openai-codex]: authorize_params must be a table of strings"),
+    ("authorize_params = { prompt = 1 }", "[providers.openai-codex]: authorize_params must be a table of strings"),
+    ("issuer = 5", "[providers.openai-codex]: issuer must be a string, got an integer"),
+    ('discovery = "yes"', "[providers.openai-codex]: discovery must be true or false, got a string"),
+    ('kind = "password"', "[providers.openai-codex]: kind must be one of: 'oauth', 'api_key', 'token'"),
+    ("redirect_port = true", "[providers.openai-codex]: redirect_port must be a port number 1-65535"),
+    ("redirect_port = 1455\ncallback_port = 1457",
+     "[providers.openai-codex]: redirect_port and callback_port are the same setting; keep one"),
+    ("callback_port = 1457", None),  # the other spelling of redirect_port
+])
+def test_providers_file_values_are_type_checked(run_cli, state_dir, table, words):
+    path = state_dir / "providers.toml"
+    path.write_text(f"[providers.openai-codex]\n{table}\n")
+    if words is None:
+        result = run_cli("models", "auth", "status", "--provider", "openai-codex")
+        assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+        return
+    for command in (("models", "auth", "status"), ("models", "auth", "login", "--provider", "openai-codex")):
+        result = run_cli(*command)
+        assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
+        assert f"{path} {words}" in result.stderr
+
+
+@pytest.mark.parametrize("content, needle", [
+    pytest.param(b"a = " + b"[" * 100_000 + b"]" * 100_000, "is not valid TOML: it is nested too deeply", id="deep"),
+    pytest.param(b"[providers.x]\nissuer = \"\xff\"\n", "is not valid TOML: it is not UTF-8 text", id="not-utf8"),
+    pytest.param(b"[providers\n", "is not valid TOML", id="syntax"),
+])
+def test_a_hostile_providers_file_is_a_usage_error_naming_it(run_cli, state_dir, content, needle):
+    path = state_dir / "providers.toml"
+    path.write_bytes(content)
+    result = run_cli("models", "auth", "status")
+    assert result.returncode == 2 and f"{path} {needle}" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_providers_file_example_hint_is_on_real_lines(run_cli, state_dir):
+    (state_dir / "providers.toml").write_text("providers = 5\n")
+    result = run_cli("models", "auth", "status")
+    assert result.returncode == 2 and "expected [providers.<id>] tables" in result.stderr
+    assert "\\n" not in result.stderr
+    lines = result.stderr.splitlines()
+    assert "[providers.myidp]" in lines and 'issuer = "https://id.example.com"' in lines
 
 
 def _list_row(stdout: str, model: str) -> list[str]:
@@ -789,8 +918,7 @@ def test_invoke_after_a_401_refreshes_once_and_retries(run_cli, state_dir, oauth
 
 def test_invoke_refreshes_an_expired_token_first(run_cli, state_dir, oauth, point_codex_at):
     point_codex_at(oauth)
-    _stored_server_tokens(state_dir, oauth, refresh=True, access_ttl=1)
-    time.sleep(1.1)
+    _stored_server_tokens(state_dir, oauth, refresh=True, access_ttl=-10)  # expired ten seconds ago
     result = run_cli("models", "invoke", "--provider", "openai-codex", "--model", "gpt-5.2", "--prompt", "again")
     assert result.returncode == 0, result.stderr
     assert "echo: again" in result.stdout

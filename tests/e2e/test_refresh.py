@@ -113,19 +113,32 @@ def test_missing_credentials_say_how_to_sign_in(codex):
 
 RACER = """
 import json, os, sys, time
+from wizard.auth import oauth  # the HTTP stack loads before the start line, not during the race
 from wizard.auth.refresh import ensure_fresh
+open(sys.argv[2], "x").close()  # at the start line
 while not os.path.exists(sys.argv[1]):
     time.sleep(0.002)
 print(json.dumps(ensure_fresh("openai-codex")["access_token"]))
 """
 
 
+def wait_for_files(paths: list[Path], racers: list[subprocess.Popen], timeout: float = 30) -> None:
+    """Until every racer has touched its ready file (a racer that dies first fails the test at once)."""
+    deadline = time.monotonic() + timeout
+    while not all(path.exists() for path in paths):
+        dead = [proc for proc in racers if proc.poll() is not None]
+        assert not dead, [proc.communicate()[1] for proc in dead]
+        assert time.monotonic() < deadline, "the racers did not all reach the start line"
+        time.sleep(0.01)
+
+
 def test_eight_processes_refresh_once(codex, state_dir, cli_env, tmp_path):
     seed(codex, access_ttl=-10)
     go = tmp_path / "go"
-    racers = [subprocess.Popen([sys.executable, "-c", RACER, str(go)], env=cli_env, cwd=ROOT,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(8)]
-    time.sleep(0.5)  # let every racer import and reach the start line
+    ready = [tmp_path / f"ready-{index}" for index in range(8)]
+    racers = [subprocess.Popen([sys.executable, "-c", RACER, str(go), str(path)], env=cli_env, cwd=ROOT,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for path in ready]
+    wait_for_files(ready, racers)  # every racer has imported and reached the start line
     go.touch()
     results = [proc.communicate(timeout=30) for proc in racers]
     assert [proc.returncode for proc in racers] == [0] * 8, [err for _, err in results]

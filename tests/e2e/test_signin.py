@@ -267,6 +267,7 @@ def test_stray_callbacks_are_refused_and_the_wait_goes_on(login, oauth, state_di
     assert browser_get(f"{callback}?code=x&state=not-the-state")[0] == 400
     assert browser_get(f"{callback}?state={query_of(url)['state']}")[0] == 400
     assert browser_get("http://127.0.0.1:1455/somewhere-else")[0] == 404
+    assert browser_get("http://127.0.0.1:1455/cancel")[0] == 403  # any web page could send this GET
     assert browser_get(location, method="POST", data=b"a=b")[0] == 405
     with socket.create_connection(("127.0.0.1", 1455), timeout=5) as sock:
         sock.sendall(b"\x00\x01garbage\r\n\r\n")
@@ -391,6 +392,54 @@ def test_unusable_credentials_file_is_kept_aside(login, oauth, state_dir):
     assert len(kept) == 1 and kept[0].read_text() == '{"token": "from some other tool"}'
     assert "could not be used" in stderr and "access_token" in stderr
     assert stored(state_dir)["email"] == "dev@example.com"
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-inf", "-5", "0", "1e999"])
+def test_a_timeout_that_is_not_a_positive_number_is_a_usage_error(run_cli, state_dir, value):
+    before = snapshot_files(state_dir)
+    result = run_cli(*LOGIN, "--provider", "openai-codex", "--no-browser", f"--timeout={value}")
+    assert result.returncode == 2, result.stderr
+    assert "--timeout must be a positive number of seconds" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert snapshot_files(state_dir) == before
+
+
+def test_a_browser_command_that_does_not_parse_is_a_usage_error(run_cli, state_dir):
+    before = snapshot_files(state_dir)
+    result = run_cli(*LOGIN, "--provider", "openai-codex", "--browser", 'firefox "x')
+    assert result.returncode == 2, result.stderr
+    assert "the --browser command 'firefox \"x' cannot be parsed" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert snapshot_files(state_dir) == before
+    assert port_is_free(1455)
+
+
+def test_a_sign_in_waits_for_a_refresh_in_flight_and_is_not_overwritten(login, oauth, state_dir, monkeypatch):
+    """A refresh holds the credential lock while it writes the tokens it got; a sign-in finishing meanwhile
+    must wait and write after it, or the refresh's older tokens would replace the fresh sign-in."""
+    from wizard.auth import oauth as oauth_client
+    from wizard.auth import store
+    from wizard.auth.refresh import credential_lock
+
+    monkeypatch.setenv("OPENCLAW_STATE_DIR", str(state_dir))
+    run = login("--method", "paste", "--no-browser")
+    location = oauth.authorize(run.authorize_url())
+    with credential_lock("openai-codex"):  # as a concurrent `openclaw models invoke` refreshing would
+        run.paste(location)
+        deadline = time.monotonic() + 10
+        while oauth.stats["token_authorization_code"] < 1:  # the sign-in has its tokens and goes to save them
+            assert time.monotonic() < deadline and run.proc.poll() is None, "".join(run.stderr_lines)
+            time.sleep(0.01)
+        with pytest.raises(subprocess.TimeoutExpired):
+            run.proc.wait(timeout=0.5)  # it waits for the lock...
+        assert not (state_dir / "credentials" / "openai-codex.json").exists()  # ...and has written nothing
+        refreshed = oauth_client.credential_record("openai-codex", oauth.mint_tokens())
+        store.save(refreshed)  # the refresh's write, under the lock
+    code, _, stderr = run.finish()
+    assert code == 0, stderr
+    record = stored(state_dir)
+    assert record["access_token"] != refreshed["access_token"]  # the sign-in wrote last
+    assert oauth.is_access_token_valid(record["access_token"])
 
 
 def test_api_key_provider_is_not_a_sign_in(run_cli, state_dir):

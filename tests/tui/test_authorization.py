@@ -54,9 +54,9 @@ async def test_auth_choice_opens_on_authorization_and_signs_in_by_paste(tui_stat
         await wait_for(pilot, lambda: "Not accepted" in text_of(pilot, "#signin-error"))
         await type_into(pilot, "#signin-paste", landed, by_keys=False)
         await pilot.press("enter")
-        await wait_for(pilot, lambda: signin_state(pilot) == "signed-in")
+        # Signed in first, then focus moves to Next on the following message: wait for both.
+        await wait_for(pilot, lambda: signin_state(pilot) == "signed-in" and app.focused is on_screen(pilot, "#next"))
         assert "dev@example.com" in text_of(pilot, "#signin-status")
-        assert app.focused is on_screen(pilot, "#next")
         await pilot.press("enter")
         await pilot.pause()
         assert screen_name(pilot) == "ReviewScreen"

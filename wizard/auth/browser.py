@@ -4,6 +4,10 @@
 uses `open` on macOS and the Windows side on WSL. `none`, `default`
 (Python's webbrowser), `macos-open`, `wsl-launch` or any command line
 (the URL is appended, or replaces %s) override; --no-browser wins over all.
+
+Nothing here raises but WizardError: `check_choice` and `custom_command` refuse a
+command line that cannot be parsed with a UsageError, and `open_url` (also behind
+the TUI's Open button) reports every failure in the Launch it returns.
 """
 
 from __future__ import annotations
@@ -16,6 +20,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from wizard.errors import UsageError, WizardError
+
 NAMED_CHOICES = ("auto", "none", "default", "macos-open", "wsl-launch")
 
 
@@ -27,8 +33,20 @@ class Launch:
 
 def open_url(url: str, choice: str | None = None, *, no_browser: bool = False,
              env: dict | None = None, platform: str | None = None) -> Launch:
-    env = os.environ if env is None else env
-    platform = platform or sys.platform
+    try:
+        return _open(url, choice, no_browser, os.environ if env is None else env, platform or sys.platform)
+    except WizardError as exc:
+        return Launch(False, f"Not opening a browser: {exc.message}.")
+
+
+def check_choice(choice: str | None) -> None:
+    """A UsageError for a --browser value that can never open anything (a command line that does not parse)."""
+    choice = (choice or "auto").strip()
+    if choice not in NAMED_CHOICES:
+        custom_command(choice, "URL")
+
+
+def _open(url: str, choice: str | None, no_browser: bool, env, platform: str) -> Launch:
     choice = (choice or "auto").strip()
     if no_browser or choice == "none":
         return Launch(False, "Not opening a browser (asked not to).")
@@ -63,7 +81,7 @@ def is_wsl(env: dict, platform: str, osrelease: Path = Path("/proc/sys/kernel/os
     if env.get("WSL_DISTRO_NAME") or env.get("WSL_INTEROP"):
         return True
     try:
-        return "microsoft" in osrelease.read_text().lower()
+        return "microsoft" in osrelease.read_text(errors="replace").lower()
     except OSError:
         return False
 
@@ -76,7 +94,16 @@ def wsl_command(url: str) -> list[str]:
 
 
 def custom_command(command: str, url: str) -> list[str]:
-    argv = shlex.split(command)
+    """The argv for `--browser <command>`: the URL replaces %s, or is appended."""
+    try:
+        argv = shlex.split(command)
+    except ValueError as exc:  # an unclosed quote, a trailing backslash
+        raise UsageError(f"the --browser command {command!r} cannot be parsed ({exc})",
+                         hint="quote it as a shell would, e.g. --browser 'firefox --new-window %s', "
+                              "or use --browser auto|none|default|macos-open|wsl-launch") from None
+    if not argv:
+        raise UsageError("the --browser command is empty",
+                         hint="name a program, or use --browser auto|none|default|macos-open|wsl-launch")
     if any("%s" in arg for arg in argv):
         return [arg.replace("%s", url) for arg in argv]
     return [*argv, url]
@@ -98,17 +125,17 @@ def _launch_webbrowser(url: str) -> Launch:
     try:
         if webbrowser.open(url):
             return Launch(True, "Opened your browser.")
-    except webbrowser.Error:
+    except (webbrowser.Error, OSError, ValueError):
         pass
     return Launch(False, "Could not open a browser here.")
 
 
 def _spawn(argv: list[str]) -> Launch:
-    if not argv:
-        return Launch(False, "Not opening a browser: the --browser command is empty.")
     try:
         subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                          stderr=subprocess.DEVNULL, start_new_session=True)
     except OSError as exc:
         return Launch(False, f"Could not open a browser: cannot run {argv[0]} ({exc.strerror or exc}).")
+    except ValueError as exc:  # e.g. a NUL byte in the command
+        return Launch(False, f"Could not open a browser: cannot run {argv[0]!r} ({exc}).")
     return Launch(True, f"Opened your browser ({os.path.basename(argv[0])}).")

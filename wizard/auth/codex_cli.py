@@ -9,12 +9,11 @@ token, and a second owner would invalidate it. Standard library only.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from wizard import paths
-from wizard.auth.jwt import NotAJwt, account_info, decode_claims
-from wizard.auth.store import CredentialError
+from wizard.auth.jwt import NotAJwt, account_info, expiry_ms
+from wizard.auth.store import CredentialError, parse_json
 
 PROFILE = "openai-codex:codex-cli"
 LOGIN_COMMAND = "codex login"
@@ -42,8 +41,8 @@ def load(path: Path | None = None) -> dict | None:
         raise CredentialError(f"cannot read {path}: {exc.strerror}",
                               hint=f"give yourself read access (chmod 600 {path}) or run `{LOGIN_COMMAND}`") from None
     try:
-        data = json.loads(raw)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        data = parse_json(raw)
+    except ValueError as exc:
         what = "is empty" if not raw.strip() else f"is not valid JSON ({exc})"
         raise CredentialError(f"{path} {what}", hint=f"run `{LOGIN_COMMAND}` to rewrite it") from None
     return to_record(data, str(path))
@@ -73,7 +72,7 @@ def to_record(data: object, source: str) -> dict | None:
     if not access_token:
         raise CredentialError(f"{source}: field 'tokens.access_token' is missing", hint=fix)
     try:
-        exp = decode_claims(access_token).get("exp")
+        expires_at = expiry_ms(access_token)
     except NotAJwt as exc:
         raise CredentialError(f"{source}: field 'tokens.access_token' is {exc}", hint=fix) from None
     record = {
@@ -82,7 +81,7 @@ def to_record(data: object, source: str) -> dict | None:
         "access_token": access_token,
         "refresh_token": tokens.get("refresh_token") or None,
         "id_token": tokens.get("id_token"),
-        "expires_at": int(exp * 1000) if isinstance(exp, (int, float)) and not isinstance(exp, bool) else None,
+        "expires_at": expires_at,
     }
     last_refresh = data.get("last_refresh")
     if isinstance(last_refresh, str):

@@ -13,6 +13,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from wizard.auth.jwt import account_info
+from wizard.auth.status import login_command
+from wizard.auth.store import parse_json
 from wizard.auth.providers import ORIGINATOR, Provider
 from wizard.errors import UsageError, WizardError
 
@@ -86,7 +88,7 @@ def send(provider: Provider, record: dict, model: str, prompt: str, *, timeout: 
 
 def http_error(provider: Provider, status: int, body: str) -> WizardError:
     message = _error_message(body)
-    login = f"openclaw models auth login --provider {provider.id}"
+    login = login_command(provider.id)
     if status == 401:
         return WizardError(
             f"{provider.id} rejected the stored credentials (HTTP 401: {message}): "
@@ -100,7 +102,7 @@ def http_error(provider: Provider, status: int, body: str) -> WizardError:
 
 def _error_message(body: str) -> str:
     try:
-        data = json.loads(body)
+        data = parse_json(body)
     except ValueError:
         return body.strip()[:200] or "no details"
     error = data.get("error") if isinstance(data, dict) else None
@@ -113,7 +115,7 @@ def _error_message(body: str) -> str:
 
 def _json_object(text: str) -> dict:
     try:
-        data = json.loads(text)
+        data = parse_json(text)
     except ValueError:
         raise WizardError("the model endpoint answered with something that is not JSON") from None
     if not isinstance(data, dict):

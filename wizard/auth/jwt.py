@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import base64
-import json
+import math
+
+from wizard.auth.store import MAX_EXPIRES_AT_MS, parse_json
 
 OPENAI_AUTH_CLAIM = "https://api.openai.com/auth"
 OPENAI_PROFILE_CLAIM = "https://api.openai.com/profile"
@@ -19,7 +21,7 @@ def decode_claims(token: str) -> dict:
         raise NotAJwt("not a JWT (expected three dot-separated parts)")
     payload = parts[1] + "=" * (-len(parts[1]) % 4)
     try:
-        claims = json.loads(base64.urlsafe_b64decode(payload.encode("ascii")))
+        claims = parse_json(base64.urlsafe_b64decode(payload.encode("ascii")))
     except (ValueError, UnicodeError):
         raise NotAJwt("not a JWT (the payload is not base64url JSON)") from None
     if not isinstance(claims, dict):
@@ -40,16 +42,33 @@ def account_info(id_token: str | None, access_token: str | None = None) -> dict:
         auth = claims.get(OPENAI_AUTH_CLAIM) or {}
         profile = claims.get(OPENAI_PROFILE_CLAIM) or {}
         if isinstance(auth, dict):
-            if auth.get("chatgpt_account_id"):
+            if _text(auth.get("chatgpt_account_id")):
                 info["account_id"] = auth["chatgpt_account_id"]
-            if auth.get("chatgpt_plan_type"):
+            if _text(auth.get("chatgpt_plan_type")):
                 info["plan"] = auth["chatgpt_plan_type"]
         email = claims.get("email") or (profile.get("email") if isinstance(profile, dict) else None)
-        if email:
+        if _text(email):
             info["email"] = email
     return info
 
 
-def expiry_ms(access_token: str) -> int | None:
-    exp = decode_claims(access_token).get("exp")
-    return int(exp) * 1000 if isinstance(exp, (int, float)) else None
+def _text(value: object) -> bool:
+    """A claim we can store: a non-empty string (a number or object there is someone else's format)."""
+    return isinstance(value, str) and bool(value)
+
+
+def expiry_ms(token: str) -> int | None:
+    """The token's `exp` claim in milliseconds since the epoch; None when it has none.
+
+    Raises NotAJwt for something that is not a JWT, and for an `exp` that is not a date
+    (NaN, Infinity, beyond the year 9999): no date arithmetic works on those."""
+    return exp_to_ms(decode_claims(token).get("exp"))
+
+
+def exp_to_ms(exp: object) -> int | None:
+    """An `exp` claim (seconds) in milliseconds; None when it is absent or not a number (true is not 1)."""
+    if isinstance(exp, bool) or not isinstance(exp, (int, float)):
+        return None
+    if not (math.isfinite(exp) and abs(exp) <= MAX_EXPIRES_AT_MS // 1000):
+        raise NotAJwt("a JWT whose 'exp' claim is not a date")
+    return int(exp * 1000)

@@ -2,7 +2,9 @@
 
 Bound to 127.0.0.1 only. `GET <callback path>` with the expected `state` is the one
 request that counts; anything else gets a 400/404/405 page and the wait goes on.
-`GET /cancel` lets a newer sign-in take the port over from a stale one of ours.
+`GET /cancel` with the `X-OpenClaw-Loopback: 1` header lets a newer sign-in take the port
+over from a stale one of ours. A web page cannot send that header without a CORS preflight
+(an OPTIONS request, always refused here), so no page the user visits can cancel a sign-in.
 Nothing is logged: the request line carries the code.
 """
 
@@ -21,13 +23,13 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Callable, Sequence
 
 from wizard.auth import pages
+from wizard.auth.redirect import ProviderRefused, first_values
 from wizard.errors import WizardError
 
 HOST = "127.0.0.1"
 CANCEL_PATH = "/cancel"
 MARKER_HEADER = "X-OpenClaw-Loopback"
 MAX_REQUEST_TARGET = 8192
-MAX_QUERY_FIELDS = 64
 STALE_PROBE_TIMEOUT = 0.5
 REBIND_WINDOW = 1.0
 # How long the browser's request waits for the token exchange before it gets a page anyway.
@@ -53,18 +55,6 @@ class CodeReceived:
 
     def wait_sent(self, timeout: float) -> bool:
         return self._sent.wait(timeout)
-
-
-@dataclass(frozen=True)
-class ProviderRefused:
-    """The provider redirected back with `error` (and maybe `error_description`)."""
-
-    error: str
-    description: str = ""
-
-    @property
-    def text(self) -> str:
-        return f"{self.error}: {self.description}" if self.description else self.error
 
 
 @dataclass(frozen=True)
@@ -134,12 +124,15 @@ class _Handler(BaseHTTPRequestHandler):
                     pages.failure_page("Bad request", "This request is not a sign-in response."))
 
     def _cancel(self) -> None:
+        if self.headers.get(MARKER_HEADER) != "1":  # a link or an <img> on some web page: not a sign-in of ours
+            return self._reply(403, pages.failure_page("Forbidden", "Only a newer sign-in on this computer can "
+                                                                    "stop this one."))
         self._reply(200, pages.cancelled_page(), {MARKER_HEADER: "1"})
         self.server.inbox.put(CancelRequested(self.server.server_port))
 
     def _callback(self, query: str) -> None:
         try:
-            params = _first_values(query)
+            params = first_values(query)
         except ValueError:
             return self._reply(400, pages.failure_page("Bad request", "The sign-in response could not be read."))
         if not hmac.compare_digest(params.get("state", "").encode(), self.server.state.encode()):
@@ -184,13 +177,6 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.flush()
 
 
-def _first_values(query: str) -> dict[str, str]:
-    values: dict[str, str] = {}
-    for name, value in urllib.parse.parse_qsl(query, keep_blank_values=True, max_num_fields=MAX_QUERY_FIELDS):
-        values.setdefault(name, value)
-    return values
-
-
 class CallbackServer:
     """A running listener; `close()` stops it and frees the port."""
 
@@ -223,7 +209,7 @@ def start(ports: Sequence[int], *, state: str, callback_path: str, inbox: queue.
         httpd = _bind_or_take_over(port, state=state, callback_path=callback_path, inbox=inbox)
         if httpd is not None:
             if port != ports[0] and on_message:
-                on_message(f"Port {ports[0]} is busy, using {port}.")
+                on_message(f"Port {ports[0]} is busy, using {httpd.server_port}.")
             return CallbackServer(httpd)
     raise ports_busy(ports)
 
@@ -263,7 +249,7 @@ def ask_stale_listener_to_cancel(port: int) -> bool:
     """True if the listener on `port` is a sign-in of ours and agreed to stop."""
     connection = http.client.HTTPConnection(HOST, port, timeout=STALE_PROBE_TIMEOUT)
     try:
-        connection.request("GET", CANCEL_PATH)
+        connection.request("GET", CANCEL_PATH, headers={MARKER_HEADER: "1"})
         response = connection.getresponse()
         return response.getheader(MARKER_HEADER) == "1"
     except (OSError, http.client.HTTPException):

@@ -7,6 +7,7 @@ verifiers, tokens) never appear in messages.
 
 from __future__ import annotations
 
+import math
 import os
 import time
 import urllib.parse
@@ -16,12 +17,13 @@ from datetime import datetime, timezone
 import httpx2
 
 from wizard import __version__
-from wizard.auth import jwt
+from wizard.auth import jwt, store
 from wizard.auth.providers import Provider
 from wizard.errors import WizardError
 
 DEFAULT_HTTP_TIMEOUT = 30.0
 JSON_TYPES = ("application/json", "text/json")
+MAX_EXPIRES_IN_SECONDS = 100 * 365 * 86400
 
 
 class OAuthError(WizardError):
@@ -195,7 +197,7 @@ def json_body(response: httpx2.Response) -> object | None:
     if content_type not in JSON_TYPES and not content_type.endswith("+json"):
         return None
     try:
-        return response.json()
+        return store.parse_json(response.content)
     except ValueError:
         return None
 
@@ -264,8 +266,10 @@ def _expires_at_ms(access_token: str, expires_in: object) -> int | None:
         from_claim = None
     if from_claim:
         return from_claim
-    if isinstance(expires_in, (int, float)) and not isinstance(expires_in, bool):
-        return int((time.time() + expires_in) * 1000)
-    if isinstance(expires_in, str) and expires_in.isdigit():
-        return int((time.time() + int(expires_in)) * 1000)
-    return None
+    if isinstance(expires_in, str) and expires_in.isdigit() and len(expires_in) <= 12:
+        expires_in = int(expires_in)
+    if isinstance(expires_in, bool) or not isinstance(expires_in, (int, float)):
+        return None
+    if not (math.isfinite(expires_in) and abs(expires_in) <= MAX_EXPIRES_IN_SECONDS):
+        return None  # NaN, Infinity or a date past 9999: no usable expiry, not a crash
+    return int((time.time() + expires_in) * 1000)

@@ -138,24 +138,67 @@ BUILTIN = {
 }
 
 _OVERRIDABLE = (set(_DEFAULTS) | {"label", "kind"}) - {"builtin"}
+KINDS = ("oauth", "api_key", "token")
+# Fields whose value is one of a few words; any string is fine for the others.
+_CHOICES = {"kind": KINDS, "refresh_body": ("form", "json"), "device_style": ("", "openai", "rfc8628")}
+_EXAMPLE = '[providers.myidp]\nissuer = "https://id.example.com"\nclient_id = "..."'
 
 
 def _load_file() -> dict:
     path = paths.providers_file()
+    fix = "fix the file and run the command again"
     try:
         with open(path, "rb") as fh:
             data = tomllib.load(fh)
     except FileNotFoundError:
         return {}
-    except tomllib.TOMLDecodeError as exc:
-        raise UsageError(f"{path} is not valid TOML: {exc}", hint="fix the file and run the command again") from None
+    except UnicodeDecodeError:
+        raise UsageError(f"{path} is not valid TOML: it is not UTF-8 text", hint=fix) from None
+    except ValueError as exc:  # tomllib.TOMLDecodeError
+        raise UsageError(f"{path} is not valid TOML: {exc}", hint=fix) from None
+    except RecursionError:
+        raise UsageError(f"{path} is not valid TOML: it is nested too deeply", hint=fix) from None
     except OSError as exc:
-        raise UsageError(f"cannot read {path}: {exc.strerror}") from None
+        raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from None
     table = data.get("providers", {})
     if not isinstance(table, dict) or not all(isinstance(v, dict) for v in table.values()):
-        raise UsageError(f"{path}: expected [providers.<id>] tables",
-                         hint='e.g. [providers.myidp]\\nissuer = "https://id.example.com"\\nclient_id = "..."')
+        raise UsageError(f"{path}: expected [providers.<id>] tables", hint=f"for example:\n{_EXAMPLE}")
     return table
+
+
+def _toml_type(value: object) -> str:
+    for kind, word in ((bool, "a boolean"), (str, "a string"), (int, "an integer"), (float, "a float"),
+                       (list, "an array"), (dict, "a table")):
+        if isinstance(value, kind):
+            return word
+    return "a date or time"
+
+
+def _is_port(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 65535
+
+
+def _checked(where: str, key: str, value: object) -> object:
+    """`value` as the provider field `key` holds it, or a UsageError naming the file, table and key."""
+    expected = str if key in ("label", "kind") else type(_DEFAULTS[key])
+    if expected is tuple:
+        if not isinstance(value, list) or not value or not all(_is_port(port) for port in value):
+            got = _toml_type(value) if not isinstance(value, list) else (
+                "an empty array" if not value else f"{next(p for p in value if not _is_port(p))!r} in it")
+            raise UsageError(f"{where}: {key} must be an array of port numbers 1-65535 (e.g. {key} = [1455]), "
+                             f"got {got}")
+        return tuple(value)
+    if expected is dict:
+        if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+            raise UsageError(f"{where}: {key} must be a table of strings (e.g. {key} = {{ prompt = \"login\" }}), "
+                             f"got {_toml_type(value)}")
+        return dict(value)
+    if not isinstance(value, expected):
+        raise UsageError(f"{where}: {key} must be {'true or false' if expected is bool else 'a string'}, "
+                         f"got {_toml_type(value)}")
+    if key in _CHOICES and value not in _CHOICES[key]:
+        raise UsageError(f"{where}: {key} must be one of: {', '.join(repr(c) for c in _CHOICES[key])}")
+    return value
 
 
 def _from_table(pid: str, table: dict, base: Provider | None) -> Provider:
@@ -163,19 +206,24 @@ def _from_table(pid: str, table: dict, base: Provider | None) -> Provider:
     unknown = set(table) - _OVERRIDABLE - {"redirect_port", "callback_port"}
     if unknown:
         raise UsageError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}",
-                         hint=f"known keys: {', '.join(sorted(_OVERRIDABLE))}")
+                         hint=f"known keys: {', '.join(sorted(_OVERRIDABLE | {'redirect_port'}))}")
     values = dict(table)
-    port = values.pop("redirect_port", None) or values.pop("callback_port", None)
-    if port is not None:
-        if not isinstance(port, int) or not 1 <= port <= 65535:
-            raise UsageError(f"{where}: redirect_port must be a port number 1-65535")
-        values["redirect_ports"] = (port,)
-    if "redirect_ports" in values:
-        values["redirect_ports"] = tuple(values["redirect_ports"])
+    aliases = [key for key in ("redirect_ports", "redirect_port", "callback_port") if key in values]
+    if len(aliases) > 1:
+        raise UsageError(f"{where}: {' and '.join(aliases)} are the same setting; keep one")
+    for alias in ("redirect_port", "callback_port"):
+        if alias not in values:
+            continue
+        port = values.pop(alias)
+        if not _is_port(port):
+            raise UsageError(f"{where}: {alias} must be a port number 1-65535, got {_toml_type(port)}"
+                             + (f" {port}" if isinstance(port, int) and not isinstance(port, bool) else ""))
+        values["redirect_ports"] = [port]
+    values = {key: _checked(where, key, value) for key, value in values.items()}
     if base is not None:
         return base.replace(**values)
     if not values.get("issuer") or not values.get("client_id"):
-        raise UsageError(f"{where}: a custom provider needs issuer and client_id")
+        raise UsageError(f"{where}: a custom provider needs issuer and client_id", hint=f"for example:\n{_EXAMPLE}")
     values.setdefault("label", pid)
     values.setdefault("kind", "oauth")
     values.setdefault("scopes", "openid profile email offline_access")
@@ -191,11 +239,22 @@ def all_providers() -> dict[str, Provider]:
     return providers
 
 
-def get(provider_id: str) -> Provider:
-    providers = all_providers()
+def get(provider_id: str, known: dict[str, Provider] | None = None) -> Provider:
+    """The provider with this id (from `known`, else from all_providers()); INVALID_PROVIDER listing the ids."""
+    providers = all_providers() if known is None else known
     try:
         return providers[provider_id]
     except KeyError:
         raise InvalidProvider(
             f"unknown provider {provider_id!r}",
             hint=f"known providers: {', '.join(providers)} (add more in {paths.providers_file()})") from None
+
+
+def require_oauth(provider: Provider, *, to: str = "sign in") -> Provider:
+    """`provider`, which must be an OAuth sign-in: an API key or a pasted token has nothing `to` sign in or refresh."""
+    if provider.kind != "oauth":
+        what = "an API key" if provider.kind == "api_key" else "a pasted token"
+        raise UsageError(f"{provider.id} uses {what}, not a sign-in: there is nothing to {to}",
+                         hint=f"store it with `openclaw onboard --auth-choice {provider.id}` "
+                              f"or `openclaw models auth import --provider {provider.id}`")
+    return provider

@@ -4,6 +4,9 @@ Refresh tokens rotate and are single-use: two processes refreshing the same
 token at once would leave one of them signed out. So a refresh takes
 `<state>/credentials/<provider>.lock`, re-reads the file, refreshes only if the
 record still needs it, and writes the rotated token before anyone uses it.
+Every other writer of a credential file (sign-in, import, logout) takes the same lock,
+so a refresh in flight can neither overwrite a fresh sign-in nor re-create a
+file that logout deleted.
 """
 
 from __future__ import annotations
@@ -13,16 +16,13 @@ from typing import Iterator
 
 from wizard import paths
 from wizard.auth import providers, store
-from wizard.errors import StorageError, UsageError, WizardError
+from wizard.auth.status import login_command, sign_in_again
+from wizard.errors import StorageError, WizardError
 from wizard.fsutil import ensure_private_dir
 
 DEFAULT_SKEW_SECONDS = 300
 LOCK_TIMEOUT_SECONDS = 60.0
 PERMANENT_ERRORS = ("invalid_grant", "refresh_token_reused", "refresh_token_expired", "refresh_token_invalidated")
-
-
-def sign_in_again(provider_id: str) -> str:
-    return f"sign in again: openclaw models auth login --provider {provider_id}"
 
 
 def refresh(provider_id: str, *, force: bool = False) -> dict:
@@ -44,11 +44,8 @@ def needs_refresh(record: dict, skew_seconds: float) -> bool:
 
 
 def _refresh_locked(provider_id: str, *, force: bool, skew_seconds: float) -> dict:
-    provider = providers.get(provider_id)
-    if provider.kind != "oauth":
-        raise UsageError(f"{provider_id} uses {'an API key' if provider.kind == 'api_key' else 'a pasted token'}; "
-                         "there is nothing to refresh")
-    with _refresh_lock(provider_id):
+    provider = providers.require_oauth(providers.get(provider_id), to="refresh")
+    with credential_lock(provider_id):
         record = _load(provider_id)  # another process may have refreshed while we waited
         if not force and not needs_refresh(record, skew_seconds):
             return record
@@ -85,12 +82,13 @@ def _load(provider_id: str) -> dict:
     record = store.load(provider_id)
     if record is None:
         raise WizardError(f"no credentials stored for {provider_id}",
-                          hint=f"sign in: openclaw models auth login --provider {provider_id}", code="NOT_SIGNED_IN")
+                          hint=f"sign in: {login_command(provider_id)}", code="NOT_SIGNED_IN")
     return record
 
 
 @contextmanager
-def _refresh_lock(provider_id: str) -> Iterator[None]:
+def credential_lock(provider_id: str) -> Iterator[None]:
+    """Hold `<state>/credentials/<provider>.lock`, across processes, while a credential file changes."""
     from filelock import FileLock, Timeout
 
     ensure_private_dir(paths.state_dir())
@@ -100,12 +98,12 @@ def _refresh_lock(provider_id: str) -> Iterator[None]:
     try:
         lock.acquire()
     except Timeout:
-        raise WizardError(f"another openclaw process has been refreshing {provider_id} for over "
+        raise WizardError(f"another openclaw process has been changing the {provider_id} credentials for over "
                           f"{LOCK_TIMEOUT_SECONDS:g} s", code="LOCKED",
                           hint=f"try again; if no other openclaw is running, delete {path}") from None
     except OSError as exc:
         raise StorageError(f"cannot lock {path}: {exc.strerror or exc}",
-                           hint="the credentials dir must be writable to refresh; "
+                           hint="the credentials dir must be writable to change credentials; "
                                 "set OPENCLAW_STATE_DIR to a writable directory") from None
     try:
         yield

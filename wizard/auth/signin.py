@@ -25,6 +25,7 @@ from typing import Protocol
 from wizard import paths
 from wizard.auth import providers, store
 from wizard.auth.providers import Provider
+from wizard.auth.redirect import ProviderRefused, first_values
 from wizard.errors import Cancelled, TimedOut, UsageError, WizardError
 
 METHODS = ("browser", "device", "paste")
@@ -73,17 +74,7 @@ class PasteRejected:
     reason: str
 
 
-@dataclass(frozen=True)
-class PastedRefusal:
-    error: str
-    description: str = ""
-
-    @property
-    def text(self) -> str:
-        return f"{self.error}: {self.description}" if self.description else self.error
-
-
-def read_paste(text: str, state: str, redirect_uri: str = "") -> PastedCode | PasteRejected | PastedRefusal | None:
+def read_paste(text: str, state: str, redirect_uri: str = "") -> PastedCode | PasteRejected | ProviderRefused | None:
     """What a pasted line means: the redirect URL (or its query), `code#state`, a bare code, or garbage.
 
     Reasons never quote the pasted text: it may be a secret pasted by mistake."""
@@ -103,21 +94,13 @@ def read_paste(text: str, state: str, redirect_uri: str = "") -> PastedCode | Pa
     return PasteRejected(_garbage_reason(where))
 
 
-def _first_values(pairs: list[tuple[str, str]]) -> dict[str, str]:
-    """The first value of each name, as the loopback callback reads it."""
-    values: dict[str, str] = {}
-    for name, value in pairs:
-        values.setdefault(name, value)
-    return values
-
-
-def _read_pasted_url(text: str, state: str, where: str) -> PastedCode | PasteRejected | PastedRefusal:
+def _read_pasted_url(text: str, state: str, where: str) -> PastedCode | PasteRejected | ProviderRefused:
     try:
         parts = urllib.parse.urlsplit(text) if "://" in text else None  # ValueError: "http://[::1"
         query = parts.query if parts else text.split("?", 1)[-1]
         if parts and not query:
             query = parts.fragment
-        params = _first_values(urllib.parse.parse_qsl(query, keep_blank_values=True, max_num_fields=64))
+        params = first_values(query)  # read exactly as the loopback callback reads it
     except ValueError:
         return PasteRejected(_garbage_reason(where))
     if not params.get("state"):
@@ -128,7 +111,7 @@ def _read_pasted_url(text: str, state: str, where: str) -> PastedCode | PasteRej
     if not _same(params["state"], state):
         return PasteRejected(_wrong_state_reason(where))
     if params.get("error"):
-        return PastedRefusal(params["error"], params.get("error_description", ""))
+        return ProviderRefused(params["error"], params.get("error_description", ""))
     if not params.get("code"):
         return PasteRejected(f"that address has no code in it; copy the whole address from the browser's address bar{where}")
     return PastedCode(params["code"])
@@ -225,22 +208,23 @@ def sign_in(provider_id: str, options: SignInOptions, events: SignInEvents, *,
 
 
 def oauth_provider(provider_id: str) -> Provider:
-    provider = providers.get(provider_id)
-    if provider.kind != "oauth":
-        what = "an API key" if provider.kind == "api_key" else "a pasted token"
-        raise UsageError(f"{provider_id} uses {what}, not a sign-in",
-                         hint=f"store it with `openclaw onboard --auth-choice {provider_id}` "
-                              f"or `openclaw models auth import --provider {provider_id}`")
-    return provider
+    return providers.require_oauth(providers.get(provider_id))
 
 
 def _check_options(options: SignInOptions) -> None:
     if options.method not in METHODS:
         raise UsageError(f"unknown sign-in method {options.method!r}", hint=f"use one of: {', '.join(METHODS)}")
-    if not options.timeout or options.timeout <= 0:
-        raise UsageError("--timeout must be a positive number of seconds")
+    timeout = options.timeout
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not math.isfinite(timeout) \
+            or timeout <= 0:
+        raise UsageError(f"--timeout must be a positive number of seconds, not {timeout!r}",
+                         hint=f"e.g. --timeout {DEFAULT_TIMEOUT:g} (the default)")
     if options.callback_port is not None and not 1 <= options.callback_port <= 65535:
         raise UsageError("--callback-port must be a port number 1-65535")
+    if options.method != "device" and not options.no_browser:
+        from wizard.auth import browser
+
+        browser.check_choice(options.browser)
 
 
 def callback_ports(provider: Provider, options: SignInOptions) -> tuple[int, ...]:
@@ -279,7 +263,7 @@ def _code_flow(provider: Provider, options: SignInOptions, events: SignInEvents,
             item = wait.next()
             if isinstance(item, loopback.CodeReceived):
                 return _finish_in_browser(item, provider, exchange, events)
-            if isinstance(item, (loopback.ProviderRefused, PastedRefusal)):
+            if isinstance(item, ProviderRefused):
                 raise SignInFailed(f"the provider did not complete the sign-in: {item.text}",
                                    hint="run the command again to retry")
             if isinstance(item, loopback.CancelRequested):
@@ -320,7 +304,7 @@ def _try_paste(text: str, state: str, redirect_uri: str, provider: Provider, exc
     if isinstance(pasted, PasteRejected):
         events.paste_rejected(pasted.reason)
         return None
-    if isinstance(pasted, PastedRefusal):
+    if isinstance(pasted, ProviderRefused):
         raise SignInFailed(f"the provider did not complete the sign-in: {pasted.text}",
                            hint="run the command again to retry")
     try:
@@ -360,10 +344,12 @@ def _open_browser(url: str, options: SignInOptions, events: SignInEvents) -> Non
 
 def _save(provider: Provider, tokens: dict, events: SignInEvents) -> dict:
     from wizard.auth import oauth
+    from wizard.auth.refresh import credential_lock
 
     record = oauth.credential_record(provider.id, tokens)
-    _set_aside_unusable_file(provider.id, events)
-    store.save(record)
+    with credential_lock(provider.id):  # a refresh in flight must not write its older tokens over these
+        _set_aside_unusable_file(provider.id, events)
+        store.save(record)
     return record
 
 

@@ -9,15 +9,13 @@ credential can come from: `<provider>:default` (our OAuth sign-in),
 from __future__ import annotations
 
 import os
-import time
 
 from wizard import paths
 from wizard.auth import codex_cli, store
-from wizard.auth.jwt import NotAJwt, account_info, decode_claims
+from wizard.auth.jwt import NotAJwt, account_info, decode_claims, expiry_ms
 from wizard.errors import WizardError
 
 OK, EXPIRING, EXPIRED, MISSING, STATIC = "ok", "expiring", "expired", "missing", "static"
-STATUS_WORDS = (OK, EXPIRING, EXPIRED, MISSING, STATIC)
 EXPIRING_WITHIN_SECONDS = 24 * 3600
 CODEX_PROVIDER = "openai-codex"
 ALWAYS_SHOWN = (f"{CODEX_PROVIDER}:default", codex_cli.PROFILE)
@@ -80,12 +78,13 @@ class ProfileStatus:
         }
 
 
-def now_ms() -> int:
-    return int(time.time() * 1000)
-
-
 def login_command(provider_id: str) -> str:
+    """The one spelling of the command that signs a provider in (every hint quotes it)."""
     return f"openclaw models auth login --provider {provider_id}"
+
+
+def sign_in_again(provider_id: str) -> str:
+    return f"sign in again: {login_command(provider_id)}"
 
 
 def refresh_command(provider_id: str) -> str:
@@ -143,18 +142,15 @@ def with_expiry_from_jwt(record: dict, source: str, require_jwt: bool) -> dict:
 
     A ChatGPT sign-in's access token is always a JWT; anything else there is a broken file.
     """
-    token = record.get("access_token", "")
     try:
-        claims = decode_claims(token)
+        expires_at = expiry_ms(record.get("access_token", ""))
     except NotAJwt as exc:
         if require_jwt:
-            raise store.CredentialError(
-                f"{source}: field 'access_token' is {exc}",
-                hint=f"sign in again: {login_command(record['provider'])}") from None
+            raise store.CredentialError(f"{source}: field 'access_token' is {exc}",
+                                        hint=sign_in_again(record["provider"])) from None
         return record
-    exp = claims.get("exp")
-    if record.get("expires_at") is None and isinstance(exp, (int, float)) and not isinstance(exp, bool):
-        record = {**record, "expires_at": int(exp * 1000)}
+    if record.get("expires_at") is None and expires_at is not None:
+        record = {**record, "expires_at": expires_at}
     return record
 
 
@@ -298,7 +294,7 @@ def collect(auth_order: list[str] | None = None, provider_filter: str | None = N
         from wizard.auth.providers import all_providers
 
         providers = all_providers()
-    at_ms = now_ms() if at_ms is None else at_ms
+    at_ms = store.now_ms() if at_ms is None else at_ms
     rows: list[ProfileStatus] = []
     seen: set[str] = set()
     for profile in wanted_profiles(list(auth_order or []), provider_filter, providers):

@@ -98,7 +98,7 @@ def load(provider: str, path: Path | None = None) -> dict | None:
     if raw is None:
         return None
     try:
-        data = _parse_json(raw)
+        data = parse_json(raw)
     except ValueError as exc:
         what = "is empty" if not raw.strip() else f"is not valid JSON ({exc})"
         raise CredentialError(f"{path} {what}",
@@ -119,10 +119,13 @@ def _read_private(path: Path, hint: str) -> bytes | None:
     return raw
 
 
-def _parse_json(raw: bytes) -> object:
-    """json.loads, with every way it fails on hostile bytes as a ValueError."""
+def parse_json(raw: bytes | str) -> object:
+    """json.loads, with every way it fails on hostile input as a ValueError.
+
+    Use it for every JSON read from a file, stdin or the network: UnicodeDecodeError and
+    JSONDecodeError are ValueErrors already, as is a 5000-digit integer; deep nesting is not."""
     try:
-        return json.loads(raw)  # UnicodeDecodeError and JSONDecodeError are ValueErrors, as is a 5000-digit int
+        return json.loads(raw)
     except RecursionError:
         raise ValueError("nested too deeply") from None
 
@@ -172,7 +175,7 @@ def load_secrets() -> dict[str, str]:
     if raw is None:
         return {}
     try:
-        data = _parse_json(raw)
+        data = parse_json(raw)
     except ValueError as exc:
         raise CredentialError(f"{path} is not valid JSON ({exc})",
                               hint="fix or move the file, then run onboarding again") from None

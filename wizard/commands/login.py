@@ -2,6 +2,10 @@
 
 stdin need not be a terminal: the URL or device code goes to stderr, a pasted
 redirect URL comes in on stdin, and --json streams events on stdout.
+
+Login never opens a full-screen UI, in a terminal or not, so it is always what
+`--no-interactive` asks for: the flag is accepted for compatibility (scripts
+written for the reference CLIs pass it) and changes nothing.
 """
 
 from __future__ import annotations
@@ -20,5 +24,6 @@ def options_from(args) -> SignInOptions:
 
 
 def run(args) -> int:
+    # args.no_interactive needs no reading: this driver is headless whatever it says (see the module docstring).
     run_headless(args.provider, options_from(args), json_mode=bool(getattr(args, "json", False)))
     return 0

@@ -15,7 +15,8 @@ from pathlib import Path
 
 from wizard import paths
 from wizard.auth import status as st
-from wizard.errors import InvalidProvider, UsageError, WizardError
+from wizard.auth.store import now_ms
+from wizard.errors import UsageError, WizardError
 from wizard.render import STATUS_COLOURS, colour_enabled, paint, short_path, table
 
 CATALOG_PATH = Path(__file__).resolve().parent.parent / "data" / "models.toml"
@@ -34,12 +35,11 @@ def _providers() -> dict:
     return all_providers()
 
 
-def _known_provider(provider_id: str, providers: dict):
-    if provider_id not in providers:
-        raise InvalidProvider(
-            f"unknown provider {provider_id!r}",
-            hint=f"known providers: {', '.join(providers)} (add more in {paths.providers_file()})")
-    return providers[provider_id]
+def _provider(provider_id: str, known: dict | None = None):
+    """The provider named on the command line; INVALID_PROVIDER listing the known ones."""
+    from wizard.auth import providers
+
+    return providers.get(provider_id, known)
 
 
 def warn_config_error(error: str | None) -> None:
@@ -55,10 +55,14 @@ def read_models_config() -> tuple[dict, str | None]:
             data = tomllib.load(fh)
     except FileNotFoundError:
         return {}, None
-    except tomllib.TOMLDecodeError as exc:
+    except UnicodeDecodeError:
+        return {}, f"{path} is not valid TOML: it is not UTF-8 text"
+    except ValueError as exc:  # tomllib.TOMLDecodeError
         return {}, f"{path} is not valid TOML: {exc}"
+    except RecursionError:
+        return {}, f"{path} is not valid TOML: it is nested too deeply"
     except OSError as exc:
-        return {}, f"cannot read {path}: {exc.strerror}"
+        return {}, f"cannot read {path}: {exc.strerror or exc}"
     models = data.get("models")
     return (models if isinstance(models, dict) else {}), None
 
@@ -148,7 +152,7 @@ def detail_block(row: st.ProfileStatus, provider, colour: bool) -> str:
 def auth_status(args) -> int:
     providers = _providers()
     if args.provider:
-        _known_provider(args.provider, providers)
+        _provider(args.provider, providers)
     models_cfg, config_error = read_models_config()
     warn_config_error(config_error)
     rows, relevant = profile_rows(models_cfg, providers, args.provider)
@@ -275,7 +279,7 @@ def _context_text(tokens: object) -> str:
 def models_list(args) -> int:
     providers = _providers()
     if args.provider:
-        _known_provider(args.provider, providers)
+        _provider(args.provider, providers)
     models_cfg, config_error = read_models_config()
     warn_config_error(config_error)
     rows = catalog_rows(models_cfg, providers, args.provider)
@@ -299,9 +303,9 @@ def models_list(args) -> int:
 
 
 def auth_refresh(args) -> int:
-    from wizard.auth import store
+    from wizard.auth import providers, store
 
-    provider = _known_provider(args.provider, _providers())
+    provider = _provider(args.provider)
     profile = f"{provider.id}:{args.profile}"
     if profile == "openai-codex:codex-cli":
         raise UsageError(
@@ -309,9 +313,7 @@ def auth_refresh(args) -> int:
             "(its refresh token rotates, and two owners invalidate each other)",
             hint="run `codex login` (or just use codex, which refreshes it), or sign in for OpenClaw: "
                  f"{st.login_command(provider.id)}")
-    if provider.kind != "oauth":
-        raise UsageError(f"{provider.id} uses a pasted {provider.kind.replace('_', ' ')}; there is nothing to refresh",
-                         hint=f"replace it with {st.login_command(provider.id)}")
+    providers.require_oauth(provider, to="refresh")
     if args.profile != "default":
         raise UsageError(f"unknown profile {profile!r}",
                          hint=f"profiles: {provider.id}:default (or openai-codex:codex-cli, which is read-only)")
@@ -321,11 +323,11 @@ def auth_refresh(args) -> int:
                           hint=f"sign in: {st.login_command(provider.id)}")
     if not record.get("refresh_token"):
         raise WizardError(f"the stored {provider.id} credentials have no refresh token", code="NOT_REFRESHABLE",
-                          hint=f"sign in again: {st.login_command(provider.id)}")
+                          hint=st.sign_in_again(provider.id))
     from wizard.auth.refresh import refresh
 
     refresh(provider.id, force=True)
-    row = st.stored_profile(provider.id, provider.kind, st.now_ms())
+    row = st.stored_profile(provider.id, provider.kind, now_ms())
     if args.json:
         _emit({"event": "refreshed", "profile": row.as_dict()})
     else:
@@ -347,19 +349,17 @@ def _revoke_all(provider, record: dict) -> bool:
 
 
 def auth_logout(args) -> int:
-    from wizard.auth import codex_cli, store
+    from wizard.auth import codex_cli
 
-    provider = _known_provider(args.provider, _providers())
+    provider = _provider(args.provider)
     path = paths.credential_path(provider.id)
-    unreadable = None
-    try:
-        record = store.load(provider.id)
-    except store.CredentialError as exc:
-        record, unreadable = None, exc.message
-    revoked = None
-    if record is not None and provider.kind == "oauth" and provider.revocable:
-        revoked = _revoke_all(provider, record)
-    deleted = store.delete(provider.id)
+    if path.exists() or path.is_symlink():
+        from wizard.auth.refresh import credential_lock
+
+        with credential_lock(provider.id):  # a refresh in flight must not re-create the file once it is gone
+            record, unreadable, revoked, deleted = _revoke_and_delete(provider)
+    else:
+        record, unreadable, revoked, deleted = None, None, None, False
     codex_cli_kept = provider.id == "openai-codex" and codex_cli.auth_path().exists()
     if args.json:
         _emit({"event": "logged_out", "provider": provider.id, "revoked": revoked, "deleted": deleted,
@@ -371,6 +371,21 @@ def auth_logout(args) -> int:
         print(f"left the Codex CLI's sign-in ({short_path(str(codex_cli.auth_path()))}) alone: "
               "it is not ours; `codex logout` signs it out")
     return 0
+
+
+def _revoke_and_delete(provider) -> tuple[dict | None, str | None, bool | None, bool]:
+    """(the record, why it was unreadable, whether the provider revoked it, whether the file was deleted)."""
+    from wizard.auth import store
+
+    unreadable = None
+    try:
+        record = store.load(provider.id)
+    except store.CredentialError as exc:
+        record, unreadable = None, exc.message
+    revoked = None
+    if record is not None and provider.kind == "oauth" and provider.revocable:
+        revoked = _revoke_all(provider, record)
+    return record, unreadable, revoked, store.delete(provider.id)
 
 
 def logout_messages(provider, record, revoked, deleted, path: Path, unreadable: str | None) -> list[str]:
@@ -396,7 +411,7 @@ def logout_messages(provider, record, revoked, deleted, path: Path, unreadable: 
 SHARED_TOKEN_WARNING = (
     "warning: this copies the Codex CLI's refresh token. Refresh tokens rotate and work once: after the copy, "
     "whichever of OpenClaw and the Codex CLI refreshes first invalidates the other's token, and the other must "
-    "sign in again. A separate sign-in avoids this: openclaw models auth login --provider openai-codex")
+    f"sign in again. A separate sign-in avoids this: {st.login_command(st.CODEX_PROVIDER)}")
 
 
 def _bad_import(message: str, hint: str | None = None) -> WizardError:
@@ -420,9 +435,11 @@ def read_import_source(source: str) -> tuple[str, bytes]:
 
 
 def parse_import(name: str, raw: bytes) -> object:
+    from wizard.auth.store import parse_json
+
     try:
-        return json.loads(raw)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        return parse_json(raw)
+    except ValueError as exc:
         what = "is empty" if not raw.strip() else f"is not valid JSON ({exc})"
         raise _bad_import(f"{name} {what}", hint="give the credential JSON: provider, access_token, "
                                                  "refresh_token, expires_at (ms), scope") from None
@@ -455,7 +472,7 @@ def _with_account_claims(record: dict) -> dict:
 
 
 def auth_import(args) -> int:
-    provider = _known_provider(args.provider, _providers())
+    provider = _provider(args.provider)
     if args.from_codex_cli:
         return import_from_codex_cli(args, provider)
     name, raw = read_import_source(args.file or args.stdin)
@@ -473,7 +490,7 @@ def confirm_shared_token(assume_yes: bool) -> None:
         raise UsageError(
             "refusing to copy the Codex CLI's sign-in without confirmation: stdin is not a terminal",
             hint="pass --yes to confirm you accept the shared refresh token, or sign in separately: "
-                 "openclaw models auth login --provider openai-codex")
+                 f"{st.login_command(st.CODEX_PROVIDER)}")
     sys.stderr.write("Copy it anyway? [y/N] ")
     sys.stderr.flush()
     if sys.stdin.readline().strip().lower() not in ("y", "yes"):
@@ -504,10 +521,12 @@ def import_from_codex_cli(args, provider) -> int:
 
 def _store_imported(args, provider, record: dict, *, origin: str) -> int:
     from wizard.auth import store
+    from wizard.auth.refresh import credential_lock
 
-    replaced = paths.credential_path(provider.id).exists()
-    path = store.save(record)
-    row = st.stored_profile(provider.id, provider.kind, st.now_ms())
+    with credential_lock(provider.id):  # a refresh in flight must not write its older tokens over these
+        replaced = paths.credential_path(provider.id).exists()
+        path = store.save(record)
+    row = st.stored_profile(provider.id, provider.kind, now_ms())
     if args.json:
         _emit({"event": "imported", "from": origin, "replaced": replaced, "profile": row.as_dict()})
         return 0
@@ -545,7 +564,7 @@ def credentials_for_invoke(provider) -> dict:
 def invoke(args) -> int:
     from wizard.auth.invoke import send
 
-    provider = _known_provider(args.provider, _providers())
+    provider = _provider(args.provider)
     record = credentials_for_invoke(provider)
     try:
         reply = send(provider, record, args.model, args.prompt)
