@@ -152,7 +152,7 @@ def test_authorization_error(snap_compare, snap_state):
         panel = pilot.app.screen.query_one(SignInPanel)
         panel.state = "running"
         feed(panel, SignInPanel.Finished(None, "the provider did not complete the sign-in: access_denied: "
-                                               "The user denied access\nhint: run the command again to retry"))
+                                               "The user denied access\nhint: start the sign-in again to retry"))
         await settle(pilot)
 
     assert snap_compare(codex_app(), run_before=failed)

@@ -265,7 +265,7 @@ def _code_flow(provider: Provider, options: SignInOptions, events: SignInEvents,
                 return _finish_in_browser(item, provider, exchange, events)
             if isinstance(item, ProviderRefused):
                 raise SignInFailed(f"the provider did not complete the sign-in: {item.text}",
-                                   hint="run the command again to retry")
+                                   hint="start the sign-in again to retry")
             if isinstance(item, loopback.CancelRequested):
                 raise Cancelled(f"another sign-in on this computer took over port {item.port}; this one stopped")
             if isinstance(item, Pasted):
@@ -306,7 +306,7 @@ def _try_paste(text: str, state: str, redirect_uri: str, provider: Provider, exc
         return None
     if isinstance(pasted, ProviderRefused):
         raise SignInFailed(f"the provider did not complete the sign-in: {pasted.text}",
-                           hint="run the command again to retry")
+                           hint="start the sign-in again to retry")
     try:
         tokens = exchange(pasted.code)
     except oauth.OAuthError as exc:
