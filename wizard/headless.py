@@ -82,8 +82,8 @@ def report_steps(machine: Machine, out: Reporter) -> None:
     for step, status, description in machine.summary():
         text = description if status == "done" else {"kept": "kept", "skipped": "skipped",
                                                       "n/a": "not applicable", "pending": "pending"}[status]
-        if status == "kept" and description:
-            text = f"kept ({description})"
+        if status == "kept":
+            text = f"kept ({description})" if description else "kept (not configured yet)"
         out.say(f"[{step.number}/{total}] {step.title}: {text}")
         out.event("step", step=step.id, number=step.number, title=step.title, status=status, summary=description)
 

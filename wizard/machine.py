@@ -224,7 +224,8 @@ class Machine:
             status = self.status[s.id]
             if not self.applies(s):
                 status = "n/a"
-            values = self.values.get(s.id) or (s.from_config(self.ctx) if status == "kept" else {})
+            kept_from_config = status == "kept" and self.ctx.existing is not None
+            values = self.values.get(s.id) or (s.from_config(self.ctx) if kept_from_config else {})
             rows.append((s, status, s.describe(values) if values else ""))
         return rows
 

@@ -337,6 +337,7 @@ def test_interrupt_mid_run_exits_130_and_writes_nothing(cli_env, state_dir, exis
     writer = None
     try:
         writer = _open_when_read(fifo, deadline=time.monotonic() + 20)
+        _wait_until_blocked_reading(proc.pid, deadline=time.monotonic() + 20)
         proc.send_signal(sig)
         _, err = proc.communicate(timeout=10)
     finally:
@@ -347,6 +348,19 @@ def test_interrupt_mid_run_exits_130_and_writes_nothing(cli_env, state_dir, exis
     assert proc.returncode == 130, err
     assert "nothing was written" in err and "Traceback" not in err
     assert_unchanged(state_dir, existing_state)
+
+
+def _wait_until_blocked_reading(pid: int, deadline: float) -> None:
+    """Until the kernel has the process asleep in a pipe read.
+
+    A signal that lands between the FIFO's open and the read is handled at the next bytecode, which
+    only comes after the read returns (CPython defers Python-level handlers): the test would hang on
+    its own timing, not on the CLI's behaviour."""
+    wchan = Path(f"/proc/{pid}/wchan")
+    while "pipe" not in wchan.read_text():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"the CLI never blocked reading the FIFO (wchan {wchan.read_text()!r})")
+        time.sleep(0.01)
 
 
 def _open_when_read(fifo: Path, deadline: float) -> int:
