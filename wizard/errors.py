@@ -14,6 +14,7 @@ class WizardError(Exception):
 
     exit_code = EXIT_FAILED
     code = "FAILED"
+    show_code = False  # codes users grep for (INVALID_PROVIDER) are printed in the human line too
 
     def __init__(self, message: str, *, hint: str | None = None, code: str | None = None,
                  exit_code: int | None = None, details: list[str] | None = None):
@@ -35,7 +36,7 @@ class WizardError(Exception):
         return data
 
     def render(self) -> str:
-        lines = [f"error: {self.message}"]
+        lines = [f"error: {self.code}: {self.message}" if self.show_code else f"error: {self.message}"]
         lines += [f"  {d}" for d in self.details]
         if self.hint:
             lines.append(f"hint: {self.hint}")
@@ -57,6 +58,7 @@ class MissingAnswers(UsageError):
 
 class InvalidProvider(UsageError):
     code = "INVALID_PROVIDER"
+    show_code = True
 
 
 class StorageError(WizardError):

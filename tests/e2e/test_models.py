@@ -366,6 +366,10 @@ def test_unknown_provider_is_invalid_provider_exit_2(run_cli, command):
     for known in ("openai-codex", "openai-api-key", "anthropic-api-key", "anthropic"):
         assert known in error["hint"]
     assert "Traceback" not in result.stderr
+    human = run_cli(*command)
+    assert human.returncode == 2
+    assert human.stderr.startswith("error: INVALID_PROVIDER: unknown provider 'nosuch'")
+    assert "hint: known providers: openai-codex, openai-api-key" in human.stderr
 
 
 def _expires_in_seconds_record() -> dict:
