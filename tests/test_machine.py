@@ -126,3 +126,25 @@ def test_prefill_gives_hidden_fields_their_defaults(tmp_path):
     values = m.prefill("quickstart", {"flow": "quickstart"})
     assert values["gateway_port"] == 18789 and values["gateway_bind"] == "loopback"
     assert [f.key for f in m.fields("quickstart", values)] == ["flow", "accept_risk"]
+
+
+def test_keep_after_editing_middle_steps_drops_those_edits(tmp_path):
+    existing = {"wizard": {"accepted_risk": True}, "skills": {"enabled": ["git"]}}
+    m = Machine(make_ctx(tmp_path, existing, '[skills]\nenabled = ["git"]\n'))
+    m.next({"flow": "quickstart", "accept_risk": True})
+    m.next({"existing": "update"})
+    m.next({"channels": []})
+    m.next({"skills": ["tmux"]})
+    m.jump("existing")
+    m.next({"existing": "keep"})
+    assert m.status["skills"] == "kept" and "skills" not in m.values
+    assert "tmux" not in m.plan().after
+
+
+def test_start_at_a_skipped_step_is_refused(tmp_path):
+    from wizard.errors import UsageError
+
+    m = Machine(make_ctx(tmp_path))
+    m.skip("hatch")
+    with pytest.raises(UsageError, match="contradicts"):
+        m.start_at("hatch")

@@ -99,7 +99,6 @@ def collect(args, environ: dict | None = None, stdin=None) -> tuple[Presets, lis
     _from_env(c, fields)
     if getattr(args, "answers", None):
         _from_file(c, Path(args.answers), fields)
-    _from_provider_env(c, fields)
     return c.presets, c.problems
 
 
@@ -128,15 +127,6 @@ def _from_flags(c: _Collector, args, fields: list[Field]) -> None:
 def _from_env(c: _Collector, fields: list[Field]) -> None:
     for fld in fields:
         _put_env(c, fld, fld.env)
-
-
-def _from_provider_env(c: _Collector, fields: list[Field]) -> None:
-    """Last: the provider's own variable (OPENAI_API_KEY ...), once the auth choice is known from any source."""
-    answers = {step: {k: p.value for k, p in values.items()} for step, values in c.presets.items()}
-    for fld in fields:
-        for name in _extra_env(fld, answers):
-            if _put_env(c, fld, name):
-                break
 
 
 def _put_env(c: _Collector, fld: Field, name: str) -> bool:
@@ -227,6 +217,8 @@ def dump(machine) -> str:
                 table.add(key, _inline(ref))
                 if not value.ref:
                     table.add(tomlkit.comment(f"set {fld.env} to the value typed in the wizard"))
+            elif (step.id, key, value) == ("authorization", "method", "keep"):
+                continue  # whether a sign-in is stored is the replaying machine's business
             else:
                 table.add(key, value)
         doc.add(step.id, table)

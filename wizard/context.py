@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 
 from wizard import config as config_store
@@ -14,16 +15,15 @@ def load_context() -> Context:
 
     config_path = paths.config_path()
     text, existing = config_store.load(config_path)
+    existing_secrets: set[str] = set()
+    secrets_problem = None
     try:
         existing_secrets = set(store.load_secrets())
     except store.CredentialError as exc:
-        # Finishing would have to rewrite this file: say so now, not after seven steps.
-        exc.hint = (f"move it aside (mv {paths.secrets_path()} {paths.secrets_path()}.broken) and run "
-                    "onboarding again; the secrets in it will be asked for again")
-        raise
+        secrets_problem = exc  # raised by plan.check_writable only if this run stores a secret
     return Context(state_dir=paths.state_dir(), config_path=config_path, existing=existing, existing_text=text,
                    existing_secrets=existing_secrets, stored_credentials=_stored_credentials(),
-                   which=shutil.which)
+                   which=shutil.which, environ=dict(os.environ), secrets_problem=secrets_problem)
 
 
 def _stored_credentials() -> dict[str, str]:

@@ -9,7 +9,7 @@ from pathlib import Path
 from wizard import answers as answer_sources
 from wizard.errors import MissingAnswers, ValidationError
 from wizard.machine import REVIEW, Machine
-from wizard.plan import Plan, finish
+from wizard.plan import Plan, check_writable, finish
 
 
 class Reporter:
@@ -55,9 +55,12 @@ def unused_answers(machine: Machine, presets: dict) -> list[str]:
         for key, preset in answers.items():
             if preset.source.startswith("env ") or (step_id, key) == ("quickstart", "accept_risk"):
                 continue  # env is ambient; accepting the risk is a standing acknowledgement
+            if machine.status[step_id] == "n/a":
+                continue  # e.g. [existing] in a replayed answers file on a machine with no config yet
             if machine.status[step_id] != "done":
                 unused.append(f"{step_id}.{key} ({preset.source}): not used, the {step_id} step is not part "
-                              f"of this run ({machine.status[step_id]}); drop it, or run without --step/--auth-choice")
+                              f"of this run ({machine.status[step_id]}); drop it, or run without --step, --auth-choice "
+                              "or --skip")
             elif key not in machine.values[step_id]:
                 unused.append(f"{step_id}.{key} ({preset.source}): not used with your other answers "
                               f"(e.g. gateway settings need --flow manual); drop it or change them")
@@ -69,7 +72,8 @@ def _answers_error(missing: list[str], invalid: list[str], offer_defaults: bool)
     if missing:
         parts.append(f"{len(missing)} answer{'s are' if len(missing) > 1 else ' is'} missing")
     if invalid:
-        parts.append(f"{len(invalid)} {'are' if len(invalid) > 1 else 'is'} not valid")
+        noun = "" if missing else (" answers" if len(invalid) > 1 else " answer")
+        parts.append(f"{len(invalid)}{noun} {'are' if len(invalid) > 1 else 'is'} not valid")
     error_type = MissingAnswers if missing else ValidationError
     return error_type(" and ".join(parts) + " (running headless, nothing was written):", details=missing + invalid,
                       hint="fix the answers named above" + ("; or pass --accept-defaults to take the default "
@@ -83,7 +87,7 @@ def report_steps(machine: Machine, out: Reporter) -> None:
         text = description if status == "done" else {"kept": "kept", "skipped": "skipped",
                                                       "n/a": "not applicable", "pending": "pending"}[status]
         if status == "kept":
-            text = f"kept ({description})" if description else "kept (not configured yet)"
+            text = f"kept ({description})" if description else "kept"
         out.say(f"[{step.number}/{total}] {step.title}: {text}")
         out.event("step", step=step.id, number=step.number, title=step.title, status=status, summary=description)
 
@@ -107,6 +111,7 @@ def run(args, machine: Machine, presets: dict, out: Reporter, problems: list[str
         print_plan(plan, out)
         out.event("done", dry_run=True, config=str(plan.config_path), written=[])
         return 0
+    check_writable(plan, machine.ctx)
     if plan.sign_in:
         sign_in(args, plan.sign_in, out)
     plan, written = finish(machine, Path(args.save_answers) if args.save_answers else None)

@@ -155,9 +155,10 @@ class Machine:
         target = step.next_step(typed)
         if target:
             passed_over = [s.id for s in self.steps[step.number:step_registry.BY_ID[target].number - 1]
-                           if self.status[s.id] == "pending"]
-            for sid in passed_over:
+                           if self.status[s.id] in ("pending", "done")]
+            for sid in passed_over:  # answers given to them earlier in this run no longer count
                 self.status[sid] = "kept"
+                self.values.pop(sid, None)
             self._kept_by[step_id] = passed_over
             self.current = target if self.status[target] == "pending" else self._next_pending(after=step_id)
         else:
@@ -193,6 +194,11 @@ class Machine:
     def start_at(self, step_id: str) -> str:
         """Open on one step; every other step keeps the existing config's values."""
         step = step_registry.get(step_id)
+        if self.status[step_id] == "skipped":
+            from wizard.errors import UsageError
+
+            raise UsageError(f"--skip {step_id} contradicts starting at {step_id} (--step/--auth-choice)",
+                             hint="drop one of the two")
         for s in self.steps:
             if s.id != step_id and self.status[s.id] == "pending":
                 self.status[s.id] = "kept"
@@ -224,10 +230,19 @@ class Machine:
             status = self.status[s.id]
             if not self.applies(s):
                 status = "n/a"
-            kept_from_config = status == "kept" and self.ctx.existing is not None
-            values = self.values.get(s.id) or (s.from_config(self.ctx) if kept_from_config else {})
+            if status == "kept" and s.id not in self.values:
+                rows.append((s, status, self._kept_description(s)))
+                continue
+            values = self.values.get(s.id)
             rows.append((s, status, s.describe(values) if values else ""))
         return rows
+
+    def _kept_description(self, step: Step) -> str:
+        if not step.sections:
+            return ""
+        if not any(section in (self.ctx.existing or {}) for section in step.sections):
+            return "not configured yet"
+        return step.describe(step.from_config(self.ctx))
 
     def secret_refs(self) -> dict[str, SecretValue]:
         return {f"{sid}.{k}": v for sid, vals in self.values.items() for k, v in vals.items()

@@ -97,11 +97,18 @@ def build(machine) -> Plan:
     return plan
 
 
+def check_writable(plan: Plan, ctx) -> None:
+    """Fail before anything happens (a sign-in, a write) if the plan needs a file we cannot rewrite."""
+    if plan.secrets and ctx.secrets_problem is not None:
+        raise ctx.secrets_problem
+
+
 def finish(machine, save_answers: Path | None = None) -> tuple[Plan, list[str]]:
     """Both drivers' last act: the answers file first (a bad path fails before anything else), then apply."""
     from wizard import answers
 
     plan = machine.plan()
+    check_writable(plan, machine.ctx)
     written: list[str] = []
     if save_answers is not None:
         answers.save(machine, save_answers)

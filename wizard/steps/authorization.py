@@ -54,15 +54,29 @@ def _has_stored_key(answers: Answers, ctx: Context) -> bool:
 
 
 def _token_must_answer(answers: Answers, ctx: Context) -> bool:
-    return _needs_token(answers, ctx) and not _has_stored_key(answers, ctx)
+    return _needs_token(answers, ctx) and not _has_stored_key(answers, ctx) and not _provider_env_key(answers, ctx)
 
 
 def _offer_method(option: Option, answers: Answers, ctx: Context) -> bool:
     return option.value != "keep" or ctx.has_sign_in(provider_for(answers) or "")
 
 
+def _check_method(value: str, answers: Answers, ctx: Context) -> str | None:
+    if value == "keep" and not ctx.has_sign_in(provider_for(answers) or ""):
+        return "keep needs a stored ChatGPT sign-in and there is none; choose browser, device or paste"
+    return None
+
+
 def _default_method(answers: Answers, ctx: Context) -> str:
     return "keep" if ctx.has_sign_in(provider_for(answers) or "") else "browser"
+
+
+def _provider_env_key(answers: Answers, ctx: Context) -> SecretValue | None:
+    """The provider's own variable (OPENAI_API_KEY ...), whatever gave the auth choice."""
+    for name in _token_env(answers):
+        if ctx.environ.get(name, "").strip():
+            return SecretValue(ctx.environ[name].strip(), "env", {"env": name})
+    return None
 
 
 def _token_env(answers: Answers) -> tuple[str, ...]:
@@ -109,7 +123,9 @@ def _default_model(answers: Answers, ctx: Context) -> str:
 
 def _existing_token(answers: Answers, ctx: Context) -> SecretValue | None:
     provider = provider_for(answers)
-    return SecretValue("", "existing", None) if _has_stored_key(answers, ctx) else None
+    if _has_stored_key(answers, ctx):
+        return SecretValue("", "existing", None)
+    return _provider_env_key(answers, ctx)
 
 
 FIELDS = (
@@ -120,7 +136,7 @@ FIELDS = (
     Field("authorization", "method", "choice", "Sign-in method",
           "Browser needs a browser on this machine; device code and paste work over SSH.",
           default=_default_method, options=METHODS, applies=_is("openai-codex"), env_name="OPENCLAW_AUTH_METHOD",
-          option_filter=_offer_method),
+          option_filter=_offer_method, validate=_check_method),
     Field("authorization", "token_provider", "choice", "Token for", "Which provider the pasted token is for.",
           default="anthropic", options=TOKEN_PROVIDERS, applies=_is("token")),
     Field("authorization", "token", "secret", "API key or token", "Stored in the credential store, never in the config.",
@@ -170,4 +186,5 @@ def describe(values: dict) -> str:
     return f"{choice}, model {values.get('model')}"
 
 
-STEP = Step("authorization", 7, "Authorization", "Connect a model provider.", FIELDS, plan, from_config, describe)
+STEP = Step("authorization", 7, "Authorization", "Connect a model provider.",
+            FIELDS, plan, from_config, describe, sections=("models",))

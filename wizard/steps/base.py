@@ -39,6 +39,9 @@ class Context:
     # provider id -> the stored record's type ("oauth", "api_key", "token"), "oauth-expired" for a
     # sign-in that can no longer refresh, "unusable" for a file that does not load.
     stored_credentials: dict[str, str] = field(default_factory=dict)
+    environ: dict = field(default_factory=dict, repr=False)  # for provider key variables (OPENAI_API_KEY)
+    # The secrets file could not be read: an error only if this run has secrets to store.
+    secrets_problem: Exception | None = None
     reset: bool = False  # the user chose Reset: defaults no longer come from the old config
     _generated: dict = field(default_factory=dict, repr=False)
 
@@ -141,8 +144,11 @@ class Field:
 
     def check(self, value: Any, answers: Answers, ctx: Context) -> str | None:
         """The human message for an invalid value, or None."""
-        if self.kind == "choice" and value not in self.option_values():
-            return f"must be one of: {', '.join(self.option_values())}"
+        if self.kind == "choice":
+            message = self.validate(value, answers, ctx) if self.validate else None
+            if message or value not in self.option_values():
+                return message or f"must be one of: {', '.join(self.option_values())}"
+            return None
         if self.kind == "multi":
             unknown = [v for v in value if v not in self.option_values()]
             if unknown:
@@ -240,6 +246,8 @@ class Step:
     applies: Condition = always
     # Where Next goes instead of the following step (Keep in `existing` goes to sign-in).
     next_step: Callable[[dict], "str | None"] = lambda values: None
+    # The config's top-level tables this step writes: a kept step without them is "not configured yet".
+    sections: tuple[str, ...] = ()
 
     def field(self, key: str) -> Field:
         for fld in self.fields:

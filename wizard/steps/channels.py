@@ -144,4 +144,4 @@ def describe(values: dict) -> str:
 
 
 STEP = Step("channels", 3, "Channel Selection", "Pick the chat channels your agent answers on.",
-            FIELDS, plan, from_config, describe)
+            FIELDS, plan, from_config, describe, sections=("channels",))

@@ -96,4 +96,5 @@ def describe(values: dict) -> str:
     return f"agent {values.get('agent_name')} in {values.get('workspace')}"
 
 
-STEP = Step("hatch", 6, "Agent Hatching", "Create your agent and its workspace.", FIELDS, plan, from_config, describe)
+STEP = Step("hatch", 6, "Agent Hatching", "Create your agent and its workspace.",
+            FIELDS, plan, from_config, describe, sections=("agent",))

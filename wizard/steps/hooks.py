@@ -51,4 +51,5 @@ def describe(values: dict) -> str:
     return hooks + (f"; webhook {values['webhook_url']}" if values.get("webhook_url") else "")
 
 
-STEP = Step("hooks", 5, "Hooks Configuration", "Automate around your agent.", FIELDS, plan, from_config, describe)
+STEP = Step("hooks", 5, "Hooks Configuration", "Automate around your agent.",
+            FIELDS, plan, from_config, describe, sections=("hooks",))

@@ -115,4 +115,5 @@ def describe(values: dict) -> str:
     return "quickstart: gateway defaults"
 
 
-STEP = Step("quickstart", 1, "QuickStart", "Choose a flow and accept the risk.", FIELDS, plan, from_config, describe)
+STEP = Step("quickstart", 1, "QuickStart", "Choose a flow and accept the risk.",
+            FIELDS, plan, from_config, describe, sections=("wizard", "gateway"))

@@ -59,4 +59,5 @@ def describe(values: dict) -> str:
     return ", ".join(values.get("skills") or []) or "none"
 
 
-STEP = Step("skills", 4, "Skills Installation", "Give your agent skills.", FIELDS, plan, from_config, describe)
+STEP = Step("skills", 4, "Skills Installation", "Give your agent skills.",
+            FIELDS, plan, from_config, describe, sections=("skills",))
