@@ -577,3 +577,17 @@ def test_skip_leaves_steps_as_the_config_has_them(run_cli, state_dir):
 
     unused = run_cli("onboard", "--accept-defaults", "--skip", "skills", "--skills", "tmux")
     assert unused.returncode == 2 and "the skills step is not part of this run (skipped)" in unused.stderr
+
+
+def test_tui_without_a_terminal_is_a_clear_error_not_a_hang(run_cli, state_dir):
+    result = run_cli("onboard", "--tui", timeout=20)
+    assert result.returncode == 2
+    assert "--tui needs a terminal, but stdin is not a terminal" in result.stderr
+    assert "OPENCLAW_NO_TTY_CHECK=1" in result.stderr
+    assert list(state_dir.iterdir()) == []
+
+
+def test_no_tty_check_env_never_stops_a_headless_run(run_cli, state_dir):
+    result = run_cli("onboard", "--auth-choice", "skip", env={"OPENCLAW_NO_TTY_CHECK": "1"})
+    assert result.returncode == 0, result.stderr
+    assert "running headless (stdin is not a terminal)" in result.stderr
