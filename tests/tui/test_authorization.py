@@ -27,6 +27,16 @@ async def wait_for(pilot, predicate, timeout: float = 10.0) -> None:
     raise AssertionError("timed out waiting for the screen to change")
 
 
+async def start_paste_sign_in(pilot):
+    """Pick paste, start the sign-in and wait for its URL; returns the panel."""
+    await pilot.pause()
+    await click(pilot, "#opt-method-paste")
+    await click(pilot, "#signin-start")
+    panel = on_screen(pilot, "#signin")
+    await wait_for(pilot, lambda: panel.url)
+    return panel
+
+
 def signin_state(pilot) -> str:
     return on_screen(pilot, "#signin").state
 
@@ -112,11 +122,7 @@ async def test_quit_during_sign_in_cancels_the_worker_and_writes_nothing(tui_sta
     point_codex_at(oauth)
     app = codex_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        await click(pilot, "#opt-method-paste")
-        await click(pilot, "#signin-start")
-        panel = on_screen(pilot, "#signin")
-        await wait_for(pilot, lambda: panel.url)
+        panel = await start_paste_sign_in(pilot)
         cancel = panel.cancel_event
         await pilot.press("ctrl+q")
         await pilot.pause()
@@ -132,11 +138,7 @@ async def test_back_and_choice_change_cancel_a_waiting_sign_in(tui_state, oauth,
     point_codex_at(oauth)
     app = codex_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        await click(pilot, "#opt-method-paste")
-        await click(pilot, "#signin-start")
-        panel = on_screen(pilot, "#signin")
-        await wait_for(pilot, lambda: panel.url)
+        panel = await start_paste_sign_in(pilot)
         cancel = panel.cancel_event
         await click(pilot, "#opt-auth_choice-skip")
         assert cancel.is_set()
