@@ -19,10 +19,10 @@ class AuthorizationScreen(StepScreen):
     STEP_ID = "authorization"
     EXTRA_AFTER = "method"
 
-    def __init__(self, machine, initial: dict, *, blink: bool = True, focus_key: str | None = None,
+    def __init__(self, machine, initial: dict, *, blink: bool = True,
                  signin_options: dict | None = None, clock: Callable[[], float] = time.monotonic,
                  focus_sign_in: bool = False) -> None:
-        super().__init__(machine, initial, blink=blink, focus_key=focus_key)
+        super().__init__(machine, initial, blink=blink)
         self.signin_options = dict(signin_options or {})
         self.clock = clock
         self.focus_sign_in = focus_sign_in

@@ -17,7 +17,6 @@ from textual.widgets import Checkbox, Input, RadioButton, RadioSet, SelectionLis
 
 from wizard.steps.base import Field, SecretValue
 
-TEXT_KINDS = ("text", "path", "url", "port")
 SECRET_HINTS = {"generated": "generated for you; leave empty to keep it",
                 "existing": "already stored; leave empty to keep it",
                 "env": "from the environment; leave empty to keep it",

@@ -38,12 +38,11 @@ class StepScreen(WizardScreen):
             self.step_id = step_id
             self.values = values
 
-    def __init__(self, machine, initial: dict, *, blink: bool = True, focus_key: str | None = None) -> None:
+    def __init__(self, machine, initial: dict, *, blink: bool = True) -> None:
         super().__init__(machine, self.STEP_ID)
         self.step = next(s for s in machine.steps if s.id == self.STEP_ID)
         self.initial = initial
         self.blink = blink
-        self.focus_key = focus_key
         self.submitted = False  # Next was tried: show every message, touched or not
 
     # --- composing ---------------------------------------------------------------------
@@ -79,8 +78,7 @@ class StepScreen(WizardScreen):
 
     def initial_focus(self):
         rows = self.visible_rows()
-        wanted = [r for r in rows if r.key == self.focus_key] or rows
-        return wanted[0].input if wanted else self.query_one("#next", Button)
+        return rows[0].input if rows else self.query_one("#next", Button)
 
     # --- reading -------------------------------------------------------------------------
 

@@ -244,10 +244,6 @@ class Machine:
             return "not configured yet"
         return step.describe(step.from_config(self.ctx))
 
-    def secret_refs(self) -> dict[str, SecretValue]:
-        return {f"{sid}.{k}": v for sid, vals in self.values.items() for k, v in vals.items()
-                if isinstance(v, SecretValue)}
-
     # --- internals ----------------------------------------------------------------
 
     def _require_step(self) -> Step:

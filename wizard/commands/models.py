@@ -149,12 +149,18 @@ def detail_block(row: st.ProfileStatus, provider, colour: bool) -> str:
 # --------------------------------------------------------------------------- models auth status
 
 
-def auth_status(args) -> int:
+def _providers_and_config(args) -> tuple[dict, dict]:
+    """The providers (checking --provider) and the config's [models] table, warning if it is unreadable."""
     providers = _providers()
     if args.provider:
         _provider(args.provider, providers)
     models_cfg, config_error = read_models_config()
     warn_config_error(config_error)
+    return providers, models_cfg
+
+
+def auth_status(args) -> int:
+    providers, models_cfg = _providers_and_config(args)
     rows, relevant = profile_rows(models_cfg, providers, args.provider)
     code = st.check_exit_code(rows, relevant)
     if args.json:
@@ -277,11 +283,7 @@ def _context_text(tokens: object) -> str:
 
 
 def models_list(args) -> int:
-    providers = _providers()
-    if args.provider:
-        _provider(args.provider, providers)
-    models_cfg, config_error = read_models_config()
-    warn_config_error(config_error)
+    providers, models_cfg = _providers_and_config(args)
     rows = catalog_rows(models_cfg, providers, args.provider)
     if args.json:
         _emit({"models": rows})
