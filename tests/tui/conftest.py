@@ -14,8 +14,9 @@ import pytest_textual_snapshot
 
 ROOT = Path(__file__).resolve().parents[2]
 SNAPSHOT_DIR = ROOT / "snapshots"
-# A fixed state dir for snapshot tests, so the header and review paths never change between runs.
-SNAPSHOT_STATE = Path("/tmp/openclaw-snapshots/.openclaw")
+# A state dir for snapshot tests whose shown form never changes: HOME is its parent, so every path on
+# screen reads ~/.openclaw/... One per test process, so two checkouts can run their suites at once.
+SNAPSHOT_STATE = Path(f"/tmp/openclaw-snapshots-{os.getpid()}/.openclaw")
 FROZEN_NOW = 1000.0
 PRESENT_BINARIES = {"git", "curl"}
 
