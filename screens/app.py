@@ -1,37 +1,29 @@
-"""The onboarding App: routes the machine's current position to a screen; transitions happen here only.
+"""The onboarding App: routes the machine's position to a screen; transitions happen here only.
 
 Screens post NextRequested / BackRequested / JumpRequested / FinishRequested up; this App asks
 the machine (the same one the headless driver runs), then shows the screen for where it is now.
+The machine decides when the sign-in is due; the App performs it as the headless driver does.
 """
 
 from __future__ import annotations
 
-import sys
 import time
-from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 from textual.app import App
 from textual.binding import Binding
 
-from screens.authorization import AuthorizationScreen
 from screens.base import WizardScreen
-from screens.channels import ChannelsScreen
 from screens.done import DoneScreen
-from screens.existing import ExistingScreen
-from screens.hatch import HatchScreen
-from screens.hooks import HooksScreen
-from screens.quickstart import QuickStartScreen
 from screens.quit_modal import ConfirmQuit
 from screens.review import ReviewScreen
 from screens.sidebar import StepSidebar
-from screens.skills import SkillsScreen
+from screens.signin_panel import SignInPanel
+from screens.signin_screen import SignInScreen
 from screens.step_screen import StepScreen
 from wizard.errors import EXIT_CANCELLED, WizardError
-from wizard.machine import DONE, REVIEW, StepInvalid
-
-STEP_SCREENS: dict[str, type[StepScreen]] = {cls.STEP_ID: cls for cls in (
-    QuickStartScreen, ExistingScreen, ChannelsScreen, SkillsScreen, HooksScreen, HatchScreen, AuthorizationScreen)}
+from wizard.machine import DONE, REVIEW, SIGN_IN, Machine, StepInvalid
+from wizard.request import OnboardRequest
 
 
 class OnboardApp(App[int]):
@@ -45,23 +37,22 @@ class OnboardApp(App[int]):
         Binding("ctrl+t", "toggle_theme", "Theme"),
     ]
 
-    def __init__(self, machine, presets: dict | None = None, *, save_answers: Path | None = None,
-                 signin_options: dict | None = None, clock: Callable[[], float] = time.monotonic,
-                 blink: bool = True, theme: str | None = None) -> None:
+    def __init__(self, machine: Machine, request: OnboardRequest | None = None, *,
+                 clock: Callable[[], float] = time.monotonic, blink: bool = True, theme: str | None = None) -> None:
         super().__init__()
         self.machine = machine
-        self.presets = {step: {k: p.value for k, p in values.items()} for step, values in (presets or {}).items()}
-        self.save_answers = save_answers
-        self.signin_options = signin_options or {}
+        self.request = request or OnboardRequest()
         self.clock = clock
         self.blink = blink
-        self.drafts: dict[str, dict] = {}
+        self.drafts: dict[str, dict[str, Any]] = {}
         self.written: list[str] = []
         self.notes: list[str] = []
-        self.signed_in = False
-        self.started_on = machine.current
         if theme:
             self.theme = theme
+
+    @property
+    def signed_in(self) -> bool:
+        return self.machine.signed is not None
 
     # --- which screen ---------------------------------------------------------------------
 
@@ -76,16 +67,24 @@ class OnboardApp(App[int]):
             return ReviewScreen(self.machine, self.machine.plan())
         if position == DONE:
             return DoneScreen(self.machine, self.written, self.notes)
-        cls = STEP_SCREENS[position]
+        if position == SIGN_IN:
+            return self.sign_in_screen()
+        presets = self.request.preset_values(position)
         initial = self.initial_values(position)
-        if cls is AuthorizationScreen:
-            return cls(self.machine, initial, blink=self.blink, signin_options=self.signin_options,
-                       clock=self.clock, focus_sign_in="auth_choice" in self.presets.get(position, {}))
-        return cls(self.machine, initial, blink=self.blink)
+        return StepScreen(self.machine, position, initial, blink=self.blink,
+                          focus_next=bool(presets))
 
-    def initial_values(self, step_id: str) -> dict:
+    def sign_in_screen(self) -> SignInScreen:
+        from wizard.auth.providers import all_providers
+
+        target = self.machine.pending_sign_in()
+        provider = all_providers().get(target.provider) if target else None
+        return SignInScreen(self.machine, provider.label if provider else "your provider", clock=self.clock,
+                            blink=self.blink, browser=self.request.signin.browser)
+
+    def initial_values(self, step_id: str) -> dict[str, Any]:
         """What the fields show: this run's draft, else what the machine would prefill."""
-        return {**self.machine.prefill(step_id, self.presets.get(step_id)), **self.drafts.get(step_id, {})}
+        return {**self.machine.prefill(step_id, self.request.preset_values(step_id)), **self.drafts.get(step_id, {})}
 
     # --- transitions (the only place the machine moves) --------------------------------------
 
@@ -127,18 +126,39 @@ class OnboardApp(App[int]):
     def leave_screen(self, keep_draft: bool = True) -> None:
         screen = self.screen
         if isinstance(screen, StepScreen) and keep_draft:
-            self.drafts[screen.STEP_ID] = screen.draft()
-        if isinstance(screen, AuthorizationScreen):
-            self.signed_in = self.signed_in or screen.panel.signed_in
+            self.drafts[screen.step_id] = screen.draft()
+        if isinstance(screen, SignInScreen):
             screen.leave()
+
+    # --- the sign-in phase: the machine's pre-check, then the panel performs it ---------------
+
+    def on_sign_in_screen_begin_requested(self, message: SignInScreen.BeginRequested) -> None:
+        screen = self.screen
+        if not isinstance(screen, SignInScreen) or self.machine.current != SIGN_IN:
+            return
+        try:
+            target = self.machine.begin_sign_in()
+        except WizardError as exc:
+            screen.show_step_error(exc.render())
+            return
+        screen.panel.start(target.provider, self.request.signin.with_method(target.method))
+
+    def on_sign_in_panel_signed_in(self, message: SignInPanel.SignedIn) -> None:
+        if self.machine.current == SIGN_IN:
+            self.machine.signed_in(message.record)
+
+    def on_sign_in_screen_next_requested(self, message: SignInScreen.NextRequested) -> None:
+        self.show_current()
 
     def on_review_screen_finish_requested(self, message: ReviewScreen.FinishRequested) -> None:
         from wizard.plan import finish
 
         try:
-            plan, written = finish(self.machine, self.save_answers)
+            plan, written = finish(self.machine, self.request.save_answers)
         except WizardError as exc:
-            self.screen.show_step_error(exc.render())
+            screen = self.screen
+            if isinstance(screen, ReviewScreen):
+                screen.show_step_error(exc.render())
             return
         self.written, self.notes = written, list(plan.notes)
         self.machine.finish()
@@ -148,9 +168,6 @@ class OnboardApp(App[int]):
         self.exit(0)
 
     # --- quitting -------------------------------------------------------------------------------
-
-    def on_sign_in_panel_signed_in(self, message) -> None:
-        self.signed_in = True
 
     def action_request_quit(self) -> None:
         if self.machine.current == DONE:
@@ -170,33 +187,25 @@ class OnboardApp(App[int]):
         self.theme = "textual-light" if self.current_theme.dark else "textual-dark"
 
 
-def signin_options_from(args) -> dict:
-    """The sign-in flags as `models auth login` reads them; the method comes from the screen."""
-    from wizard.commands.login import options_from
-
-    options = vars(options_from(args))
-    options.pop("method")
-    return options
-
-
-def run_onboard(args, machine, presets: dict) -> int:
+def run_onboard(request: OnboardRequest, machine: Machine) -> int:
     """Run the TUI over `machine` (maybe already start_at()-ed); return the exit code."""
-    save = getattr(args, "save_answers", None)
-    app = OnboardApp(machine, presets, save_answers=Path(save) if save else None,
-                     signin_options=signin_options_from(args))
+    app = OnboardApp(machine, request)
     code = app.run()
     return report_exit(app, code)
 
 
 def report_exit(app: OnboardApp, code: int | None) -> int:
     """After the screen is gone, leave what happened in the terminal's scrollback."""
-    if code == 0 and app.machine.current == DONE:
-        from wizard.headless import Reporter, report_written
+    from wizard.headless import report_written
+    from wizard.output import Output
 
-        report_written(app.written, app.notes, Reporter(json_mode=False))
+    out = Output()
+    if code == 0 and app.machine.current == DONE:
+        report_written(app.written, app.notes, out)
         return 0
     message = "cancelled: nothing was written"
     if app.signed_in:
         message += " (the completed sign-in is stored)"
-    print(message, file=sys.stderr)
+    out.say(message)
     return EXIT_CANCELLED
+

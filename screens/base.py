@@ -11,8 +11,10 @@ from textual.widgets import Footer, Static
 
 from screens.app_header import AppHeader
 from screens.sidebar import StepSidebar, sidebar_rows
+from wizard.steps import STEPS
 
 MIN_WIDTH, MIN_HEIGHT = 60, 16
+STEP_COUNT = len(STEPS)
 
 
 def too_small_text(width: int, height: int) -> str:
@@ -27,22 +29,24 @@ class WizardScreen(Screen):
     BINDINGS = [
         Binding("escape", "back", "Back"),
         Binding("ctrl+n", "next", "Next"),
-        *[Binding(str(n), f"jump({n})", "Jump", show=n == 1, key_display="1-7") for n in range(1, 8)],
+        *[Binding(str(n), f"jump({n})", "Jump", show=n == 1, key_display=f"1-{STEP_COUNT}")
+          for n in range(1, STEP_COUNT + 1)],
     ]
 
     class BackRequested(Message):
         """The user asked to go one step back."""
 
-    def __init__(self, machine, position: str) -> None:
+    def __init__(self, machine, position: str, *, sidebar_position: str | None = None) -> None:
         super().__init__()
         self.machine = machine
         self.position = position
+        self.sidebar_position = sidebar_position or position  # the sign-in phase belongs to its step
 
     def compose(self) -> ComposeResult:
         yield AppHeader(str(self.machine.ctx.config_path))
         yield Static("", id="too-small")
         with Horizontal(id="frame"):
-            yield StepSidebar(sidebar_rows(self.machine), self.position)
+            yield StepSidebar(sidebar_rows(self.machine), self.sidebar_position)
             with Vertical(id="body"):
                 yield from self.compose_body()
         yield Footer()

@@ -1,7 +1,7 @@
 """One field of a step, rendered by kind: label, help, the input widget, the inline message.
 
 Generic on purpose: what a field is (kind, options, help, default) comes from wizard/steps;
-this only turns it into widgets and reads the raw value back.
+this only maps each kind to a widget (WIDGETS) and reads the raw value back.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Checkbox, Input, RadioButton, RadioSet, SelectionList, Static
 
-from wizard.steps.base import Field, SecretValue
+from wizard.steps.base import Field, Option, SecretValue
 
 SECRET_HINTS = {"generated": "generated for you; leave empty to keep it",
                 "existing": "already stored; leave empty to keep it",
@@ -39,7 +39,7 @@ class FieldRow(Vertical):
         """Enter in a text field."""
 
     def __init__(self, field: Field, value: Any, *, blink: bool = True) -> None:
-        super().__init__(classes=f"field-row -kind-{field.kind}", id=f"row-{field.key}")
+        super().__init__(classes=f"field-row -kind-{field.kind.name}", id=f"row-{field.key}")
         self.field = field
         self.initial = value
         self.blink = blink
@@ -51,7 +51,7 @@ class FieldRow(Vertical):
 
     def compose(self) -> ComposeResult:
         fld = self.field
-        if fld.kind != "bool":
+        if not fld.kind.is_switch:
             yield Static(fld.label, classes="field-label")
         yield Static(fld.help, classes="field-help")
         yield self._make_input()
@@ -60,20 +60,25 @@ class FieldRow(Vertical):
         yield Static("", classes="field-error")
 
     def _make_input(self) -> Widget:
-        fld, value, wid = self.field, self.initial, f"field-{self.field.key}"
-        if fld.kind == "choice":
-            return RadioSet(*[RadioButton(o.label, value=o.value == value, id=f"opt-{fld.key}-{o.value}")
-                              for o in fld.options], id=wid)
-        if fld.kind == "multi":
-            chosen = set(value or [])
-            return SelectionList[str](*[(o.label, o.value, o.value in chosen) for o in fld.options], id=wid)
-        if fld.kind == "bool":
-            return Checkbox(fld.label, value=bool(value), id=wid)
-        if fld.kind == "secret":
-            return self._make_secret_input(wid)
-        return self._input(wid, "" if value is None else str(value), fld.placeholder, password=False)
+        return WIDGETS.get(self.field.kind.name, FieldRow._make_text)(self, f"field-{self.field.key}")
 
-    def _make_secret_input(self, wid: str) -> Input:
+    def _make_choice(self, wid: str) -> Widget:
+        fld = self.field
+        return RadioSet(*[RadioButton(o.label, value=o.value == self.initial, id=f"opt-{fld.key}-{o.value}")
+                          for o in fld.options], id=wid)
+
+    def _make_multi(self, wid: str) -> Widget:
+        chosen = set(self.initial or [])
+        return SelectionList[str](*[(o.label, o.value, o.value in chosen) for o in self.field.options], id=wid)
+
+    def _make_switch(self, wid: str) -> Widget:
+        return Checkbox(self.field.label, value=bool(self.initial), id=wid)
+
+    def _make_text(self, wid: str) -> Widget:
+        value = self.initial
+        return self._input(wid, "" if value is None else str(value), self.field.placeholder, password=False)
+
+    def _make_secret(self, wid: str) -> Widget:
         value = self.initial
         typed = ""
         if isinstance(value, SecretValue):
@@ -106,27 +111,28 @@ class FieldRow(Vertical):
 
     def value(self) -> Any:
         """The raw value as the machine's check() takes it; None for an empty secret with no fallback."""
-        widget, kind = self.input, self.field.kind
-        if kind == "choice":
+        widget = self.input
+        if isinstance(widget, RadioSet):
             index = widget.pressed_index
             return self.field.options[index].value if index >= 0 else None
-        if kind == "multi":
+        if isinstance(widget, SelectionList):
             chosen = set(widget.selected)
             return [o.value for o in self.field.options if o.value in chosen]
-        if kind == "bool":
+        if isinstance(widget, Checkbox):
             return widget.value
-        if kind == "secret":
+        assert isinstance(widget, Input)
+        if self.field.kind.is_secret:
             return widget.value or self.fallback
         return widget.value
 
-    def highlighted_option(self):
+    def highlighted_option(self) -> Option | None:
         widget = self.input
-        if self.field.kind == "choice":
+        if isinstance(widget, RadioSet):
             index = widget.pressed_index
             return self.field.options[index] if 0 <= index < len(self.field.options) else None
-        if self.field.kind == "multi":
-            index = widget.highlighted
-            return self.field.options[index] if index is not None else None
+        if isinstance(widget, SelectionList):
+            highlighted = widget.highlighted
+            return self.field.options[highlighted] if highlighted is not None else None
         return None
 
     # --- showing -----------------------------------------------------------------------
@@ -191,3 +197,8 @@ class FieldRow(Vertical):
     def on_descendant_blur(self) -> None:
         self.touched = True
         self.post_message(self.Left(self))
+
+
+# Each kind's widget; a kind not named here is typed into a one-line box.
+WIDGETS = {"choice": FieldRow._make_choice, "multi": FieldRow._make_multi, "bool": FieldRow._make_switch,
+           "secret": FieldRow._make_secret}

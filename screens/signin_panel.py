@@ -92,6 +92,9 @@ class SignInPanel(Vertical):
             self.error = error
 
     # --- up to the screen -------------------------------------------------------------------
+    class StartRequested(Message):
+        """Sign in / Try again was pressed: the screen asks the machine before anything starts."""
+
     class SignedIn(Message):
         def __init__(self, record: dict) -> None:
             super().__init__()
@@ -164,6 +167,13 @@ class SignInPanel(Vertical):
 
     def cancel(self) -> None:
         self.cancel_event.set()
+
+    def blocked(self) -> None:
+        """The sign-in could not start (the screen shows why): offer Try again."""
+        self.cancel()
+        self.deadline = None
+        self.state = "failed"
+        self._set("#signin-status", "Sign-in did not start; nothing was opened or stored.")
 
     @work(thread=True, exclusive=True, group="sign-in", exit_on_error=False)
     def run_sign_in(self, provider: str, options, paste: queue.Queue, cancel: threading.Event) -> None:
@@ -262,7 +272,8 @@ class SignInPanel(Vertical):
         event.input.value = ""
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
-        actions = {"signin-copy": self.copy_url, "signin-open": self.open_url, "signin-cancel": self.stop_by_user}
+        actions = {"signin-copy": self.copy_url, "signin-open": self.open_url, "signin-cancel": self.stop_by_user,
+                   "signin-start": lambda: self.post_message(self.StartRequested())}
         action = actions.get(event.button.id or "")
         if action:
             event.stop()

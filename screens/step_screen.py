@@ -1,26 +1,25 @@
-"""The screen for one step: its fields (live applicability and validation from the machine) and Back/Next.
-
-Per-step modules subclass this with their STEP_ID; the Authorization screen adds the sign-in panel.
+"""The screen for any step: its fields (live applicability and validation from the machine), the
+step's note about this machine, and Back/Next. Every step uses it; what differs between steps is
+data in wizard/steps.
 """
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any
 
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
+from textual.widget import Widget
 from textual.widgets import Button, Static
 
-from screens.notice import Notice
 from screens.base import WizardScreen
 from screens.field_row import FieldRow
+from screens.notice import Notice
 
 
 class StepScreen(WizardScreen):
-    STEP_ID: ClassVar[str] = ""
-    EXTRA_AFTER: ClassVar[str | None] = None  # the field key after which compose_extra() goes (None: at the end)
     BINDINGS = [Binding("ctrl+s", "skip", "Skip")]
 
     class SkipRequested(Message):
@@ -33,52 +32,51 @@ class StepScreen(WizardScreen):
     class NextRequested(Message):
         """Validate and record these values, then advance (the App asks the machine)."""
 
-        def __init__(self, step_id: str, values: dict) -> None:
+        def __init__(self, step_id: str, values: dict[str, Any]) -> None:
             super().__init__()
             self.step_id = step_id
             self.values = values
 
-    def __init__(self, machine, initial: dict, *, blink: bool = True) -> None:
-        super().__init__(machine, self.STEP_ID)
-        self.step = next(s for s in machine.steps if s.id == self.STEP_ID)
+    def __init__(self, machine, step_id: str, initial: dict[str, Any], *, blink: bool = True,
+                 focus_next: bool = False) -> None:
+        super().__init__(machine, step_id)
+        self.step = machine.step_named(step_id)
         self.initial = initial
         self.blink = blink
+        self.focus_next = focus_next  # every answer was given already (--auth-choice): Next is the one key to press
         self.submitted = False  # Next was tried: show every message, touched or not
+
+    @property
+    def step_id(self) -> str:
+        return self.step.id
 
     # --- composing ---------------------------------------------------------------------
 
     def compose_body(self) -> ComposeResult:
-        total = len(self.machine.steps)
-        yield Static(f"Step {self.step.number} of {total} · {self.step.title}", id="step-title")
+        yield Static(f"Step {self.step.number} of {len(self.machine.steps)} · {self.step.title}", id="step-title")
         yield Static(self.step.summary, id="step-summary")
-        answers = self.machine.answers(self.STEP_ID, self.initial)
+        answers = self.machine.answers(self.step_id, self.initial)
         with VerticalScroll(id="form"):
             for fld in self.step.fields:
                 fld = fld.available(answers, self.machine.ctx)  # only the options that apply here
                 yield FieldRow(fld, self.initial.get(fld.key), blink=self.blink)
-                if fld.key == self.EXTRA_AFTER:
-                    yield from self.compose_extra()
-            if self.EXTRA_AFTER is None:
-                yield from self.compose_extra()
+            if self.step.note:
+                yield Static(self.step.note(self.machine.ctx), id="step-note", classes="field-help")
         yield Notice("", id="step-error")
         with Horizontal(id="nav"):
             yield Button("Back", id="back", disabled=not self.machine.trail, compact=True)
             yield Static("", classes="nav-spacer")
-            yield Button(self.next_label(), id="next", variant="primary", compact=True)
-
-    def compose_extra(self) -> ComposeResult:
-        yield from ()
-
-    def next_label(self) -> str:
-        return "Next"
+            yield Button("Next", id="next", variant="primary", compact=True)
 
     def prepare(self) -> None:
         self.refresh_fields()
         self.initial_focus().focus()
 
-    def initial_focus(self):
+    def initial_focus(self) -> Widget:
         rows = self.visible_rows()
-        return rows[0].input if rows else self.query_one("#next", Button)
+        if self.focus_next or not rows:
+            return self.query_one("#next", Button)
+        return rows[0].input
 
     # --- reading -------------------------------------------------------------------------
 
@@ -93,8 +91,8 @@ class StepScreen(WizardScreen):
         values: dict[str, Any] = {}
         for row in self.rows():
             value = row.value()
-            if value is None and row.field.kind == "secret":
-                value = row.field.default_for(self.machine.answers(self.STEP_ID, values), self.machine.ctx) or ""
+            if value is None and row.field.kind.is_secret:
+                value = row.field.default_for(self.machine.answers(self.step_id, values), self.machine.ctx) or ""
             values[row.key] = value
         return values
 
@@ -102,17 +100,13 @@ class StepScreen(WizardScreen):
 
     def refresh_fields(self) -> None:
         draft = self.draft()
-        shown = {f.key for f in self.machine.fields(self.STEP_ID, draft)}
-        _, errors = self.machine.check(self.STEP_ID, draft)
+        shown = {f.key for f in self.machine.fields(self.step_id, draft)}
+        _, errors = self.machine.check(self.step_id, draft)
         for row in self.rows():
             if row.display != (row.key in shown):
                 row.display = row.key in shown
             visible_error = errors.get(row.key) if (row.touched or self.submitted) else None
             row.show_error(visible_error)
-        self.on_draft_changed(draft, errors)
-
-    def on_draft_changed(self, draft: dict, errors: dict[str, str]) -> None:
-        """Hook for screens that show more than fields (the sign-in panel)."""
 
     def show_errors(self, errors: dict[str, str]) -> None:
         """Next was refused: every message beside its field, focus on the first one."""
@@ -156,7 +150,7 @@ class StepScreen(WizardScreen):
             self.action_back()
 
     def action_next(self) -> None:
-        self.post_message(self.NextRequested(self.STEP_ID, self.draft()))
+        self.post_message(self.NextRequested(self.step_id, self.draft()))
 
     def action_skip(self) -> None:
-        self.post_message(self.SkipRequested(self.STEP_ID))
+        self.post_message(self.SkipRequested(self.step_id))

@@ -7,48 +7,37 @@ Secrets arrive by reference only: @FILE, - (stdin), env:NAME on flags; the env v
 
 from __future__ import annotations
 
-import os
 import sys
 import tomllib
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, TYPE_CHECKING, Any, Mapping
 
 from wizard import steps as step_registry
 from wizard.errors import UsageError, ValidationError
-from wizard.steps.base import Field, SecretValue
+from wizard.request import Preset, Presets, frozen_presets
+from wizard.steps.base import Field
 
+if TYPE_CHECKING:
+    from wizard.machine import Machine
 
-@dataclass(frozen=True)
-class Preset:
-    value: Any
-    source: str
-
-
-Presets = dict  # {step_id: {key: Preset}}
+__all__ = ["Preset", "Presets", "collect", "describe_sources", "dump", "load_answers_file", "save"]
 
 
 def describe_sources(fld: Field, answers: dict | None = None) -> str:
     """Where an answer can come from; `answers` decides provider-specific env vars (OPENAI_API_KEY)."""
-    envs = [fld.env, *_extra_env(fld, answers or {})]
-    flags = f"{fld.flag} (or --token-file)" if fld.id == "authorization.token" else fld.flag
-    return f"{flags}, env {' or '.join(envs)}, or [{fld.step}] {fld.key} in the answers file"
-
-
-def _extra_env(fld: Field, answers: dict) -> tuple[str, ...]:
-    extra = step_registry.EXTRA_ENV.get(fld.id)
-    return extra(answers) if extra else ()
+    flags = f"{fld.flag} (or {fld.file_flag})" if fld.file_flag else fld.flag
+    return f"{flags}, env {' or '.join(fld.envs(answers or {}))}, or [{fld.step}] {fld.key} in the answers file"
 
 
 class _Collector:
-    def __init__(self, environ: dict, stdin=None):
-        self.environ = environ
+    def __init__(self, environ: Mapping[str, str], stdin: IO[str] | None = None):
+        self.environ = dict(environ)
         self.stdin = stdin or sys.stdin
-        self.presets: Presets = {}
+        self.presets: dict[str, dict[str, Preset]] = {}
         self.problems: list[str] = []
         self._stdin_used_by: str | None = None
 
-    def put(self, fld: Field, raw: Any, source: str) -> None:
+    def put(self, fld: Field, raw: Any, source: str, origin: str) -> None:
         if fld.key in self.presets.get(fld.step, {}):
             return  # a higher-precedence source already answered
         try:
@@ -56,7 +45,7 @@ class _Collector:
         except ValueError as exc:
             self.problems.append(f"{fld.id} ({source}): {exc}")
             return
-        self.presets.setdefault(fld.step, {})[fld.key] = Preset(value, source)
+        self.presets.setdefault(fld.step, {})[fld.key] = Preset(value, source, origin)
 
     def read_stdin(self, who: str) -> str:
         if self._stdin_used_by:
@@ -66,40 +55,18 @@ class _Collector:
         self._stdin_used_by = who
         return self.stdin.read()
 
-    def secret_from_flag(self, fld: Field, raw: str) -> SecretValue:
-        if raw == "-":
-            return SecretValue(self.read_stdin(fld.flag).strip(), "stdin", None)
-        if raw.startswith("@"):
-            path = Path(raw[1:]).expanduser()
-            return SecretValue(_read_secret_file(path), "file", {"file": str(path.resolve())})
-        if raw.startswith("env:"):
-            name = raw[4:]
-            if name not in self.environ:
-                raise ValueError(f"environment variable {name} is not set")
-            return SecretValue(self.environ[name].strip(), "env", {"env": name})
-        raise ValueError("secrets are taken by reference so they never show in `ps`: "
-                         f"use {fld.flag} @FILE, {fld.flag} - (stdin) or {fld.flag} env:NAME")
 
-
-def _read_secret_file(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8").strip()
-    except OSError as exc:
-        raise ValueError(f"cannot read {path}: {exc.strerror}") from None
-    except UnicodeDecodeError:
-        raise ValueError(f"{path} is not UTF-8 text") from None
-
-
-def collect(args, environ: dict | None = None, stdin=None) -> tuple[Presets, list[str]]:
-    """The preset answers, and every problem met reading them (reported with the others, at once)."""
-    environ = dict(os.environ if environ is None else environ)
+def collect(flags: Mapping[str, Any], environ: Mapping[str, str], answers_file: Path | None = None,
+            stdin: IO[str] | None = None) -> tuple[Presets, list[str]]:
+    """The preset answers from flags (keyed by their spelling, "--gateway-port"), env and the answers
+    file, and every problem met reading them (reported with the others, at once)."""
     c = _Collector(environ, stdin)
     fields = step_registry.all_fields()
-    _from_flags(c, args, fields)
+    _from_flags(c, flags, fields)
     _from_env(c, fields)
-    if getattr(args, "answers", None):
-        _from_file(c, Path(args.answers), fields)
-    return c.presets, c.problems
+    if answers_file is not None:
+        _from_file(c, answers_file, fields)
+    return frozen_presets(c.presets), c.problems
 
 
 def problems_error(problems: list[str]) -> ValidationError:
@@ -107,36 +74,26 @@ def problems_error(problems: list[str]) -> ValidationError:
                            hint="fix the values named above and run the command again")
 
 
-def _from_flags(c: _Collector, args, fields: list[Field]) -> None:
-    token_file = getattr(args, "token_file", None)
-    if token_file and getattr(args, "token", None) is None:
-        args.token = "@" + token_file
+def _from_flags(c: _Collector, flags: Mapping[str, Any], fields: list[Field]) -> None:
     for fld in fields:
-        raw = getattr(args, fld.dest, None)
+        raw, flag = flags.get(fld.flag), fld.flag
+        if raw is None and fld.file_flag and flags.get(fld.file_flag) is not None:
+            raw, flag = "@" + str(flags[fld.file_flag]), fld.file_flag
         if raw is None:
             continue
-        if fld.kind == "secret":
-            try:
-                raw = c.secret_from_flag(fld, raw)
-            except ValueError as exc:
-                c.problems.append(f"{fld.id} ({fld.flag}): {exc}")
-                continue
-        c.put(fld, raw, fld.flag)
+        try:
+            raw = fld.kind.from_flag(fld, raw, c)
+        except ValueError as exc:
+            c.problems.append(f"{fld.id} ({flag}): {exc}")
+            continue
+        c.put(fld, raw, flag, "flag")
 
 
 def _from_env(c: _Collector, fields: list[Field]) -> None:
     for fld in fields:
-        _put_env(c, fld, fld.env)
-
-
-def _put_env(c: _Collector, fld: Field, name: str) -> bool:
-    raw = c.environ.get(name)
-    if raw is None or raw == "":
-        return False
-    if fld.kind == "secret":
-        raw = SecretValue(raw.strip(), "env", {"env": name})
-    c.put(fld, raw, f"env {name}")
-    return True
+        raw = c.environ.get(fld.env)
+        if raw:
+            c.put(fld, fld.kind.from_env(fld, fld.env, raw), f"env {fld.env}", "env")
 
 
 def _from_file(c: _Collector, path: Path, fields: list[Field]) -> None:
@@ -155,27 +112,12 @@ def _from_file(c: _Collector, path: Path, fields: list[Field]) -> None:
             if fld is None:
                 c.problems.append(f"{path}: unknown key [{table}] {key}; valid keys: {', '.join(by_step[table])}")
                 continue
-            if fld.kind == "secret":
-                try:
-                    raw = _secret_from_file_ref(c, raw, path)
-                except ValueError as exc:
-                    c.problems.append(f"{fld.id} ({source}): {exc}")
-                    continue
-            c.put(fld, raw, source)
-
-
-def _secret_from_file_ref(c: _Collector, raw: Any, answers_path: Path) -> SecretValue:
-    if isinstance(raw, dict) and set(raw) == {"env"} and isinstance(raw["env"], str):
-        name = raw["env"]
-        if name not in c.environ:
-            raise ValueError(f"environment variable {name} is not set")
-        return SecretValue(c.environ[name].strip(), "env", {"env": name})
-    if isinstance(raw, dict) and set(raw) == {"file"} and isinstance(raw["file"], str):
-        path = Path(raw["file"]).expanduser()
-        if not path.is_absolute():
-            path = answers_path.parent / path
-        return SecretValue(_read_secret_file(path), "file", {"file": raw["file"]})
-    raise ValueError('secrets go by reference: { env = "NAME" } or { file = "path" }, never the value itself')
+            try:
+                raw = fld.kind.from_file(fld, raw, path, c)
+            except ValueError as exc:
+                c.problems.append(f"{fld.id} ({source}): {exc}")
+                continue
+            c.put(fld, raw, source, "file")
 
 
 def load_answers_file(path: Path) -> dict:
@@ -195,7 +137,7 @@ def load_answers_file(path: Path) -> dict:
                          hint="fix the file at that line and column; see README for the format") from None
 
 
-def dump(machine) -> str:
+def dump(machine: Machine) -> str:
     """The answers given, as an answers file: secrets as references so CI can replay the run."""
     import tomlkit
 
@@ -208,24 +150,19 @@ def dump(machine) -> str:
         table = tomlkit.table()
         for key, value in machine.values[step.id].items():
             fld = step.field(key)
-            if isinstance(value, SecretValue):
-                if value.origin == "generated":
-                    continue  # a fresh one is generated on replay
-                ref = value.ref or {"env": fld.env}
-                if value.origin == "existing":
-                    continue  # already in the credential store
-                table.add(key, _inline(ref))
-                if not value.ref:
-                    table.add(tomlkit.comment(f"set {fld.env} to the value typed in the wizard"))
-            elif (step.id, key, value) == ("authorization", "method", "keep"):
-                continue  # whether a sign-in is stored is the replaying machine's business
-            else:
-                table.add(key, value)
+            if not fld.saved(value):
+                continue
+            saved, comment = fld.kind.replay(fld, value)
+            if saved is None:
+                continue
+            table.add(key, _inline(saved) if isinstance(saved, dict) else saved)
+            if comment:
+                table.add(tomlkit.comment(comment))
         doc.add(step.id, table)
     return tomlkit.dumps(doc)
 
 
-def save(machine, path: Path) -> None:
+def save(machine: Machine, path: Path) -> None:
     from wizard.fsutil import atomic_write
 
     atomic_write(path, dump(machine), mode=0o600)

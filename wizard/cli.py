@@ -1,7 +1,9 @@
-"""The command tree. Parsing is argparse (fast to import); handlers load lazily.
+"""The command line: argparse (fast to import), handlers loaded lazily.
 
-This module decides nothing about the UI itself: `onboard` picks TUI or
-headless in wizard.commands.onboard, before Textual could be imported.
+This layer turns argv and the environment into what the core takes (an OnboardRequest,
+SignInOptions, plain values) and hands it on; nothing below it sees argparse. `onboard`'s
+flags, choices and help are derived from the step definitions, built only when that command
+runs (importing the steps would cost every other command).
 """
 
 from __future__ import annotations
@@ -10,166 +12,206 @@ import argparse
 import importlib
 import signal
 import sys
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
 
 from wizard import __version__
 from wizard.errors import EXIT_CANCELLED, WizardError
 
+if TYPE_CHECKING:
+    from wizard.request import SignInOptions
+    from wizard.steps.base import Field
+
 SECRET_REF_HELP = "(a secret: @FILE, - for stdin, or env:NAME; never the literal value)"
+Handler = Callable[[argparse.Namespace], int]
 
 
-def _add_browser_flags(p: argparse.ArgumentParser, keep: bool = False) -> None:
-    methods = ["keep", "browser", "device", "paste"] if keep else ["browser", "device", "paste"]
-    p.add_argument("--method", choices=methods,
-                   help="how to sign in: browser (loopback callback), device code, or paste the redirect URL"
-                        + ("; keep uses the sign-in already stored" if keep else ""))
+def _add_browser_flags(p: argparse.ArgumentParser, methods: Sequence[str] | None) -> None:
+    """--method (for `models auth login`) and the flags every sign-in takes."""
+    if methods is not None:
+        p.add_argument("--method", choices=methods, metavar="|".join(methods),
+                       help="how to sign in: browser (loopback callback, or paste the address you land on), "
+                            "device code, or paste only (default: browser)")
     p.add_argument("--browser", metavar="B",
-                   help="auto|none|default|macos-open|wsl-launch|<command> (default: auto)")
+                   help="which browser opens the sign-in page: auto|none|default|macos-open|wsl-launch|<command> "
+                        "(default: auto, which opens nothing over SSH or without a display)")
     p.add_argument("--no-browser", action="store_true", help="never open a browser; print the URL")
-    p.add_argument("--callback-port", type=int, metavar="N", help="loopback callback port (custom providers)")
-    p.add_argument("--timeout", type=float, metavar="S", help="seconds to wait for sign-in (default 600)")
+    p.add_argument("--callback-port", type=int, metavar="N",
+                   help="loopback port for the browser's return (custom providers; openai-codex takes 1455 or 1457)")
+    p.add_argument("--timeout", type=float, metavar="S", help="seconds to wait for the sign-in (default 600)")
 
 
-def _onboard_parser(sub, with_fields: bool) -> None:
+def _add_interactive_flags(p: argparse.ArgumentParser) -> None:
+    # Both spellings on both commands: the reference CLIs use one each, and scripts carry either.
+    p.add_argument("--non-interactive", "--no-interactive", dest="non_interactive", action="store_true",
+                   help="never prompt and never open the full-screen wizard (the headless driver; "
+                        "also when stdin or stdout is not a terminal)")
+
+
+def _onboard_parser(sub: Any, full: bool) -> None:
     p = sub.add_parser("onboard", help="the seven-step setup wizard",
-                       description="Set up the OpenClaw gateway: config, channels, skills, hooks, agent, sign-in.")
-    p.add_argument("--auth-choice", metavar="C",
-                   help="go straight to Authorization with this choice: openai-codex, openai-api-key, "
-                        "anthropic-api-key, token, skip")
-    p.add_argument("--step", metavar="NAME", help="start at this step (quickstart, existing, channels, skills, "
-                                                  "hooks, hatch, authorization)")
-    p.add_argument("--skip", metavar="STEPS", help="comma-separated steps to leave as the config has them")
-    p.add_argument("--flow", choices=["quickstart", "manual"])
-    p.add_argument("--accept-risk", action="store_true", default=None,
-                   help="acknowledge that the gateway runs agents with access to this machine")
-    p.add_argument("--non-interactive", action="store_true", help="never prompt; use the headless driver")
+                       description="Set up the OpenClaw gateway: config, channels, skills, hooks, agent, sign-in. "
+                                   "A full-screen wizard in a terminal; headless otherwise (answers from flags, "
+                                   "OPENCLAW_* env vars and --answers).")
+    p.set_defaults(handler="wizard.commands.onboard:run")
+    if not full:
+        return  # only `openclaw --help` lists it: the steps are not worth importing for that
+    from wizard import steps
+
+    p.add_argument("--step", metavar="NAME",
+                   help=f"open on this step; every other step keeps its values (one of: {', '.join(steps.STEP_IDS)})")
+    p.add_argument("--skip", metavar="STEPS",
+                   help="comma-separated steps to leave as the config has them")
+    _add_interactive_flags(p)
     p.add_argument("--tui", action="store_true", help="require the full-screen wizard (needs a terminal)")
     p.add_argument("--answers", metavar="FILE", help="TOML answers file (one table per step)")
     p.add_argument("--save-answers", metavar="FILE", help="write the answers given to FILE (secrets as references)")
     p.add_argument("--accept-defaults", action="store_true", help="use the default for every unanswered question")
     p.add_argument("--dry-run", action="store_true", help="print the plan and write nothing")
     p.add_argument("--json", action="store_true", help="stream JSON-lines events on stdout (headless)")
-    _add_browser_flags(p, keep=True)
-    p.set_defaults(handler="wizard.commands.onboard:run")
-    if with_fields:
-        _add_field_flags(p)
+    _add_browser_flags(p, methods=None)  # --method is the Authorization step's field
+    group = p.add_argument_group("answers (also from OPENCLAW_* env vars and --answers)")
+    for fld in steps.all_fields():
+        _add_field_flag(group, fld)
 
 
-def _add_field_flags(p: argparse.ArgumentParser) -> None:
-    """One flag per step field; only built for `onboard` (importing the steps costs the other commands)."""
-    fields = p.add_argument_group("answers (also from OPENCLAW_* env vars and --answers)")
-    from wizard.steps import all_fields
-
-    fields.add_argument("--token-file", metavar="FILE", help="read the API key or token from FILE")
-    for fld in all_fields():
-        if fld.flag in {"--flow", "--accept-risk", "--auth-choice", "--method"}:
-            continue
-        help_text = fld.help + (f" {SECRET_REF_HELP}" if fld.kind == "secret" else "")
-        if fld.kind == "bool":
-            fields.add_argument(fld.flag, dest=fld.dest, action=argparse.BooleanOptionalAction,
-                                default=None, help=help_text)
-        else:
-            fields.add_argument(fld.flag, dest=fld.dest, metavar=fld.metavar, help=help_text)
+def _add_field_flag(group: argparse._ArgumentGroup, fld: Field) -> None:
+    help_text = field_help(fld)
+    if fld.kind.is_switch:
+        group.add_argument(fld.flag, dest=fld.flag, action=argparse.BooleanOptionalAction, default=None,
+                           help=help_text)
+        return
+    group.add_argument(fld.flag, dest=fld.flag, metavar=fld.metavar, help=help_text)
+    if fld.file_flag:
+        group.add_argument(fld.file_flag, dest=fld.file_flag, metavar="FILE", help=f"read {fld.label.lower()} from FILE")
 
 
-def _models_parser(sub) -> None:
+def field_help(fld: Field) -> str:
+    """A field's help on the command line: what it is, its values, its env var."""
+    parts = [fld.help.rstrip(".") + "."]
+    if fld.flag_note:
+        parts.append(fld.flag_note)
+    if fld.options:
+        values = ", ".join(fld.option_values())
+        parts.append(f"One of: {values}." if fld.kind.name == "choice" else f"Any of: {values} (or none).")
+    if fld.kind.is_secret:
+        parts.append(SECRET_REF_HELP)
+    parts.append(f"[env {fld.env}]")
+    return " ".join(parts).replace("%", "%%")
+
+
+def _models_parser(sub: Any) -> None:
     models = sub.add_parser("models", help="model credentials and catalog")
     msub = models.add_subparsers(dest="models_command", metavar="COMMAND", required=True)
 
     auth = msub.add_parser("auth", help="sign in, check, refresh, sign out")
     asub = auth.add_subparsers(dest="auth_command", metavar="COMMAND", required=True)
 
+    from wizard.auth.methods import NAMES
+
     login = asub.add_parser("login", help="sign in to a provider")
-    login.add_argument("--provider", required=True, metavar="P")
-    login.add_argument("--no-interactive", action="store_true",
-                       help="accepted for compatibility: login never opens a full-screen UI (it always runs "
-                            "headless: the URL or code on stderr, a pasted redirect URL on stdin)")
+    login.add_argument("--provider", required=True, metavar="P", help="the provider to sign in to (e.g. openai-codex)")
+    _add_interactive_flags(login)
     login.add_argument("--json", action="store_true", help="stream JSON-lines events on stdout")
-    _add_browser_flags(login)
+    _add_browser_flags(login, methods=NAMES)
     login.set_defaults(handler="wizard.commands.login:run")
 
     status = asub.add_parser("status", help="one row per credential profile")
-    status.add_argument("--provider", metavar="P")
-    status.add_argument("--json", action="store_true")
+    status.add_argument("--provider", metavar="P", help="only this provider's profiles, with a detail block")
+    status.add_argument("--json", action="store_true", help="print the status as one JSON document")
     status.add_argument("--check", action="store_true", help="exit 0 ok, 1 expired or missing, 2 expiring")
     status.set_defaults(handler="wizard.commands.models:auth_status")
 
     refresh = asub.add_parser("refresh", help="refresh the stored OAuth tokens now")
-    refresh.add_argument("--provider", required=True, metavar="P")
-    refresh.add_argument("--profile", metavar="NAME", default="default")
-    refresh.add_argument("--json", action="store_true")
+    refresh.add_argument("--provider", required=True, metavar="P", help="the provider whose sign-in to refresh")
+    refresh.add_argument("--profile", metavar="NAME", default="default", help="the profile name (default: default)")
+    refresh.add_argument("--json", action="store_true", help="print the result as JSON")
     refresh.set_defaults(handler="wizard.commands.models:auth_refresh")
 
     logout = asub.add_parser("logout", help="revoke at the provider, then delete locally")
-    logout.add_argument("--provider", required=True, metavar="P")
-    logout.add_argument("--json", action="store_true")
+    logout.add_argument("--provider", required=True, metavar="P", help="the provider to sign out of")
+    logout.add_argument("--json", action="store_true", help="print the result as JSON")
     logout.set_defaults(handler="wizard.commands.models:auth_logout")
 
     imp = asub.add_parser("import", help="store credentials from a JSON file, stdin or the Codex CLI")
-    imp.add_argument("--provider", required=True, metavar="P")
+    imp.add_argument("--provider", required=True, metavar="P", help="the provider the credentials are for")
     src = imp.add_mutually_exclusive_group(required=True)
     src.add_argument("--file", metavar="F", help="JSON file in the credential shape, or - for stdin")
     src.add_argument("--from-codex-cli", action="store_true", help="copy $CODEX_HOME/auth.json")
     src.add_argument("stdin", nargs="?", choices=["-"], help="read the JSON from stdin")
     imp.add_argument("--yes", action="store_true", help="skip the confirmation for --from-codex-cli")
-    imp.add_argument("--json", action="store_true")
+    imp.add_argument("--json", action="store_true", help="print the result as JSON")
     imp.set_defaults(handler="wizard.commands.models:auth_import")
 
     mstatus = msub.add_parser("status", help="default model, auth order and credential status")
-    mstatus.add_argument("--json", action="store_true")
+    mstatus.add_argument("--json", action="store_true", help="print the status as one JSON document")
     mstatus.add_argument("--check", action="store_true", help="exit 0 ok, 1 expired or missing, 2 expiring")
     mstatus.set_defaults(handler="wizard.commands.models:models_status")
 
     mlist = msub.add_parser("list", help="the model catalog with auth state")
-    mlist.add_argument("--provider", metavar="P")
-    mlist.add_argument("--json", action="store_true")
+    mlist.add_argument("--provider", metavar="P", help="only models this provider serves")
+    mlist.add_argument("--json", action="store_true", help="print the catalog as one JSON document")
     mlist.set_defaults(handler="wizard.commands.models:models_list")
 
     invoke = msub.add_parser("invoke", help="send one prompt with the stored credentials")
-    invoke.add_argument("--provider", required=True, metavar="P")
-    invoke.add_argument("--model", required=True, metavar="M")
-    invoke.add_argument("--prompt", required=True, metavar="TEXT")
-    invoke.add_argument("--json", action="store_true")
+    invoke.add_argument("--provider", required=True, metavar="P", help="the provider to call")
+    invoke.add_argument("--model", required=True, metavar="M", help="the model, e.g. openai-codex/gpt-5.2")
+    invoke.add_argument("--prompt", required=True, metavar="TEXT", help="the prompt to send")
+    invoke.add_argument("--json", action="store_true", help="print the reply as JSON")
     invoke.set_defaults(handler="wizard.commands.models:invoke")
 
 
-def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     argv = sys.argv[1:] if argv is None else argv
     parser = argparse.ArgumentParser(prog="openclaw", description="OpenClaw gateway command line.")
     parser.add_argument("--version", action="version", version=f"openclaw {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    _onboard_parser(sub, with_fields=bool(argv) and argv[0] == "onboard")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    _onboard_parser(sub, full=bool(argv) and argv[0] == "onboard")
     _models_parser(sub)
     return parser
 
 
-def _raise_keyboard_interrupt(signum, frame):
+def signin_options(args: argparse.Namespace) -> SignInOptions:
+    """The sign-in flags, as both `onboard` and `models auth login` take them."""
+    from wizard.request import DEFAULT_SIGN_IN_TIMEOUT, SignInOptions
+
+    return SignInOptions(
+        method=getattr(args, "method", None) or "browser",
+        browser=args.browser,
+        no_browser=bool(args.no_browser),
+        callback_port=args.callback_port,
+        timeout=DEFAULT_SIGN_IN_TIMEOUT if args.timeout is None else args.timeout,
+    )
+
+
+def _raise_keyboard_interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
-def _load_handler(spec: str):
+def _load_handler(spec: str) -> Handler:
     module, name = spec.split(":")
-    return getattr(importlib.import_module(module), name)
+    handler: Handler = getattr(importlib.import_module(module), name)
+    return handler
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
-    argv = sys.argv[1:] if argv is None else argv
-    args = build_parser(argv).parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(argv)
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 0
+    from wizard.output import Output
+
+    out = Output(json_mode=bool(getattr(args, "json", False)))
     try:
         return int(_load_handler(args.handler)(args) or 0)
     except WizardError as exc:
-        report_error(exc, json_mode=getattr(args, "json", False))
+        out.error(exc)
         return exc.exit_code
     except KeyboardInterrupt:
-        print("\ncancelled: nothing was written", file=sys.stderr)
+        out.say("\ncancelled: nothing was written")
         return EXIT_CANCELLED
     except BrokenPipeError:
         return 1
-
-
-def report_error(exc: WizardError, *, json_mode: bool) -> None:
-    if json_mode:
-        import json
-
-        print(json.dumps({"event": "error", **exc.as_dict()}), flush=True)
-    print(exc.render(), file=sys.stderr)

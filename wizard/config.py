@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import tomllib
-from datetime import datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from wizard.errors import UsageError
 from wizard.fsutil import read_text
+
+if TYPE_CHECKING:
+    from datetime import datetime
 
 HEADER = "OpenClaw gateway configuration, written by `openclaw onboard`.\nSecrets live in the credential store; values like { secret = \"...\" } refer to them."
 
@@ -26,6 +29,26 @@ def load(path: Path) -> tuple[str | None, dict | None]:
         raise UsageError(f"{path} is not valid TOML: {exc}", code="BAD_CONFIG",
                          hint=f"fix the file by hand, or move it aside (e.g. to {path.name}.broken) and "
                               "run `openclaw onboard` again; it was not changed") from None
+
+
+def read_table(path: Path, name: str) -> tuple[dict[str, Any], str | None]:
+    """One top-level table of the config and, when the file is unusable, why: for commands that still
+    run without it (`models status`), unlike `load`, which refuses."""
+    try:
+        with open(path, "rb") as fh:
+            data = tomllib.load(fh)
+    except FileNotFoundError:
+        return {}, None
+    except UnicodeDecodeError:
+        return {}, f"{path} is not valid TOML: it is not UTF-8 text"
+    except ValueError as exc:  # tomllib.TOMLDecodeError
+        return {}, f"{path} is not valid TOML: {exc}"
+    except RecursionError:
+        return {}, f"{path} is not valid TOML: it is nested too deeply"
+    except OSError as exc:
+        return {}, f"cannot read {path}: {exc.strerror or exc}"
+    table = data.get(name)
+    return (table if isinstance(table, dict) else {}), None
 
 
 def render(before: str | None, patch: dict, *, reset: bool = False) -> str:
@@ -85,6 +108,8 @@ def _item(value):
 
 
 def backup_name(path: Path, now: datetime | None = None) -> Path:
+    from datetime import datetime, timezone
+
     stamp = (now or datetime.now(timezone.utc)).strftime("%Y%m%dT%H%M%SZ")
     candidate = path.with_name(f"{path.name}.{stamp}.bak")
     n = 1

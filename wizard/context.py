@@ -10,7 +10,7 @@ from wizard import paths
 from wizard.steps.base import Context
 
 
-def load_context() -> Context:
+def load_context(*, interactive: bool = False) -> Context:
     from wizard.auth import store
 
     config_path = paths.config_path()
@@ -23,7 +23,8 @@ def load_context() -> Context:
         secrets_problem = exc  # raised by plan.check_writable only if this run stores a secret
     return Context(state_dir=paths.state_dir(), config_path=config_path, existing=existing, existing_text=text,
                    existing_secrets=existing_secrets, stored_credentials=_stored_credentials(),
-                   which=shutil.which, environ=dict(os.environ), secrets_problem=secrets_problem)
+                   which=shutil.which, environ=dict(os.environ), secrets_problem=secrets_problem,
+                   interactive=interactive)
 
 
 def _stored_credentials() -> dict[str, str]:

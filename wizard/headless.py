@@ -1,35 +1,26 @@
-"""The headless driver: replays the state machine with preset answers. Never prompts, never hangs."""
+"""The headless driver: replays the state machine with preset answers. Never prompts, never hangs.
+
+It performs what the machine asks, as the TUI does: each step from the presets, then the sign-in
+when the machine says one is due, then the plan.
+"""
 
 from __future__ import annotations
 
-import json
-import sys
-from pathlib import Path
+from collections.abc import Sequence
 
 from wizard import answers as answer_sources
 from wizard.errors import MissingAnswers, ValidationError
-from wizard.machine import REVIEW, Machine
-from wizard.plan import Plan, check_writable, finish
+from wizard.machine import SIGN_IN, Machine, SignInTarget
+from wizard.output import Output
+from wizard.plan import Plan, finish
+from wizard.request import OnboardRequest, Presets, SignInOptions
 
 
-class Reporter:
-    """Progress on stderr; with --json, JSON-lines events on stdout."""
-
-    def __init__(self, json_mode: bool):
-        self.json_mode = json_mode
-
-    def say(self, text: str) -> None:
-        print(text, file=sys.stderr, flush=True)
-
-    def event(self, name: str, **data) -> None:
-        if self.json_mode:
-            print(json.dumps({"event": name, **data}), flush=True)
-
-
-def walk(machine: Machine, presets: dict, accept_defaults: bool, problems: list[str] | None = None) -> None:
+def walk(machine: Machine, presets: Presets, accept_defaults: bool, problems: Sequence[str] = ()) -> None:
     """Answer every pending step from presets/defaults; raise listing every problem at once."""
-    missing, invalid = [], list(problems or [])
-    while machine.current != REVIEW:
+    missing: list[str] = []
+    invalid = list(problems)
+    while machine.step is not None:
         step = machine.step
         preset = presets.get(step.id, {})
         values, unanswered = machine.resolve(step.id, {k: p.value for k, p in preset.items()}, accept_defaults)
@@ -48,12 +39,13 @@ def walk(machine: Machine, presets: dict, accept_defaults: bool, problems: list[
         raise _answers_error(missing, invalid, offer_defaults=not accept_defaults)
 
 
-def unused_answers(machine: Machine, presets: dict) -> list[str]:
+def unused_answers(machine: Machine, presets: Presets) -> list[str]:
     """Answers given on the command line or in the answers file that this run would silently drop."""
     unused = []
     for step_id, answers in presets.items():
+        step = machine.step_named(step_id)
         for key, preset in answers.items():
-            if preset.source.startswith("env ") or (step_id, key) == ("quickstart", "accept_risk"):
+            if preset.ambient or step.field(key).standing:
                 continue  # env is ambient; accepting the risk is a standing acknowledgement
             if machine.status[step_id] == "n/a":
                 continue  # e.g. [existing] in a replayed answers file on a machine with no config yet
@@ -81,7 +73,7 @@ def _answers_error(missing: list[str], invalid: list[str], offer_defaults: bool)
                                                             else ""))
 
 
-def report_steps(machine: Machine, out: Reporter) -> None:
+def report_steps(machine: Machine, out: Output) -> None:
     total = len(machine.steps)
     for step, status, description in machine.summary():
         text = description if status == "done" else {"kept": "kept", "skipped": "skipped",
@@ -92,45 +84,38 @@ def report_steps(machine: Machine, out: Reporter) -> None:
         out.event("step", step=step.id, number=step.number, title=step.title, status=status, summary=description)
 
 
-def print_plan(plan: Plan, out: Reporter) -> None:
+def print_plan(plan: Plan, out: Output) -> None:
     out.event("plan", **plan.as_dict())
-    stream = sys.stderr if out.json_mode else sys.stdout
-    print("Plan (dry run, nothing written):", file=stream)
-    for line in plan.lines():
-        print(f"  {line}", file=stream)
+    show = out.say if out.json_mode else out.print
+    text = "\n".join(["Plan (dry run, nothing written):", *(f"  {line}" for line in plan.lines())])
     diff = plan.diff()
-    if diff:
-        print(diff, file=stream, end="" if diff.endswith("\n") else "\n")
+    show(text + ("\n" + diff.rstrip("\n") if diff else ""))
 
 
-def run(args, machine: Machine, presets: dict, out: Reporter, problems: list[str] | None = None) -> int:
-    walk(machine, presets, args.accept_defaults, problems)
+def run(request: OnboardRequest, machine: Machine, out: Output) -> int:
+    walk(machine, request.presets, request.accept_defaults, request.problems)
     report_steps(machine, out)
-    plan = machine.plan()
-    if args.dry_run:
+    if request.dry_run:
+        plan = machine.plan()
         print_plan(plan, out)
         out.event("done", dry_run=True, config=str(plan.config_path), written=[])
         return 0
-    check_writable(plan, machine.ctx)
-    if plan.sign_in:
-        sign_in(args, plan.sign_in, out)
-    plan, written = finish(machine, Path(args.save_answers) if args.save_answers else None)
+    if machine.current == SIGN_IN:
+        record = sign_in(machine.begin_sign_in(), request.signin, out)
+        machine.signed_in(record)
+    plan, written = finish(machine, request.save_answers)
     report_written(written, plan.notes, out)
     out.event("done", dry_run=False, config=str(plan.config_path), written=written)
     return 0
 
 
-def sign_in(args, target: tuple, out: Reporter) -> None:
-    import dataclasses
-
+def sign_in(target: SignInTarget, options: SignInOptions, out: Output) -> dict:
     from wizard.auth.signin import run_headless
-    from wizard.commands.login import options_from
 
-    provider, method = target
-    run_headless(provider, dataclasses.replace(options_from(args), method=method), json_mode=out.json_mode)
+    return run_headless(target.provider, options.with_method(target.method), out)
 
 
-def report_written(written: list[str], notes: list[str], out: Reporter) -> None:
+def report_written(written: list[str], notes: list[str], out: Output) -> None:
     """What was written and what to do next: the last lines of every finished run (TUI too)."""
     from wizard.render import short_path
 

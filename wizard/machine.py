@@ -1,18 +1,46 @@
-"""The state machine both drivers run: current step, answers, next/back/jump/skip, the plan.
+"""The state machine both drivers run: current step, answers, next/back/jump/skip, sign-in, the plan.
 
 Statuses per step: pending, done, kept (not visited: the existing config's values
 stay), skipped (the user skipped it), n/a (does not apply, e.g. `existing`
-without a config). After the last pending step the machine is at `review`.
+without a config). After the last pending step the machine is at `sign-in` when
+the answers ask for a sign-in not done yet in this run, else at `review`.
+
+Sign-in is a phase of the machine: it says when a sign-in is due (`current ==
+SIGN_IN`), `begin_sign_in` runs the writability pre-check and names what to sign
+in to, the driver performs it, and `signed_in` records the outcome. The log holds
+the phases in order, the same for the same answers whichever driver runs them.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from wizard import steps as step_registry
-from wizard.steps.base import Answers, Context, Field, SecretValue, Step
+from wizard.errors import UsageError
+from wizard.steps.base import Answers, Context, Field, Step
 
-REVIEW, DONE, CANCELLED = "review", "done", "cancelled"
+if TYPE_CHECKING:
+    from wizard.plan import Plan
+
+SIGN_IN, REVIEW, DONE, CANCELLED = "sign-in", "review", "done", "cancelled"
+PHASES = (SIGN_IN, REVIEW, DONE, CANCELLED)
+
+
+@dataclass(frozen=True)
+class SignInTarget:
+    provider: str
+    method: str
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    """A sign-in completed in this run: its tokens are stored already."""
+
+    provider: str
+    method: str
+    email: str | None = None
+    plan: str | None = None
 
 
 class StepInvalid(Exception):
@@ -32,6 +60,8 @@ class Machine:
         self.status: dict[str, str] = {s.id: "pending" for s in self.steps}
         self.trail: list[str] = []
         self._kept_by: dict[str, list[str]] = {}  # step -> the steps its answer marked kept (Keep)
+        self.signed: SignedIn | None = None
+        self.log: list[str] = []  # the phases in order: step:<id>:<status>, precheck, sign-in:..., review ...
         self.current: str = self._next_pending(after=None)
 
     # --- reading -----------------------------------------------------------------
@@ -39,6 +69,9 @@ class Machine:
     @property
     def step(self) -> Step | None:
         return step_registry.BY_ID.get(self.current)
+
+    def step_named(self, step_id: str) -> Step:
+        return step_registry.get(step_id)
 
     def answers(self, draft_step: str | None = None, draft: dict | None = None) -> Answers:
         """Every step's values as conditions see them: recorded, kept (from config) or the draft."""
@@ -114,7 +147,7 @@ class Machine:
                 continue
             fld = fld.available(self.answers(step_id, typed), self.ctx)
             raw = values.get(fld.key)
-            if raw is None or raw == "" and fld.kind in ("secret", "port", "choice"):
+            if fld.is_missing(raw):
                 errors[fld.key] = "is required"
                 typed[fld.key] = raw
                 continue
@@ -146,8 +179,9 @@ class Machine:
         step = step_registry.get(step_id)
         self.values[step_id] = typed
         self.status[step_id] = "done"
-        if step_id == "existing":
-            self.ctx.reset = typed.get("existing") == "reset"
+        self.log.append(f"step:{step_id}:done")
+        if step.on_record:
+            step.on_record(typed, self.ctx)
         self.trail.append(step_id)
         for earlier in self._kept_by.pop(step_id, []):  # answered differently this time (Keep, Back, Update)
             if self.status[earlier] == "kept":
@@ -160,9 +194,9 @@ class Machine:
                 self.status[sid] = "kept"
                 self.values.pop(sid, None)
             self._kept_by[step_id] = passed_over
-            self.current = target if self.status[target] == "pending" else self._next_pending(after=step_id)
+            self._go(target if self.status[target] == "pending" else self._next_pending(after=step_id))
         else:
-            self.current = self._next_pending(after=step_id)
+            self._go(self._next_pending(after=step_id))
 
     def back(self) -> str:
         if self.trail:
@@ -172,10 +206,8 @@ class Machine:
     def jump(self, step_id: str) -> str:
         step = step_registry.get(step_id)
         if not self.applies(step):
-            from wizard.errors import UsageError
-
-            raise UsageError(f"step {step_id!r} does not apply here",
-                             hint="`existing` applies only when a config file exists")
+            raise UsageError(f"{step.title} does not apply here" + (f": it applies {step.applies_when}"
+                                                                    if step.applies_when else ""))
         if self.current in step_registry.BY_ID:
             self.trail.append(self.current)
         self.current = step_id
@@ -186,39 +218,79 @@ class Machine:
         step = step_registry.get(step_id) if step_id else self._require_step()
         self.status[step.id] = "skipped"
         self.values.pop(step.id, None)
+        self.log.append(f"step:{step.id}:skipped")
         if step.id == self.current:
             self.trail.append(step.id)
-            self.current = self._next_pending(after=step.id)
+            self._go(self._next_pending(after=step.id))
         return self.current
 
     def start_at(self, step_id: str) -> str:
         """Open on one step; every other step keeps the existing config's values."""
         step = step_registry.get(step_id)
         if self.status[step_id] == "skipped":
-            from wizard.errors import UsageError
-
             raise UsageError(f"--skip {step_id} contradicts starting at {step_id} (--step/--auth-choice)",
                              hint="drop one of the two")
         for s in self.steps:
             if s.id != step_id and self.status[s.id] == "pending":
                 self.status[s.id] = "kept"
         if not self.applies(step):
-            from wizard.errors import UsageError
-
-            raise UsageError(f"step {step_id!r} does not apply: there is no config at {self.ctx.config_path}",
+            raise UsageError(f"step {step_id!r} does not apply here: it applies {step.applies_when} "
+                             f"(there is none at {self.ctx.config_path})" if step.applies_when else
+                             f"step {step_id!r} does not apply here",
                              hint="run `openclaw onboard` without --step to create one")
         self.current = step_id
         return step_id
 
     def cancel(self) -> None:
-        self.current = CANCELLED
+        self._go(CANCELLED)
 
     def finish(self) -> None:
-        self.current = DONE
+        self._go(DONE)
+
+    # --- sign-in, a phase of its own ---------------------------------------------------
+
+    def sign_in_target(self) -> SignInTarget | None:
+        """What the answers ask to sign in to, whether or not it is done."""
+        answers = self.answers()
+        target = None
+        for step in self.steps:
+            if self.status[step.id] == "done" and step.sign_in is not None:
+                target = step.sign_in(self.values[step.id], answers, self.ctx) or target
+        return SignInTarget(*target) if target else None
+
+    def pending_sign_in(self) -> SignInTarget | None:
+        """The sign-in still to do in this run (one completed for the same provider counts)."""
+        target = self.sign_in_target()
+        if target is None or (self.signed is not None and self.signed.provider == target.provider):
+            return None
+        return target
+
+    def begin_sign_in(self) -> SignInTarget:
+        """At `sign-in`: the writability pre-check (raises WizardError before any browser opens), then
+        what the driver is to sign in to."""
+        target = self.pending_sign_in()
+        if self.current != SIGN_IN or target is None:
+            raise RuntimeError(f"no sign-in is due (at {self.current})")
+        from wizard.plan import check_writable
+
+        check_writable(self.plan(), self.ctx)
+        self.log.append("precheck")
+        self.log.append(f"sign-in:{target.provider}:{target.method}")
+        return target
+
+    def signed_in(self, record: dict[str, Any]) -> str:
+        """The driver's sign-in succeeded (tokens stored): record it and move on to review."""
+        target = self.pending_sign_in()
+        if self.current != SIGN_IN or target is None:
+            raise RuntimeError(f"no sign-in is due (at {self.current})")
+        self.signed = SignedIn(target.provider, target.method, record.get("email"), record.get("plan"))
+        self.log.append(f"signed-in:{target.provider}")
+        self._go(self._next_pending(after=None))
+        return self.current
 
     # --- results ------------------------------------------------------------------
 
-    def plan(self):
+    def plan(self) -> Plan:
         from wizard.plan import build
 
         return build(self)
@@ -251,8 +323,14 @@ class Machine:
             raise RuntimeError(f"no step is current (at {self.current})")
         return self.step
 
+    def _go(self, position: str) -> None:
+        if position in PHASES and position != self.current:
+            self.log.append(position)
+        self.current = position
+
     def _next_pending(self, after: str | None) -> str:
-        """The first pending step after `after`, wrapping round to any left pending before it."""
+        """The first pending step after `after`, wrapping round to any left pending before it; then
+        the sign-in if one is due, then review."""
         start = 0 if after is None else step_registry.BY_ID[after].number
         for s in self.steps[start:] + self.steps[:start]:
             if self.status[s.id] != "pending":
@@ -260,4 +338,4 @@ class Machine:
             if self.applies(s):
                 return s.id
             self.status[s.id] = "n/a"
-        return REVIEW
+        return SIGN_IN if self.pending_sign_in() else REVIEW

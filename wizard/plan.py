@@ -6,9 +6,14 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 from wizard import config as config_store
 from wizard.fsutil import atomic_write, ensure_private_dir
-from wizard.steps.base import SecretValue
+from wizard.steps.base import Context, SecretValue
+
+if TYPE_CHECKING:
+    from wizard.machine import Machine, SignedIn
 
 
 @dataclass
@@ -23,7 +28,8 @@ class Plan:
     files: list[tuple[Path, str]] = field(default_factory=list)  # to create
     kept_files: list[Path] = field(default_factory=list)  # exist already: left alone
     notes: list[str] = field(default_factory=list)
-    sign_in: tuple | None = None
+    sign_in: tuple[str, str] | None = None  # (provider, method) the answers ask to sign in with
+    signed: SignedIn | None = None  # that sign-in, completed in this run (its tokens are stored)
 
     @property
     def config_changes(self) -> bool:
@@ -52,8 +58,12 @@ class Plan:
             out.append(f"keep {config} (no changes)")
         out += [f"store secret {name}" for name in sorted(self.secrets)]
         out += [f"store credentials for {c['provider']}" for c in self.credentials]
-        if self.sign_in:
-            out.append(f"sign in to {self.sign_in[0]} ({self.sign_in[1]}); tokens are stored as soon as they arrive")
+        if self.signed:
+            who = f" as {self.signed.email}" if self.signed.email else ""
+            out.append(f"signed in to {self.signed.provider}{who} ({self.signed.method}); its tokens are stored")
+        elif self.sign_in:
+            out.append(f"sign in to {self.sign_in[0]} ({self.sign_in[1]}) before anything is written; "
+                       "tokens are stored as soon as they arrive")
         out += [f"create {short_path(str(path))}" for path, _ in self.files]
         out += [f"keep {short_path(str(path))} (exists)" for path in self.kept_files]
         out += [f"note: {n}" for n in self.notes]
@@ -64,10 +74,11 @@ class Plan:
                 "diff": self.diff(), "secrets": sorted(self.secrets),
                 "credentials": [c["provider"] for c in self.credentials],
                 "files": [str(p) for p, _ in self.files], "kept_files": [str(p) for p in self.kept_files],
-                "sign_in": list(self.sign_in) if self.sign_in else None, "notes": self.notes}
+                "sign_in": list(self.sign_in) if self.sign_in else None,
+                "signed_in": self.signed is not None, "notes": self.notes}
 
 
-def build(machine) -> Plan:
+def build(machine: Machine) -> Plan:
     ctx = machine.ctx
     answers = machine.answers()
     patch: dict = {}
@@ -88,6 +99,8 @@ def build(machine) -> Plan:
         plan.notes += effects.notes
         plan.reset = plan.reset or effects.reset_config
         plan.sign_in = effects.sign_in or plan.sign_in
+    if plan.sign_in and machine.signed and machine.signed.provider == plan.sign_in[0]:
+        plan.signed = machine.signed
     before_text = ctx.existing_text
     plan.before = before_text
     if patch or plan.reset:
@@ -97,13 +110,20 @@ def build(machine) -> Plan:
     return plan
 
 
-def check_writable(plan: Plan, ctx) -> None:
+def check_writable(plan: Plan, ctx: Context) -> None:
     """Fail before anything happens (a sign-in, a write) if the plan needs a file we cannot rewrite."""
     if plan.secrets and ctx.secrets_problem is not None:
         raise ctx.secrets_problem
+    from wizard.auth import store
+
+    providers = {c["provider"] for c in plan.credentials}
+    if plan.sign_in and not plan.signed:
+        providers.add(plan.sign_in[0])
+    for provider in sorted(providers):
+        store.check_writable(provider)
 
 
-def finish(machine, save_answers: Path | None = None) -> tuple[Plan, list[str]]:
+def finish(machine: Machine, save_answers: Path | None = None) -> tuple[Plan, list[str]]:
     """Both drivers' last act: the answers file first (a bad path fails before anything else), then apply."""
     from wizard import answers
 

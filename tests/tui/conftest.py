@@ -75,20 +75,29 @@ def make_machine(*, start_at: str | None = None, which=None):
 
 
 def presets_for(**steps: dict) -> dict:
-    from wizard.answers import Preset
+    from wizard.request import Preset
 
-    return {step: {k: Preset(v, "test") for k, v in values.items()} for step, values in steps.items()}
+    return {step: {k: Preset(v, "test", "test") for k, v in values.items()} for step, values in steps.items()}
 
 
-def make_app(machine=None, presets: dict | None = None, *, frozen: bool = False, **kwargs):
+def make_request(presets: dict | None = None, *, save_answers: Path | None = None, **signin):
+    """The request a TUI run gets from the command line: presets, and sign-in flags that never open a browser."""
+    from wizard.request import OnboardRequest, SignInOptions, frozen_presets
+
+    options = SignInOptions(**{"no_browser": True, "timeout": 600.0, **signin})
+    return OnboardRequest(presets=frozen_presets(presets or {}), save_answers=save_answers, signin=options)
+
+
+def make_app(machine=None, presets: dict | None = None, *, frozen: bool = False, save_answers: Path | None = None,
+             signin: dict | None = None, **kwargs):
     from screens.app import OnboardApp
 
     machine = machine or make_machine()
-    kwargs.setdefault("signin_options", {"no_browser": True, "timeout": 600.0})
     if frozen:
         kwargs.setdefault("clock", lambda: FROZEN_NOW)
         machine.ctx.which = lambda name: f"/usr/bin/{name}" if name in PRESENT_BINARIES else None
-    return OnboardApp(machine, presets or {}, blink=False, **kwargs)
+    request = make_request(presets, save_answers=save_answers, **(signin or {}))
+    return OnboardApp(machine, request, blink=False, **kwargs)
 
 
 @pytest.fixture

@@ -53,7 +53,8 @@ def error_of(pilot, key: str) -> str:
 
 
 def screen_name(pilot) -> str:
-    return type(pilot.app.screen).__name__
+    """Where the wizard is (a step id, "sign-in", "review", "done"), or a modal's class name."""
+    return getattr(pilot.app.screen, "position", type(pilot.app.screen).__name__)
 
 
 def shown_rows(pilot) -> list[str]:

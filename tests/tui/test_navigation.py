@@ -35,7 +35,7 @@ async def test_quit_asks_first_and_writes_nothing(tui_state):
         assert "Nothing will be written" in str(on_screen(pilot, "#quit-text").render())
         await pilot.press("escape")  # keep going
         await pilot.pause()
-        assert screen_name(pilot) == "QuickStartScreen"
+        assert screen_name(pilot) == "quickstart"
         assert on_screen(pilot, "#opt-flow-manual").value  # the draft survived the modal
         await pilot.press("ctrl+c")
         await pilot.pause()
@@ -49,14 +49,14 @@ async def test_step_flag_opens_that_step_and_finishing_writes_only_it(tui_state)
     app = make_app(make_machine(start_at="hooks"))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        assert screen_name(pilot) == "HooksScreen"
+        assert screen_name(pilot) == "hooks"
         assert on_screen(pilot, "#link-quickstart").has_class("-kept")
         on_screen(pilot, "#field-hooks").focus()
         await pilot.press("down", "space")  # + command-logger
         await click(pilot, "#next")
-        assert screen_name(pilot) == "ReviewScreen"
+        assert screen_name(pilot) == "review"
         await click(pilot, "#next")
-        assert screen_name(pilot) == "DoneScreen"
+        assert screen_name(pilot) == "done"
         await click(pilot, "#next")
     text = (tui_state / "openclaw.toml").read_text()
     assert text.startswith("# my gateway")  # comments and order kept
@@ -70,18 +70,18 @@ async def test_existing_config_keep_goes_to_authorization(tui_state):
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        assert screen_name(pilot) == "QuickStartScreen"
+        assert screen_name(pilot) == "quickstart"
         assert on_screen(pilot, "#field-accept_risk").value  # accepted before: prefilled
         await click(pilot, "#next")
-        assert screen_name(pilot) == "ExistingScreen"
+        assert screen_name(pilot) == "existing"
         await click(pilot, "#opt-existing-keep")
         await click(pilot, "#next")
-        assert screen_name(pilot) == "AuthorizationScreen"
+        assert screen_name(pilot) == "authorization"
         for step in ("channels", "skills", "hooks", "hatch"):
             assert on_screen(pilot, f"#link-{step}").has_class("-kept")
         await pilot.press("escape")
         await pilot.pause()
-        assert screen_name(pilot) == "ExistingScreen"
+        assert screen_name(pilot) == "existing"
 
 
 async def test_jump_to_a_step_that_does_not_apply_says_why(tui_state):
@@ -90,7 +90,7 @@ async def test_jump_to_a_step_that_does_not_apply_says_why(tui_state):
         await pilot.pause()
         await pilot.press("2")  # `existing` without a config
         await pilot.pause()
-        assert screen_name(pilot) == "QuickStartScreen"
+        assert screen_name(pilot) == "quickstart"
         assert any("does not apply" in n.message for n in app._notifications)
 
 
@@ -101,7 +101,7 @@ async def test_empty_input_blocks_next_without_crashing(tui_state):
         await type_into(pilot, "#field-agent_name", "")
         await type_into(pilot, "#field-workspace", "")
         await click(pilot, "#next")
-        assert screen_name(pilot) == "HatchScreen"
+        assert screen_name(pilot) == "hatch"
         assert on_screen(pilot, "#row-workspace").has_class("-invalid")
         assert app.focused is on_screen(pilot, "#field-agent_name")
 
@@ -126,18 +126,18 @@ async def test_ctrl_s_skips_a_step_and_the_config_keeps_it(tui_state):
         await pilot.pause()
         await pilot.press("ctrl+n")  # QuickStart as it is
         await pilot.pause()
-        assert screen_name(pilot) == "ExistingScreen"
+        assert screen_name(pilot) == "existing"
         await pilot.press("ctrl+n")  # Update
         await pilot.pause()
-        assert screen_name(pilot) == "ChannelsScreen"
+        assert screen_name(pilot) == "channels"
         await pilot.press("ctrl+s")
         await pilot.pause()
-        assert screen_name(pilot) == "SkillsScreen"
+        assert screen_name(pilot) == "skills"
         assert on_screen(pilot, "#link-channels").has_class("-skipped")
         for _ in range(4):  # skills, hooks, hatch, authorization
             await pilot.press("ctrl+s")
             await pilot.pause()
-        assert screen_name(pilot) == "ReviewScreen"
+        assert screen_name(pilot) == "review"
         await click(pilot, "#next")
         await pilot.press("enter")
     text = (tui_state / "openclaw.toml").read_text()

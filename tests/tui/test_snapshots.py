@@ -31,6 +31,18 @@ def codex_app(**kwargs):
     return make_app(machine, presets_for(authorization={"auth_choice": "openai-codex"}), frozen=True, **kwargs)
 
 
+def signin_app(monkeypatch, **kwargs):
+    """At the machine's sign-in phase, the attempt not started: the snapshot feeds the panel its states."""
+    from screens.app import OnboardApp
+
+    monkeypatch.setattr(OnboardApp, "on_sign_in_screen_begin_requested", lambda app, message: None)
+    machine = make_machine(start_at="authorization")
+    values, _ = machine.resolve("authorization", {"auth_choice": "openai-codex"})
+    machine.next(values)
+    assert machine.current == "sign-in"
+    return make_app(machine, frozen=True, **kwargs)
+
+
 async def settle(pilot) -> None:
     await pilot.pause(0.2)
 
@@ -111,15 +123,15 @@ async def waiting_for_browser(pilot):
     await settle(pilot)
 
 
-def test_authorization_waiting(snap_compare, snap_state):
-    assert snap_compare(codex_app(), run_before=waiting_for_browser, terminal_size=(120, 40))
+def test_authorization_waiting(snap_compare, snap_state, monkeypatch):
+    assert snap_compare(signin_app(monkeypatch), run_before=waiting_for_browser, terminal_size=(120, 40))
 
 
-def test_authorization_waiting_80x24(snap_compare, snap_state):
-    assert snap_compare(codex_app(), run_before=waiting_for_browser)
+def test_authorization_waiting_80x24(snap_compare, snap_state, monkeypatch):
+    assert snap_compare(signin_app(monkeypatch), run_before=waiting_for_browser)
 
 
-def test_authorization_device_code(snap_compare, snap_state):
+def test_authorization_device_code(snap_compare, snap_state, monkeypatch):
     async def device(pilot):
         from screens.signin_panel import SignInPanel
 
@@ -130,10 +142,10 @@ def test_authorization_device_code(snap_compare, snap_state):
              SignInPanel.Waiting(FROZEN_NOW + 900))
         await settle(pilot)
 
-    assert snap_compare(codex_app(), run_before=device, terminal_size=(120, 40))
+    assert snap_compare(signin_app(monkeypatch), run_before=device, terminal_size=(120, 40))
 
 
-def test_authorization_signed_in(snap_compare, snap_state):
+def test_authorization_signed_in(snap_compare, snap_state, monkeypatch):
     async def signed_in(pilot):
         from screens.signin_panel import SignInPanel
 
@@ -142,10 +154,10 @@ def test_authorization_signed_in(snap_compare, snap_state):
         feed(panel, SignInPanel.Finished({"email": "dev@example.com", "plan": "plus"}, None))
         await settle(pilot)
 
-    assert snap_compare(codex_app(), run_before=signed_in)
+    assert snap_compare(signin_app(monkeypatch), run_before=signed_in)
 
 
-def test_authorization_error(snap_compare, snap_state):
+def test_authorization_error(snap_compare, snap_state, monkeypatch):
     async def failed(pilot):
         from screens.signin_panel import SignInPanel
 
@@ -155,7 +167,7 @@ def test_authorization_error(snap_compare, snap_state):
                                                "The user denied access\nhint: start the sign-in again to retry"))
         await settle(pilot)
 
-    assert snap_compare(codex_app(), run_before=failed)
+    assert snap_compare(signin_app(monkeypatch), run_before=failed)
 
 
 def test_review(snap_compare, snap_state):

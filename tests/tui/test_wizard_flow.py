@@ -26,7 +26,7 @@ async def test_full_wizard_then_headless_replay_is_byte_identical(tui_state, tmp
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         # 1. QuickStart: Manual reveals the gateway fields; a bad port blocks Next beside the field.
-        assert screen_name(pilot) == "QuickStartScreen"
+        assert screen_name(pilot) == "quickstart"
         assert shown_rows(pilot) == ["flow", "accept_risk"]
         await click(pilot, "#opt-flow-manual")
         assert shown_rows(pilot) == ["flow", "accept_risk", "gateway_port", "gateway_bind", "gateway_auth",
@@ -34,7 +34,7 @@ async def test_full_wizard_then_headless_replay_is_byte_identical(tui_state, tmp
         await type_into(pilot, "#field-gateway_port", "99999")
         assert "between 1 and 65535" in error_of(pilot, "gateway_port")
         await click(pilot, "#next")
-        assert screen_name(pilot) == "QuickStartScreen"
+        assert screen_name(pilot) == "quickstart"
         assert "accept the risk" in error_of(pilot, "accept_risk")
         await type_into(pilot, "#field-gateway_port", "18790")
         assert error_of(pilot, "gateway_port") == ""
@@ -43,7 +43,7 @@ async def test_full_wizard_then_headless_replay_is_byte_identical(tui_state, tmp
         await pilot.press("ctrl+n")
         await pilot.pause()
         # 2. Existing is not applicable (no config): straight to Channels.
-        assert screen_name(pilot) == "ChannelsScreen"
+        assert screen_name(pilot) == "channels"
         assert on_screen(pilot, "#link-existing").has_class("-na")
         assert on_screen(pilot, "#link-quickstart").has_class("-done")
         on_screen(pilot, "#field-channels").focus()
@@ -53,64 +53,63 @@ async def test_full_wizard_then_headless_replay_is_byte_identical(tui_state, tmp
         await type_into(pilot, "#field-telegram_token", "not-a-token")
         assert "Telegram bot token looks like" in error_of(pilot, "telegram_token")
         await click(pilot, "#next")
-        assert screen_name(pilot) == "ChannelsScreen"
+        assert screen_name(pilot) == "channels"
         await type_into(pilot, "#field-telegram_token", TELEGRAM, by_keys=False)
         await pilot.press("enter")  # Enter on the last field is Next
         await pilot.pause()
         # 4. Skills: keyboard to the second option (git).
-        assert screen_name(pilot) == "SkillsScreen"
+        assert screen_name(pilot) == "skills"
         on_screen(pilot, "#field-skills").focus()
         await pilot.press("down", "space")
         await click(pilot, "#next")
         # 5. Hooks: a bad webhook URL, then a good one.
-        assert screen_name(pilot) == "HooksScreen"
+        assert screen_name(pilot) == "hooks"
         await type_into(pilot, "#field-webhook_url", "ftp://x")
         assert "absolute http(s) URL" in error_of(pilot, "webhook_url")
         await type_into(pilot, "#field-webhook_url", "https://example.com/hook", by_keys=False)
         await pilot.press("enter")
         await pilot.pause()
         # 6. Hatch: go Back to hooks (its answers are still there), then forward again.
-        assert screen_name(pilot) == "HatchScreen"
+        assert screen_name(pilot) == "hatch"
         await pilot.press("escape")
         await pilot.pause()
-        assert screen_name(pilot) == "HooksScreen"
+        assert screen_name(pilot) == "hooks"
         assert on_screen(pilot, "#field-webhook_url").value == "https://example.com/hook"
         await click(pilot, "#next")
-        assert screen_name(pilot) == "HatchScreen"
+        assert screen_name(pilot) == "hatch"
         await type_into(pilot, "#field-agent_name", "Bad Name")
         assert "lowercase" in error_of(pilot, "agent_name")
         await type_into(pilot, "#field-agent_name", "scout")
         await click(pilot, "#next")
         # 7. Authorization: an API key.
-        assert screen_name(pilot) == "AuthorizationScreen"
+        assert screen_name(pilot) == "authorization"
         await click(pilot, "#opt-auth_choice-openai-api-key")
         assert "token" in shown_rows(pilot)
-        assert not on_screen(pilot, "#signin").display
         await type_into(pilot, "#field-token", "nope")
         assert "starts with sk-" in error_of(pilot, "token")
         await type_into(pilot, "#field-token", OPENAI_KEY, by_keys=False)
         await click(pilot, "#next")
         # Review: the plan, secrets by name only. Jump to Skills with its number, change it, come back.
-        assert screen_name(pilot) == "ReviewScreen"
+        assert screen_name(pilot) == "review"
         plan_text = text_of(pilot, "#plan-lines")
         assert "store secret channels.telegram.token" in plan_text
         assert OPENAI_KEY not in plan_text and TELEGRAM not in plan_text
         assert "store credentials for openai" in plan_text
         await pilot.press("4")
         await pilot.pause()
-        assert screen_name(pilot) == "SkillsScreen"
+        assert screen_name(pilot) == "skills"
         on_screen(pilot, "#field-skills").focus()
         await pilot.press("down", "down", "space")  # add web-search
         await click(pilot, "#next")
-        assert screen_name(pilot) == "ReviewScreen"
+        assert screen_name(pilot) == "review"
         # Sidebar click: jump to Authorization and return with Next.
         await click(pilot, "#link-authorization")
-        assert screen_name(pilot) == "AuthorizationScreen"
+        assert screen_name(pilot) == "authorization"
         await click(pilot, "#next")
-        assert screen_name(pilot) == "ReviewScreen"
+        assert screen_name(pilot) == "review"
         assert not (tui_state / "openclaw.toml").exists()  # nothing written before Finish
         await click(pilot, "#next")
-        assert screen_name(pilot) == "DoneScreen"
+        assert screen_name(pilot) == "done"
         assert str(tui_state / "openclaw.toml") in text_of(pilot, "#written")
         await click(pilot, "#next")
     assert app.return_value == 0

@@ -10,12 +10,10 @@ used by `openclaw models auth login` and by the onboard headless driver.
 from __future__ import annotations
 
 import hmac
-import json
 import math
 import os
 import queue
 import re
-import sys
 import threading
 import time
 import urllib.parse
@@ -24,27 +22,20 @@ from typing import Protocol
 
 from wizard import paths
 from wizard.auth import providers, store
+from wizard.auth.methods import NAMES as METHODS
 from wizard.auth.providers import Provider
 from wizard.auth.redirect import ProviderRefused, first_values
 from wizard.errors import Cancelled, TimedOut, UsageError, WizardError
+from wizard.output import Output
+from wizard.request import DEFAULT_SIGN_IN_TIMEOUT as DEFAULT_TIMEOUT
+from wizard.request import SignInOptions
 
-METHODS = ("browser", "device", "paste")
-DEFAULT_TIMEOUT = 600.0
 POLL_SECONDS = 0.1
 MIN_REQUEST_TIMEOUT = 2.0
 PAGE_SEND_WAIT = 1.0
 # A bare authorization code: one URL-safe token, no spaces.
 BARE_CODE = re.compile(r"[A-Za-z0-9._~+/=\-]{16,4096}")
 MAX_PASTE_LINE = 1 << 16
-
-
-@dataclass
-class SignInOptions:
-    method: str = "browser"          # browser | device | paste
-    browser: str | None = None       # None = auto
-    no_browser: bool = False
-    callback_port: int | None = None
-    timeout: float = DEFAULT_TIMEOUT
 
 
 class SignInEvents(Protocol):
@@ -372,21 +363,18 @@ def _set_aside_unusable_file(provider_id: str, events: SignInEvents) -> None:
 # --------------------------------------------------------------------------- headless
 
 class HeadlessEvents:
-    """Human text on stderr; with json_mode also JSON lines on stdout. Never a token."""
+    """Human text on stderr; with --json also JSON lines on stdout (one Output). Never a token."""
 
-    def __init__(self, provider: Provider, method: str, *, json_mode: bool, out=None, err=None):
+    def __init__(self, provider: Provider, method: str, out: Output):
         self.provider = provider
         self.method = method
-        self.json_mode = json_mode
-        self._out = out or sys.stdout
-        self._err = err or sys.stderr
+        self.out = out
 
     def _say(self, text: str) -> None:
-        print(text, file=self._err, flush=True)
+        self.out.say(text)
 
-    def _emit(self, event: str, **fields) -> None:
-        if self.json_mode:
-            print(json.dumps({"event": event, **fields}), file=self._out, flush=True)
+    def _emit(self, event: str, **fields: object) -> None:
+        self.out.event(event, **fields)
 
     def authorize_url(self, url: str) -> None:
         self._say(f"Sign in to {self.provider.label} by opening this URL in a browser:\n\n{url}\n")
@@ -425,11 +413,11 @@ class HeadlessEvents:
                    expires_at=record.get("expires_at"))
 
 
-def run_headless(provider_id: str, options: SignInOptions, *, json_mode: bool) -> dict:
-    """Sign in with progress on stderr (JSON lines on stdout with json_mode) and pastes read from stdin."""
+def run_headless(provider_id: str, options: SignInOptions, out: Output) -> dict:
+    """Sign in with progress on stderr (JSON lines on stdout with --json) and pastes read from stdin."""
     _check_options(options)
     provider = oauth_provider(provider_id)
-    events = HeadlessEvents(provider, options.method, json_mode=json_mode)
+    events = HeadlessEvents(provider, options.method, out)
     pasted: queue.Queue[str] | None = None
     stop_reading = threading.Event()
     if options.method != "device":

@@ -343,3 +343,28 @@ def check_exit_code(rows: list[ProfileStatus], relevant: set[str] | None = None)
     if EXPIRING in verdicts:
         return EXIT_EXPIRING
     return EXIT_ALL_GOOD
+
+
+# --------------------------------------------------------------------------- the config's view
+
+
+def auth_order_of(models_cfg: dict) -> list[str]:
+    order = models_cfg.get("auth_order")
+    return [entry for entry in order if isinstance(entry, str)] if isinstance(order, list) else []
+
+
+def auth_choice_of(models_cfg: dict, providers: dict) -> str | None:
+    choice = models_cfg.get("auth_choice")
+    return choice if isinstance(choice, str) and choice in providers else None
+
+
+def profile_rows(models_cfg: dict, providers: dict,
+                 provider_filter: str | None = None) -> tuple[list[ProfileStatus], set[str]]:
+    """(rows, the providers `--check` judges) for the config's auth order and choice."""
+    order = auth_order_of(models_cfg)
+    choice = auth_choice_of(models_cfg, providers)
+    shown = list(order)
+    if choice and not any(entry.partition(":")[0] == choice for entry in shown):
+        shown.append(f"{choice}:{profile_name_for(providers[choice].kind)}")
+    rows = collect(shown, provider_filter, providers)
+    return rows, relevant_providers(rows, order, choice, provider_filter)

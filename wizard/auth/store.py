@@ -156,6 +156,33 @@ def save(record: dict) -> Path:
     return path
 
 
+def check_writable(provider: str) -> None:
+    """Raise StorageError, before a sign-in starts, if its credentials could not be stored.
+
+    Nothing is left behind: the check probes the nearest directory that exists with a file it
+    removes at once, and creates no directory."""
+    import tempfile
+
+    path = paths.credential_path(provider)
+    fix = "set OPENCLAW_STATE_DIR to a writable directory, or fix the path named"
+    if path.is_dir():
+        raise StorageError(f"cannot store the {provider} credentials: {path} is a directory",
+                           hint=f"move {path} aside, then sign in again")
+    existing = path.parent
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        raise StorageError(f"cannot store the {provider} credentials: {existing} is a file, not a directory",
+                           hint=f"move {existing} aside, or {fix}")
+    try:
+        fd, probe = tempfile.mkstemp(prefix=".openclaw-probe-", dir=existing)
+    except OSError as exc:
+        raise StorageError(f"cannot store the {provider} credentials in {existing}: {exc.strerror or exc}",
+                           hint=fix) from None
+    os.close(fd)
+    os.unlink(probe)
+
+
 def delete(provider: str) -> bool:
     path = paths.credential_path(provider)
     try:

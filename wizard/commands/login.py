@@ -10,20 +10,13 @@ written for the reference CLIs pass it) and changes nothing.
 
 from __future__ import annotations
 
-from wizard.auth.signin import DEFAULT_TIMEOUT, SignInOptions, run_headless
+import argparse
+
+from wizard.auth.signin import run_headless
+from wizard.cli import signin_options
+from wizard.output import Output
 
 
-def options_from(args) -> SignInOptions:
-    return SignInOptions(
-        method=getattr(args, "method", None) or "browser",
-        browser=getattr(args, "browser", None),
-        no_browser=bool(getattr(args, "no_browser", False)),
-        callback_port=getattr(args, "callback_port", None),
-        timeout=DEFAULT_TIMEOUT if getattr(args, "timeout", None) is None else args.timeout,
-    )
-
-
-def run(args) -> int:
-    # args.no_interactive needs no reading: this driver is headless whatever it says (see the module docstring).
-    run_headless(args.provider, options_from(args), json_mode=bool(getattr(args, "json", False)))
+def run(args: argparse.Namespace) -> int:
+    run_headless(args.provider, signin_options(args), Output(json_mode=args.json))
     return 0

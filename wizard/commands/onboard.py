@@ -1,14 +1,26 @@
-"""`openclaw onboard`: decide TUI or headless once, before Textual could be imported."""
+"""`openclaw onboard`: argv and the environment into one OnboardRequest, then TUI or headless.
+
+The choice of driver is made here, before Textual could be imported; this is the one place that
+launches the TUI (`screens`), lazily.
+"""
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
+from pathlib import Path
+
+from typing import TYPE_CHECKING
 
 from wizard.errors import UsageError
+from wizard.request import OnboardRequest
+
+if TYPE_CHECKING:
+    from wizard.machine import Machine
 
 
-def headless_reason(args) -> str | None:
+def headless_reason(args: argparse.Namespace) -> str | None:
     """Why this run is headless, or None for the TUI."""
     if args.non_interactive:
         return "--non-interactive"
@@ -16,71 +28,60 @@ def headless_reason(args) -> str | None:
         return "--json"
     if args.dry_run:
         return "--dry-run"
-    no_tty_check = os.environ.get("OPENCLAW_NO_TTY_CHECK") == "1"
-    if not sys.stdin.isatty():
-        if args.tui and no_tty_check:
-            return None
+    forced = args.tui and os.environ.get("OPENCLAW_NO_TTY_CHECK") == "1"
+    if not sys.stdin.isatty() and not forced:
         return "stdin is not a terminal"
-    if not sys.stdout.isatty():
-        if args.tui and no_tty_check:
-            return None
+    if not sys.stdout.isatty() and not forced:
         return "stdout is not a terminal"
     return None
 
 
-def run(args) -> int:
+def request_from(args: argparse.Namespace) -> OnboardRequest:
+    """Everything the run was asked, read once; answers are collected (and their problems listed) here."""
+    from wizard import answers, steps
+    from wizard.cli import signin_options
+
     reason = headless_reason(args)
     if args.tui and reason:
         raise UsageError(f"--tui needs a terminal, but {reason}",
                          hint="drop --tui to run headless, or set OPENCLAW_NO_TTY_CHECK=1 to force it")
-    from wizard import answers, paths
+    flag_names = {f.flag for f in steps.all_fields()} | {f.file_flag for f in steps.all_fields() if f.file_flag}
+    flags = {name: getattr(args, name) for name in flag_names if getattr(args, name, None) is not None}
+    presets, problems = answers.collect(flags, os.environ, Path(args.answers) if args.answers else None)
+    return OnboardRequest(
+        presets=presets, problems=tuple(problems), step=args.step,
+        skip=tuple(filter(None, (s.strip() for s in (args.skip or "").split(",")))),
+        accept_defaults=args.accept_defaults, dry_run=args.dry_run, json=args.json,
+        save_answers=Path(args.save_answers) if args.save_answers else None,
+        signin=signin_options(args), headless_reason=reason)
 
-    presets, problems = answers.collect(args)
-    if problems and reason is None:
-        raise answers.problems_error(problems)  # the TUI would show them too late: on its own screen
-    if args.dry_run:
-        return _run_headless(args, _machine(args, presets), presets, reason, problems)
+
+def run(args: argparse.Namespace) -> int:
+    from wizard import answers, onboarding, paths
+
+    request = request_from(args)
+    if request.problems and request.interactive:
+        raise answers.problems_error(list(request.problems))  # the TUI would show them too late
+    if request.dry_run:
+        return _run_headless(request, onboarding.new_machine(request))
     from wizard.lock import onboard_lock
 
     # Locked before the config is read, so a second wizard never plans from a stale file.
     with onboard_lock(paths.state_dir()):
-        machine = _machine(args, presets)
-        if reason is None:
-            return _run_tui(args, machine, presets)
-        return _run_headless(args, machine, presets, reason, problems)
+        machine = onboarding.new_machine(request)
+        if request.interactive:
+            from screens.app import run_onboard
+
+            return run_onboard(request, machine)
+        return _run_headless(request, machine)
 
 
-def _machine(args, presets):
-    from wizard.context import load_context
-    from wizard.machine import Machine
-
-    machine = Machine(load_context())
-    for step_id in filter(None, (s.strip() for s in (args.skip or "").split(","))):
-        machine.skip(step_id)
-    start = args.step or ("authorization" if args.auth_choice and not _answers_other_steps(presets) else None)
-    if start:
-        machine.start_at(start)
-    return machine
-
-
-def _answers_other_steps(presets: dict) -> bool:
-    """--auth-choice alone goes straight to sign-in; with answers for other steps it is a full run."""
-    return any(not preset.source.startswith("env ") and (step_id, key) != ("quickstart", "accept_risk")
-               for step_id, answers in presets.items() if step_id != "authorization"
-               for key, preset in answers.items())
-
-
-def _run_headless(args, machine, presets, reason: str, problems: list[str]) -> int:
+def _run_headless(request: OnboardRequest, machine: Machine) -> int:
     from wizard import headless
+    from wizard.output import Output
 
-    out = headless.Reporter(args.json)
-    out.say(f"openclaw onboard: running headless ({reason}); answers come from flags, OPENCLAW_* env "
-            "and --answers")
-    out.event("headless", reason=reason)
-    return headless.run(args, machine, presets, out, problems)
-
-
-def _run_tui(args, machine, presets) -> int:
-    from screens.app import run_onboard
-
-    return run_onboard(args, machine, presets)
+    out = Output(request.json)
+    out.say(f"openclaw onboard: running headless ({request.headless_reason}); answers come from flags, "
+            "OPENCLAW_* env and --answers")
+    out.event("headless", reason=request.headless_reason)
+    return headless.run(request, machine, out)

@@ -8,8 +8,6 @@ from wizard.steps.base import Field, Step
 STEPS: tuple[Step, ...] = tuple(m.STEP for m in (quickstart, existing, channels, skills, hooks, hatch, authorization))
 STEP_IDS: tuple[str, ...] = tuple(s.id for s in STEPS)
 BY_ID: dict[str, Step] = {s.id: s for s in STEPS}
-# Extra env vars a field may be read from, beyond its OPENCLAW_* one (e.g. OPENAI_API_KEY).
-EXTRA_ENV = {f"authorization.{k}": v for k, v in authorization.EXTRA_ENV.items()}
 
 
 def all_fields() -> list[Field]:

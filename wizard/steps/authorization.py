@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from wizard.steps.base import Answers, Context, Effects, Field, Option, SecretValue, Step
+from wizard.auth.methods import SIGN_IN_METHODS
+from wizard.steps.base import kinds, Answers, Context, Effects, Field, Option, SecretValue, Step
 
 CHOICES = (
     Option("openai-codex", "Sign in with ChatGPT", "OpenAI Codex via your ChatGPT plan (browser, device code or paste)"),
@@ -13,9 +14,7 @@ CHOICES = (
 )
 METHODS = (
     Option("keep", "Keep current sign-in", "the ChatGPT sign-in already stored; nothing to do"),
-    Option("browser", "Browser", "open the sign-in page; the browser comes back to this machine"),
-    Option("device", "Device code", "enter a short code on another device (best over SSH)"),
-    Option("paste", "Paste", "open the URL anywhere, then paste the address you land on"),
+    *(Option(value, label, help) for value, label, help in SIGN_IN_METHODS),
 )
 TOKEN_PROVIDERS = (
     Option("anthropic", "Anthropic", "a setup token"),
@@ -129,24 +128,24 @@ def _existing_token(answers: Answers, ctx: Context) -> SecretValue | None:
 
 
 FIELDS = (
-    Field("authorization", "auth_choice", "choice", "Model access", "How OpenClaw reaches a model.",
+    Field("authorization", "auth_choice", kinds.CHOICE, "Model access", "How OpenClaw reaches a model.",
           default=lambda a, c: c.existing_value("models", "auth_choice", default="skip"), options=CHOICES,
           must_answer=lambda a, c: c.existing_value("models", "auth_choice") is None,
-          flag_name="--auth-choice", env_name="OPENCLAW_AUTH_CHOICE"),
-    Field("authorization", "method", "choice", "Sign-in method",
+          flag_name="--auth-choice", env_name="OPENCLAW_AUTH_CHOICE",
+          flag_note="Given alone (or with --accept-risk), the wizard opens straight on this step."),
+    Field("authorization", "method", kinds.CHOICE, "Sign-in method",
           "Browser needs a browser on this machine; device code and paste work over SSH.",
           default=_default_method, options=METHODS, applies=_is("openai-codex"), env_name="OPENCLAW_AUTH_METHOD",
-          option_filter=_offer_method, validate=_check_method),
-    Field("authorization", "token_provider", "choice", "Token for", "Which provider the pasted token is for.",
+          option_filter=_offer_method, validate=_check_method,
+          saved=lambda method: method != "keep"),  # whether a sign-in is stored is the replaying machine's business
+    Field("authorization", "token_provider", kinds.CHOICE, "Token for", "Which provider the pasted token is for.",
           default="anthropic", options=TOKEN_PROVIDERS, applies=_is("token")),
-    Field("authorization", "token", "secret", "API key or token", "Stored in the credential store, never in the config.",
+    Field("authorization", "token", kinds.SECRET, "API key or token", "Stored in the credential store, never in the config.",
           default=_existing_token, validate=_check_token, applies=_needs_token, must_answer=_token_must_answer,
-          env_name="OPENCLAW_TOKEN"),
-    Field("authorization", "model", "text", "Default model", "The model the agent uses unless told otherwise.",
+          env_name="OPENCLAW_TOKEN", file_flag="--token-file", extra_env=lambda answers: _token_env(answers)),
+    Field("authorization", "model", kinds.TEXT, "Default model", "The model the agent uses unless told otherwise.",
           default=_default_model, validate=_check_model, applies=lambda a, c: choice_of(a) != "skip"),
 )
-
-EXTRA_ENV = {"token": _token_env}
 
 
 def plan(values: dict, answers: Answers, ctx: Context) -> Effects:
@@ -161,13 +160,20 @@ def plan(values: dict, answers: Answers, ctx: Context) -> Effects:
     if choice == "openai-codex":
         if values.get("method") == "keep":
             return Effects(config=config, notes=["keeping the current ChatGPT sign-in"])
-        return Effects(config=config, sign_in=(provider, values.get("method", "browser")))
+        return Effects(config=config, sign_in=sign_in(values, answers, ctx))
     token = values.get("token")
     credentials = []
     if token is not None and token.origin != "existing":
         credentials.append({"provider": provider, "type": "api_key" if choice.endswith("api-key") else "token",
                             "access_token": token.value.strip(), "refresh_token": None, "expires_at": None})
     return Effects(config=config, credentials=credentials)
+
+
+def sign_in(values: dict, answers: Answers, ctx: Context) -> tuple[str, str] | None:
+    """Sign in with ChatGPT asks for a sign-in, unless the stored one is kept."""
+    if values.get("auth_choice") != "openai-codex" or values.get("method") == "keep":
+        return None
+    return "openai-codex", str(values.get("method") or "browser")
 
 
 def from_config(ctx: Context) -> dict:
@@ -187,4 +193,4 @@ def describe(values: dict) -> str:
 
 
 STEP = Step("authorization", 7, "Authorization", "Connect a model provider.",
-            FIELDS, plan, from_config, describe, sections=("models",))
+            FIELDS, plan, from_config, describe, sections=("models",), sign_in=sign_in)

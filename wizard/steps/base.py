@@ -7,23 +7,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
+from wizard.steps import kinds
+from wizard.steps.kinds import Kind
+from wizard.steps.values import SecretValue
+
+__all__ = ["Answers", "Context", "Effects", "Field", "Option", "SecretValue", "Step", "kinds"]
+
+
 @dataclass(frozen=True)
 class Option:
     value: str
     label: str
     help: str = ""
-
-
-@dataclass(frozen=True)
-class SecretValue:
-    """A secret and where it came from; `ref` is what an answers file may hold instead of the value."""
-
-    value: str = field(repr=False)
-    origin: str  # env | file | stdin | typed | generated | existing
-    ref: dict | None = None
-
-    def __str__(self) -> str:  # never leak through formatting
-        return "<secret>"
 
 
 @dataclass
@@ -43,6 +38,7 @@ class Context:
     # The secrets file could not be read: an error only if this run has secrets to store.
     secrets_problem: Exception | None = None
     reset: bool = False  # the user chose Reset: defaults no longer come from the old config
+    interactive: bool = False  # a person answers (the TUI), not flags and files (headless)
     _generated: dict = field(default_factory=dict, repr=False)
 
     def existing_value(self, *keys: str, default: Any = None) -> Any:
@@ -81,7 +77,7 @@ def always(answers: Answers, ctx: Context) -> bool:
 class Field:
     step: str
     key: str
-    kind: str
+    kind: Kind
     label: str
     help: str
     default: Callable[[Answers, Context], Any] | Any = None
@@ -97,6 +93,17 @@ class Field:
     placeholder: str = ""
     # Options offered only under a condition (e.g. "keep the current sign-in" when there is one).
     option_filter: Callable[[Option, Answers, Context], bool] | None = None
+    # A standing acknowledgement (accepting the risk): given on any run, never "unused", and it does
+    # not make a run with --auth-choice a full run.
+    standing: bool = False
+    # A second flag that takes a FILE holding this secret (--token-file F is --token @F).
+    file_flag: str = ""
+    # What the flag does beyond giving the answer (--auth-choice alone opens on its step).
+    flag_note: str = ""
+    # More env vars this answer may come from, given the other answers (OPENAI_API_KEY for an OpenAI key).
+    extra_env: Callable[[Answers], tuple[str, ...]] | None = None
+    # Whether a value goes into a saved answers file (a replaying machine decides some for itself).
+    saved: Callable[[Any], bool] = lambda value: True
 
     @property
     def id(self) -> str:
@@ -116,9 +123,11 @@ class Field:
 
     @property
     def metavar(self) -> str:
-        if self.options:
-            return "|".join(o.value for o in self.options) if self.kind == "choice" else "A,B,..."
-        return {"port": "PORT", "url": "URL", "path": "PATH", "secret": "REF"}.get(self.kind, "TEXT")
+        return self.kind.metavar_for(self)
+
+    def envs(self, answers: Answers) -> tuple[str, ...]:
+        """Every env var this answer may come from, its own first."""
+        return (self.env, *(self.extra_env(answers) if self.extra_env else ()))
 
     def default_for(self, answers: Answers, ctx: Context) -> Any:
         return self.default(answers, ctx) if callable(self.default) else self.default
@@ -140,82 +149,18 @@ class Field:
 
     def parse(self, raw: Any) -> Any:
         """Turn a flag/env/file value into this field's type; ValueError names the rule."""
-        return PARSERS[self.kind](self, raw)
+        return self.kind.parse(self, raw)
+
+    def is_missing(self, raw: Any) -> bool:
+        return raw is None or (raw == "" and self.kind.empty_is_missing)
 
     def check(self, value: Any, answers: Answers, ctx: Context) -> str | None:
         """The human message for an invalid value, or None."""
-        if self.kind == "choice":
-            message = self.validate(value, answers, ctx) if self.validate else None
-            if message or value not in self.option_values():
-                return message or f"must be one of: {', '.join(self.option_values())}"
-            return None
-        if self.kind == "multi":
-            unknown = [v for v in value if v not in self.option_values()]
-            if unknown:
-                return f"unknown: {', '.join(unknown)} (choose from: {', '.join(self.option_values())})"
-        return self.validate(value, answers, ctx) if self.validate else None
-
-
-def _parse_bool(fld: Field, raw: Any) -> bool:
-    if isinstance(raw, bool):
-        return raw
-    text = str(raw).strip().lower()
-    if text in {"1", "true", "yes", "y", "on"}:
-        return True
-    if text in {"0", "false", "no", "n", "off"}:
-        return False
-    raise ValueError("must be true or false")
-
-
-def _parse_port(fld: Field, raw: Any) -> int:
-    if isinstance(raw, bool):
-        raise ValueError("must be a port number (1-65535)")
-    try:
-        port = int(str(raw).strip())
-    except ValueError:
-        raise ValueError(f"must be a port number (1-65535), got {str(raw)!r}") from None
-    if not 1 <= port <= 65535:
-        raise ValueError(f"must be a port number between 1 and 65535, got {port}")
-    return port
-
-
-def _parse_multi(fld: Field, raw: Any) -> list[str]:
-    if isinstance(raw, (list, tuple)):
-        items = raw
-    else:
-        items = str(raw).split(",")
-    values = [str(i).strip() for i in items if str(i).strip()]
-    if values == ["none"]:
-        return []
-    if not all(isinstance(i, str) for i in items):
-        raise ValueError("must be a list of names")
-    return list(dict.fromkeys(values))
-
-
-def _parse_text(fld: Field, raw: Any) -> str:
-    if not isinstance(raw, (str, int, float)) or isinstance(raw, bool):
-        raise ValueError("must be text")
-    return str(raw).strip()
-
-
-def _parse_secret(fld: Field, raw: Any) -> SecretValue:
-    if isinstance(raw, SecretValue):
-        return raw
-    if isinstance(raw, str):  # typed into the TUI
-        return SecretValue(raw.strip(), "typed", None)
-    raise ValueError("must be given by reference (@FILE, -, env:NAME or { env = ... } / { file = ... })")
-
-
-PARSERS: dict[str, Callable[[Field, Any], Any]] = {
-    "choice": _parse_text,
-    "multi": _parse_multi,
-    "text": _parse_text,
-    "path": _parse_text,
-    "url": _parse_text,
-    "port": _parse_port,
-    "bool": _parse_bool,
-    "secret": _parse_secret,
-}
+        if self.validate:
+            message = self.validate(value, answers, ctx)
+            if message:
+                return message
+        return self.kind.check(self, value)
 
 
 @dataclass(frozen=True)
@@ -229,7 +174,7 @@ class Effects:
     dirs: list = field(default_factory=list)
     notes: list = field(default_factory=list)  # human lines for the review
     reset_config: bool = False
-    sign_in: tuple | None = None  # (provider, method): signs in at once, tokens stored on arrival
+    sign_in: tuple[str, str] | None = None  # (provider, method): the sign-in phase, tokens stored on arrival
 
 
 @dataclass(frozen=True)
@@ -248,6 +193,14 @@ class Step:
     next_step: Callable[[dict], "str | None"] = lambda values: None
     # The config's top-level tables this step writes: a kept step without them is "not configured yet".
     sections: tuple[str, ...] = ()
+    # What recording this step's answer changes in the context (Reset: defaults stop coming from the config).
+    on_record: Callable[[dict, Context], None] | None = None
+    # Why the step may not apply, for a refused jump or --step (e.g. it needs a config file).
+    applies_when: str = ""
+    # A line about this machine shown with the step's fields (what the skills need that is missing).
+    note: Callable[[Context], str] | None = None
+    # The sign-in these values ask for, (provider, method), or None: the machine's sign-in phase.
+    sign_in: Callable[[dict, Answers, Context], "tuple[str, str] | None"] | None = None
 
     def field(self, key: str) -> Field:
         for fld in self.fields:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from wizard.steps.base import Answers, Context, Effects, Field, Option, SecretValue, Step
+from wizard.steps.base import kinds, Answers, Context, Effects, Field, Option, SecretValue, Step
 
 CHANNELS = (
     Option("telegram", "Telegram", "a bot token from @BotFather"),
@@ -82,22 +82,22 @@ def _check_phone(value: str, answers: Answers, ctx: Context) -> str | None:
 
 def _secret_field(key: str, label: str, env: str) -> Field:
     applies, must_answer = _asks(key)
-    return Field("channels", key, "secret", label, SECRET_FORMATS[key][3][:1].upper() + SECRET_FORMATS[key][3][1:] + ".",
+    return Field("channels", key, kinds.SECRET, label, SECRET_FORMATS[key][3][:1].upper() + SECRET_FORMATS[key][3][1:] + ".",
                  default=_secret_default(key), validate=_secret_check(key), applies=applies,
                  must_answer=must_answer, env_name=env)
 
 
 FIELDS = (
-    Field("channels", "channels", "multi", "Channels", "Where your agent can be reached; none is fine.",
+    Field("channels", "channels", kinds.MULTI, "Channels", "Where your agent can be reached; none is fine.",
           default=lambda a, c: list(c.existing_value("channels", "enabled", default=[])), options=CHANNELS),
-    Field("channels", "pair_later", "bool", "Pair later",
+    Field("channels", "pair_later", kinds.BOOL, "Pair later",
           "Skip the tokens now; run `openclaw onboard --step channels` when you have them.",
           default=False, applies=_needs_secrets),
     _secret_field("telegram_token", "Telegram bot token", "OPENCLAW_TELEGRAM_TOKEN"),
     _secret_field("discord_token", "Discord bot token", "OPENCLAW_DISCORD_TOKEN"),
     _secret_field("slack_bot_token", "Slack bot token", "OPENCLAW_SLACK_BOT_TOKEN"),
     _secret_field("slack_app_token", "Slack app token", "OPENCLAW_SLACK_APP_TOKEN"),
-    Field("channels", "signal_number", "text", "Signal phone number", "The number signal-cli is registered with.",
+    Field("channels", "signal_number", kinds.TEXT, "Signal phone number", "The number signal-cli is registered with.",
           default=lambda a, c: c.existing_value("channels", "signal", "number", default=""),
           validate=_check_phone, applies=_signal_applies, must_answer=_signal_applies,
           placeholder="+15551234567"),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from wizard.steps.base import Answers, Context, Effects, Field, Option, Step
+from wizard.steps.base import kinds, Answers, Context, Effects, Field, Option, Step
 
 
 def has_config(answers: Answers, ctx: Context) -> bool:
@@ -10,7 +10,7 @@ def has_config(answers: Answers, ctx: Context) -> bool:
 
 
 FIELDS = (
-    Field("existing", "existing", "choice", "Existing configuration",
+    Field("existing", "existing", kinds.CHOICE, "Existing configuration",
           "Keep it as is, update it (the next steps start from its values), or reset it "
           "(the old file is moved to a timestamped backup).",
           default="update",
@@ -27,10 +27,15 @@ def plan(values: dict, answers: Answers, ctx: Context) -> Effects:
     return Effects()
 
 
+def on_record(values: dict, ctx: Context) -> None:
+    ctx.reset = values.get("existing") == "reset"
+
+
 def next_step(values: dict) -> str | None:
     return "authorization" if values.get("existing") == "keep" else None
 
 
 STEP = Step("existing", 2, "Use Existing Configuration", "Keep, update or reset the current configuration.",
             FIELDS, plan, lambda ctx: {"existing": "keep"}, lambda v: v.get("existing", "keep"),
-            applies=has_config, next_step=next_step)
+            applies=has_config, next_step=next_step, on_record=on_record,
+            applies_when="only when a config file exists")

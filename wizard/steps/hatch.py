@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from wizard.steps.base import Answers, Context, Effects, Field, Step, valid_path
+from wizard.steps.base import kinds, Answers, Context, Effects, Field, Step, valid_path
 
 DEFAULT_PERSONA = "A calm, precise assistant that explains what it is about to do before doing it."
 
@@ -50,16 +50,16 @@ def resolve_workspace(value: str, ctx: Context) -> Path:
 
 
 FIELDS = (
-    Field("hatch", "hatch", "bool", "Hatch the agent now",
+    Field("hatch", "hatch", kinds.BOOL, "Hatch the agent now",
           "Create the agent's workspace with starter files; or hatch later with `openclaw onboard --step hatch`.",
           default=True),
-    Field("hatch", "agent_name", "text", "Agent name", "A short id for the agent.",
+    Field("hatch", "agent_name", kinds.TEXT, "Agent name", "A short id for the agent.",
           default=lambda a, c: c.existing_value("agent", "name", default="main"),
           validate=_check_name, applies=_hatching, placeholder="main"),
-    Field("hatch", "workspace", "path", "Workspace", "The folder the agent works in; existing files are kept.",
+    Field("hatch", "workspace", kinds.PATH, "Workspace", "The folder the agent works in; existing files are kept.",
           default=lambda a, c: c.existing_value("agent", "workspace", default=_default_workspace(c)),
           validate=_check_workspace, applies=_hatching),
-    Field("hatch", "persona", "text", "Persona", "One or two sentences; written to SOUL.md.",
+    Field("hatch", "persona", kinds.TEXT, "Persona", "One or two sentences; written to SOUL.md.",
           default=lambda a, c: c.existing_value("agent", "persona", default=DEFAULT_PERSONA),
           validate=_check_persona, applies=_hatching),
 )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from wizard.steps.base import Answers, Context, Effects, Field, Option, Step, valid_url
+from wizard.steps.base import kinds, Answers, Context, Effects, Field, Option, Step, valid_url
 
 HOOKS = (
     Option("boot-md", "boot-md", "run BOOT.md from the workspace when the gateway starts"),
@@ -16,10 +16,10 @@ def _check_webhook(value: str, answers: Answers, ctx: Context) -> str | None:
 
 
 FIELDS = (
-    Field("hooks", "hooks", "multi", "Hooks", "Built-in hooks to enable; none is fine.",
+    Field("hooks", "hooks", kinds.MULTI, "Hooks", "Built-in hooks to enable; none is fine.",
           default=lambda a, c: list(c.existing_value("hooks", "enabled", default=["session-memory"])),
           options=HOOKS),
-    Field("hooks", "webhook_url", "url", "Webhook URL",
+    Field("hooks", "webhook_url", kinds.URL, "Webhook URL",
           "Optional: POST events here, signed with a generated secret. Leave empty for none.",
           default=lambda a, c: c.existing_value("hooks", "webhook", "url", default=""),
           validate=_check_webhook, placeholder="https://example.com/openclaw-hook"),

@@ -6,7 +6,7 @@ import functools
 import tomllib
 from pathlib import Path
 
-from wizard.steps.base import Answers, Context, Effects, Field, Option, Step
+from wizard.steps.base import kinds, Answers, Context, Effects, Field, Option, Step
 
 
 @functools.lru_cache(maxsize=1)
@@ -35,7 +35,7 @@ def _options() -> tuple[Option, ...]:
 
 
 FIELDS = (
-    Field("skills", "skills", "multi", "Skills", "Skills your agent may use; none is fine.",
+    Field("skills", "skills", kinds.MULTI, "Skills", "Skills your agent may use; none is fine.",
           default=lambda a, c: list(c.existing_value("skills", "enabled", default=[])), options=_options()),
 )
 
@@ -60,4 +60,4 @@ def describe(values: dict) -> str:
 
 
 STEP = Step("skills", 4, "Skills Installation", "Give your agent skills.",
-            FIELDS, plan, from_config, describe, sections=("skills",))
+            FIELDS, plan, from_config, describe, sections=("skills",), note=requirements_summary)
