@@ -8,7 +8,8 @@ The machine decides when the sign-in is due; the App performs it as the headless
 from __future__ import annotations
 
 import time
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from textual.app import App
 from textual.binding import Binding

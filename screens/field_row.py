@@ -28,7 +28,7 @@ class FieldRow(Vertical):
     """Posts Edited when the value changes and Left when focus leaves it (messages up)."""
 
     class Edited(Message):
-        def __init__(self, row: "FieldRow") -> None:
+        def __init__(self, row: FieldRow) -> None:
             super().__init__()
             self.row = row
 

@@ -8,9 +8,9 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.widgets import Button, Static
 
-from screens.notice import Notice
 from screens.base import WizardScreen
 from screens.bullet_list import BulletList
+from screens.notice import Notice
 
 
 def diff_text(diff: str) -> Text:

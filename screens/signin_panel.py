@@ -9,7 +9,7 @@ from __future__ import annotations
 import queue
 import threading
 import time
-from typing import Callable
+from collections.abc import Callable
 
 from rich.text import Text
 from textual import work
@@ -32,7 +32,7 @@ def countdown(seconds: float) -> str:
 class PanelEvents:
     """SignInEvents for the panel: called on the worker thread, forwarded as messages to the UI thread."""
 
-    def __init__(self, panel: "SignInPanel") -> None:
+    def __init__(self, panel: SignInPanel) -> None:
         self.panel = panel
 
     def _send(self, message: Message) -> None:

@@ -30,7 +30,8 @@ def tmux(*args: str) -> str:
 
 def one_run(session: str, state: Path, marker: str, timeout: float) -> float:
     # An installed package has its .pyc; PYTHONDONTWRITEBYTECODE would recompile Textual every run.
-    command = f"env -u PYTHONDONTWRITEBYTECODE OPENCLAW_STATE_DIR={state} {OPENCLAW} onboard --auth-choice openai-codex --no-browser"
+    command = (f"env -u PYTHONDONTWRITEBYTECODE OPENCLAW_STATE_DIR={state} {OPENCLAW} onboard "
+               "--auth-choice openai-codex --no-browser")
     start = time.monotonic()
     tmux("new-session", "-d", "-s", session, "-x", "80", "-y", "24", command)
     try:

@@ -16,8 +16,7 @@ from wizard.auth import browser, clipboard, jwt, oauth, pages, pkce, store
 from wizard.auth.providers import BUILTIN, Provider
 from wizard.auth.redirect import ProviderRefused
 from wizard.auth.refresh import needs_refresh
-from wizard.auth.signin import (PastedCode, PasteRejected, SignInOptions, _check_options, callback_ports,
-                                read_paste)
+from wizard.auth.signin import PastedCode, PasteRejected, SignInOptions, _check_options, callback_ports, read_paste
 from wizard.errors import UsageError
 
 CODEX = BUILTIN["openai-codex"]

@@ -78,9 +78,9 @@ def test_binds_loopback_only(server):
 
 
 @pytest.mark.parametrize("path, status", [
-    (f"/auth/callback?code=abc&state=wrong", 400),
+    ("/auth/callback?code=abc&state=wrong", 400),
     (f"/auth/callback?state={STATE}", 400),
-    (f"/auth/callback?code=abc", 400),
+    ("/auth/callback?code=abc", 400),
     (f"/elsewhere?code=abc&state={STATE}", 404),
     ("/favicon.ico", 404),
     ("/auth/callback?" + "x=1&" * 5000, 400),
@@ -113,7 +113,8 @@ def test_garbage_and_oversized_requests_get_400(server, inbox, payload):
 def test_the_right_callback_delivers_the_code_and_shows_the_outcome(server, inbox):
     result = {}
     thread = threading.Thread(target=lambda: result.update(
-        zip(("status", "body", "headers"), get(base(server) + f"/auth/callback?code=the-code&state={STATE}"))))
+        zip(("status", "body", "headers"), get(base(server) + f"/auth/callback?code=the-code&state={STATE}"),
+            strict=True)))
     thread.start()
     received = inbox.get(timeout=5)
     assert isinstance(received, loopback.CodeReceived) and received.code == "the-code"

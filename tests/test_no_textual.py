@@ -12,7 +12,8 @@ PROBE = """
 import json, sys
 {body}
 print(json.dumps(sorted(m for m, mod in sys.modules.items()
-                       if mod is not None and m.split('.')[0] in {{'textual', 'rich', 'httpx2', 'authlib', 'tomlkit'}})))
+                       if mod is not None
+                       and m.split('.')[0] in {{'textual', 'rich', 'httpx2', 'authlib', 'tomlkit'}})))
 """
 
 

@@ -35,9 +35,10 @@ from tests.conftest import ROOT, json_lines, openclaw_argv
 from tests.e2e.test_signin import Login, browser_get, port_is_free, query_of
 from tests.support.oauth_server import OAuthTestServer
 from tests.test_loopback import free_port
-from wizard.auth import loopback, oauth as oauth_client, store
-from wizard.auth.refresh import refresh
+from wizard.auth import loopback, store
+from wizard.auth import oauth as oauth_client
 from wizard.auth.redirect import MAX_QUERY_FIELDS, ProviderRefused
+from wizard.auth.refresh import refresh
 from wizard.auth.signin import PastedCode, PasteRejected, read_paste
 from wizard.errors import WizardError
 
@@ -107,7 +108,7 @@ class CallbackRequest:
 
     def payload(self) -> bytes:
         line = " ".join(part for part in (self.method, self.target, self.version) if part)
-        head = [line.encode("utf-8")] + [f"{k}: {v}".encode("utf-8") for k, v in self.headers]
+        head = [line.encode("utf-8")] + [f"{k}: {v}".encode() for k, v in self.headers]
         return b"\r\n".join(head) + b"\r\n\r\n" + self.tail
 
     def first(self, name: str) -> str | None:
@@ -532,7 +533,8 @@ def start_login(cli_env: dict, cwd: Path, provider: str, *extra: str, env: dict 
 def browser_returns(url: str) -> dict:
     """The browser coming back to the loopback, in the background; its page lands in the dict."""
     page: dict = {}
-    thread = threading.Thread(target=lambda: page.update(zip(("status", "body"), browser_get(url))), daemon=True)
+    thread = threading.Thread(target=lambda: page.update(zip(("status", "body"), browser_get(url), strict=True)),
+                              daemon=True)
     thread.start()
     page["thread"] = thread
     return page
@@ -706,7 +708,7 @@ class CommandLineWatcher:
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
-    def __enter__(self) -> "CommandLineWatcher":
+    def __enter__(self) -> CommandLineWatcher:
         self._thread.start()
         return self
 

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import sys
 import tomllib
+from collections.abc import Mapping
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, Mapping
+from typing import IO, TYPE_CHECKING, Any
 
 from wizard import steps as step_registry
 from wizard.errors import UsageError, ValidationError

@@ -83,7 +83,8 @@ def _add_field_flag(group: argparse._ArgumentGroup, fld: Field) -> None:
         return
     group.add_argument(fld.flag, dest=fld.flag, metavar=fld.metavar, help=help_text)
     if fld.file_flag:
-        group.add_argument(fld.file_flag, dest=fld.file_flag, metavar="FILE", help=f"read {fld.label.lower()} from FILE")
+        group.add_argument(fld.file_flag, dest=fld.file_flag, metavar="FILE",
+                           help=f"read {fld.label.lower()} from FILE")
 
 
 def field_help(fld: Field) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tomllib
+from datetime import UTC
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -12,7 +13,8 @@ from wizard.fsutil import read_text
 if TYPE_CHECKING:
     from datetime import datetime
 
-HEADER = "OpenClaw gateway configuration, written by `openclaw onboard`.\nSecrets live in the credential store; values like { secret = \"...\" } refer to them."
+HEADER = ("OpenClaw gateway configuration, written by `openclaw onboard`.\n"
+          "Secrets live in the credential store; values like { secret = \"...\" } refer to them.")
 
 
 def load(path: Path) -> tuple[str | None, dict | None]:
@@ -108,9 +110,9 @@ def _item(value):
 
 
 def backup_name(path: Path, now: datetime | None = None) -> Path:
-    from datetime import datetime, timezone
+    from datetime import datetime
 
-    stamp = (now or datetime.now(timezone.utc)).strftime("%Y%m%dT%H%M%SZ")
+    stamp = (now or datetime.now(UTC)).strftime("%Y%m%dT%H%M%SZ")
     candidate = path.with_name(f"{path.name}.{stamp}.bak")
     n = 1
     while candidate.exists():

@@ -46,7 +46,8 @@ def _stored_credentials() -> dict[str, str]:
             continue
         kind = record["type"]
         expires_at = record.get("expires_at")
-        if kind == "oauth" and not record.get("refresh_token") and expires_at is not None and expires_at < store.now_ms():
+        if (kind == "oauth" and not record.get("refresh_token") and expires_at is not None
+                and expires_at < store.now_ms()):
             kind = "oauth-expired"
         stored[path.stem] = kind
     return stored

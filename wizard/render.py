@@ -40,7 +40,7 @@ def table(headers: list[str], rows: list[list[str]], colours: list[list[str | No
     """Left-aligned columns, two spaces apart; `notes[i]` are indented lines printed under row i."""
     widths = [len(h) for h in headers]
     for row in rows:
-        widths = [max(w, len(cell)) for w, cell in zip(widths, row)]
+        widths = [max(w, len(cell)) for w, cell in zip(widths, row, strict=False)]
     lines = [_join(headers, widths, [("bold" if enabled else None)] * len(headers), enabled)]
     for index, row in enumerate(rows):
         row_colours = colours[index] if colours else [None] * len(row)
@@ -53,7 +53,7 @@ def table(headers: list[str], rows: list[list[str]], colours: list[list[str | No
 def _join(cells: list[str], widths: list[int], colours: list[str | None], enabled: bool) -> str:
     last = len(cells) - 1
     parts = []
-    for i, (cell, width) in enumerate(zip(cells, widths)):
+    for i, (cell, width) in enumerate(zip(cells, widths, strict=True)):
         padded = cell if i == last else cell.ljust(width)
         # Pad before painting so escape codes do not upset the alignment.
         parts.append(paint(padded, colours[i], enabled) if cell else padded)

@@ -6,10 +6,11 @@ changes what was asked.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any
 
 DEFAULT_SIGN_IN_TIMEOUT = 600.0
 

@@ -239,7 +239,7 @@ def test_missing_answers_are_listed_at_once(run_cli, state_dir):
                            ("channels.slack_bot_token", "--slack-bot-token", "OPENCLAW_SLACK_BOT_TOKEN"),
                            ("channels.slack_app_token", "--slack-app-token", "OPENCLAW_SLACK_APP_TOKEN"),
                            ("authorization.auth_choice", "--auth-choice", "OPENCLAW_AUTH_CHOICE")]:
-        line = next((l for l in err.splitlines() if l.strip().startswith(key + ":")), None)
+        line = next((ln for ln in err.splitlines() if ln.strip().startswith(key + ":")), None)
         assert line is not None, f"{key} not listed in:\n{err}"
         assert flag in line and env in line and f"[{key.split('.')[0]}] {key.split('.')[1]}" in line
     assert "8 answers are missing" in err and "Traceback" not in err

@@ -7,7 +7,7 @@ import stat
 import tomllib
 import urllib.error
 
-from tests.conftest import json_lines, snapshot_files
+from tests.conftest import snapshot_files
 from tests.e2e.test_signin import OPENER, Login
 
 

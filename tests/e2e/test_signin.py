@@ -525,8 +525,8 @@ def test_in_process_paste_queue_and_rejections(in_process, oauth, state_dir):
 
 
 def test_in_process_cancel_event_stops_the_wait(in_process, oauth):
-    from wizard.errors import Cancelled
     from wizard.auth.signin import SignInOptions
+    from wizard.errors import Cancelled
 
     events, cancel = Recorder(), threading.Event()
     thread, outcome = sign_in_thread("localidp", SignInOptions(no_browser=True, callback_port=in_process, timeout=20),

@@ -25,9 +25,9 @@ import traceback
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Callable, Iterable, Iterator
 
 CODEX_CLIENT_ID = "app_EMoamEEZ73f0CkXaXp7hrann"
 OIDC_CLIENT_ID = "test-oidc-client"
@@ -235,7 +235,7 @@ def _require(params: dict[str, str], name: str) -> str:
 class _HTTPServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
-    app: "OAuthTestServer"
+    app: OAuthTestServer
 
     def handle_error(self, request, client_address) -> None:
         if not isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
@@ -279,7 +279,8 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _read_body(self) -> bytes:
         if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
-            raise HttpError(json_response(411, {"error": "invalid_request", "error_description": "Content-Length required"}))
+            raise HttpError(json_response(411, {"error": "invalid_request",
+                                                "error_description": "Content-Length required"}))
         raw_length = self.headers.get("Content-Length")
         if raw_length is None:
             return b""
@@ -291,7 +292,8 @@ class _Handler(BaseHTTPRequestHandler):
             raise oauth_error("invalid_request", "invalid Content-Length") from None
         if length > MAX_BODY_BYTES:
             self._drain(length)
-            raise HttpError(json_response(413, {"error": "invalid_request", "error_description": "request body too large"}))
+            raise HttpError(json_response(413, {"error": "invalid_request",
+                                                "error_description": "request body too large"}))
         return self.rfile.read(length)
 
     def _drain(self, length: int) -> None:
@@ -433,7 +435,7 @@ class OAuthTestServer:
 
     # ----------------------------------------------------------------- lifecycle
 
-    def start(self) -> "OAuthTestServer":
+    def start(self) -> OAuthTestServer:
         httpd = _HTTPServer((self.host, self.port), _Handler)
         httpd.app = self
         self._httpd = httpd
@@ -455,7 +457,7 @@ class OAuthTestServer:
         if self._thread is not None:
             self._thread.join(timeout=5)
 
-    def __enter__(self) -> "OAuthTestServer":
+    def __enter__(self) -> OAuthTestServer:
         return self.start()
 
     def __exit__(self, *exc_info: object) -> None:
@@ -1006,7 +1008,8 @@ class OAuthTestServer:
             if device.status == "pending":
                 return json_response(403, {"error": "authorization_pending", "error_description": "not approved yet"})
             if device.status == "denied":
-                return json_response(400, {"error": "access_denied", "error_description": "the user denied the request"})
+                return json_response(400, {"error": "access_denied",
+                                           "error_description": "the user denied the request"})
             device.status = "consumed"
             return json_response(200, self._device_code_bundle(device))
 
@@ -1083,7 +1086,8 @@ def _message_text(content: object) -> str | None:
         texts = [
             part["text"]
             for part in content
-            if isinstance(part, dict) and part.get("type") in ("input_text", "text") and isinstance(part.get("text"), str)
+            if isinstance(part, dict) and part.get("type") in ("input_text", "text")
+            and isinstance(part.get("text"), str)
         ]
         return "".join(texts) if texts else None
     return None
@@ -1129,7 +1133,7 @@ def _sse_events(final: dict) -> Iterator[bytes]:
     ]
     for sequence_number, event in enumerate(events):
         event = {**event, "sequence_number": sequence_number}
-        yield f"event: {event['type']}\ndata: {json.dumps(event)}\n\n".encode("utf-8")
+        yield f"event: {event['type']}\ndata: {json.dumps(event)}\n\n".encode()
 
 
 # --------------------------------------------------------------------------- standalone

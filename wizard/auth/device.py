@@ -76,7 +76,7 @@ class OpenAIDeviceLogin(DeviceLogin):
         self.expires_at = time.monotonic() + lifetime
 
     @classmethod
-    def request(cls, provider: Provider) -> "OpenAIDeviceLogin":
+    def request(cls, provider: Provider) -> OpenAIDeviceLogin:
         response = oauth.send("POST", provider.endpoint(OPENAI_USERCODE_PATH), what=WHAT,
                               json={"client_id": provider.client_id})
         data = oauth.json_body(response)
@@ -113,7 +113,7 @@ class Rfc8628DeviceLogin(DeviceLogin):
         self.expires_at = time.monotonic() + _seconds(data.get("expires_in"), DEFAULT_LIFETIME)
 
     @classmethod
-    def request(cls, provider: Provider, endpoints: oauth.Endpoints) -> "Rfc8628DeviceLogin":
+    def request(cls, provider: Provider, endpoints: oauth.Endpoints) -> Rfc8628DeviceLogin:
         response = oauth.send("POST", endpoints.device_authorization, what=WHAT,
                               data={"client_id": provider.client_id, "scope": provider.scopes})
         data = _require_fields(response, oauth.json_body(response), ("device_code", "user_code", "verification_uri"),

@@ -33,7 +33,8 @@ def read_file(source: str) -> tuple[str, bytes]:
     except IsADirectoryError:
         raise bad_import(f"{path} is a directory, not a credential file") from None
     except OSError as exc:
-        raise bad_import(f"cannot read {path}: {exc.strerror}", hint=f"check its permissions (chmod 600 {path})") from None
+        raise bad_import(f"cannot read {path}: {exc.strerror}",
+                         hint=f"check its permissions (chmod 600 {path})") from None
 
 
 def parse(name: str, raw: bytes) -> object:

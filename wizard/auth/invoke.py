@@ -13,9 +13,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from wizard.auth.jwt import account_info
+from wizard.auth.providers import ORIGINATOR, Provider
 from wizard.auth.status import login_command
 from wizard.auth.store import parse_json
-from wizard.auth.providers import ORIGINATOR, Provider
 from wizard.errors import UsageError, WizardError
 
 INSTRUCTIONS = "You are a helpful assistant. Answer briefly."

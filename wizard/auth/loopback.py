@@ -18,9 +18,9 @@ import socketserver
 import threading
 import time
 import urllib.parse
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Callable, Sequence
 
 from wizard.auth import pages
 from wizard.auth.redirect import ProviderRefused, first_values

@@ -12,7 +12,7 @@ import os
 import time
 import urllib.parse
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import httpx2
 
@@ -87,7 +87,8 @@ def discover(provider: Provider) -> dict:
         response = send("GET", url, what=what)
         document = json_body(response)
         if response.status_code != 200 or not isinstance(document, dict):
-            raise OAuthError(f"{what} could not be read ({_status_text(response, document)})", status=response.status_code,
+            raise OAuthError(f"{what} could not be read ({_status_text(response, document)})",
+                             status=response.status_code,
                              hint=f"check the issuer of {provider.id} in the providers file")
         _discovery_cache[url] = document
     return _discovery_cache[url]
@@ -250,7 +251,7 @@ def credential_record(provider_id: str, tokens: dict, previous: dict | None = No
         "expires_at": _expires_at_ms(access_token, tokens.get("expires_in")),
         "scope": _str(tokens.get("scope")) or previous.get("scope"),
         "id_token": id_token,
-        "last_refresh": datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z"),
+        "last_refresh": datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
     }
     for key in ("account_id", "email", "plan"):
         if previous.get(key):

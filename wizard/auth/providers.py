@@ -75,7 +75,7 @@ class Provider:
         for name, default in _DEFAULTS.items():
             setattr(self, name, values.get(name, default))
 
-    def replace(self, **values) -> "Provider":
+    def replace(self, **values) -> Provider:
         current = {name: getattr(self, name) for name in _DEFAULTS}
         current.update({k: v for k, v in values.items() if k not in ("label", "kind")})
         return Provider(self.id, values.get("label", self.label), values.get("kind", self.kind), **current)

@@ -11,8 +11,8 @@ file that logout deleted.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator
 
 from wizard import paths
 from wizard.auth import providers, store

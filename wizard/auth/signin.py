@@ -104,7 +104,8 @@ def _read_pasted_url(text: str, state: str, where: str) -> PastedCode | PasteRej
     if params.get("error"):
         return ProviderRefused(params["error"], params.get("error_description", ""))
     if not params.get("code"):
-        return PasteRejected(f"that address has no code in it; copy the whole address from the browser's address bar{where}")
+        return PasteRejected("that address has no code in it; copy the whole address from the browser's "
+                             f"address bar{where}")
     return PastedCode(params["code"])
 
 
@@ -132,7 +133,7 @@ class Pasted:
 class _Wait:
     """Where a sign-in waits: loopback results, pasted text, a cancel request, the deadline."""
 
-    def __init__(self, timeout: float, paste: "queue.Queue[str] | None", cancel: threading.Event | None):
+    def __init__(self, timeout: float, paste: queue.Queue[str] | None, cancel: threading.Event | None):
         self.timeout = timeout
         self.deadline = time.monotonic() + timeout
         self.inbox: queue.Queue = queue.Queue()
@@ -185,7 +186,7 @@ class _Wait:
 # --------------------------------------------------------------------------- the flow
 
 def sign_in(provider_id: str, options: SignInOptions, events: SignInEvents, *,
-            paste: "queue.Queue[str] | None" = None, cancel: threading.Event | None = None) -> dict:
+            paste: queue.Queue[str] | None = None, cancel: threading.Event | None = None) -> dict:
     """Run the sign-in to the end; store and return the credential record."""
     _check_options(options)
     provider = oauth_provider(provider_id)
@@ -433,7 +434,7 @@ def run_headless(provider_id: str, options: SignInOptions, out: Output) -> dict:
     return record
 
 
-def start_stdin_reader(out: "queue.Queue[str]", stop: threading.Event, fd: int = 0) -> threading.Thread | None:
+def start_stdin_reader(out: queue.Queue[str], stop: threading.Event, fd: int = 0) -> threading.Thread | None:
     """Feed stdin lines to `out` from a daemon thread until `stop` is set.
 
     Raw reads on the fd: no lock of sys.stdin is held at interpreter exit, and once the
@@ -447,7 +448,7 @@ def start_stdin_reader(out: "queue.Queue[str]", stop: threading.Event, fd: int =
     return thread
 
 
-def _read_lines(fd: int, out: "queue.Queue[str]", stop: threading.Event) -> None:
+def _read_lines(fd: int, out: queue.Queue[str], stop: threading.Event) -> None:
     buffer = b""
     while not stop.is_set():
         if not _readable(fd, POLL_SECONDS):

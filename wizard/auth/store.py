@@ -102,7 +102,8 @@ def load(provider: str, path: Path | None = None) -> dict | None:
     except ValueError as exc:
         what = "is empty" if not raw.strip() else f"is not valid JSON ({exc})"
         raise CredentialError(f"{path} {what}",
-                              hint=f"sign in again, or replace it with `openclaw models auth import --provider {provider}`") from None
+                              hint="sign in again, or replace it with "
+                                   f"`openclaw models auth import --provider {provider}`") from None
     return validate_record(data, str(path), provider)
 
 

@@ -10,7 +10,6 @@ import argparse
 import os
 import sys
 from pathlib import Path
-
 from typing import TYPE_CHECKING
 
 from wizard.errors import UsageError

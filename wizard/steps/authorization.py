@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from wizard.auth.methods import SIGN_IN_METHODS
-from wizard.steps.base import kinds, Answers, Context, Effects, Field, Option, SecretValue, Step
+from wizard.steps.base import Answers, Context, Effects, Field, Option, SecretValue, Step, kinds
 
 CHOICES = (
-    Option("openai-codex", "Sign in with ChatGPT", "OpenAI Codex via your ChatGPT plan (browser, device code or paste)"),
+    Option("openai-codex", "Sign in with ChatGPT",
+           "OpenAI Codex via your ChatGPT plan (browser, device code or paste)"),
     Option("openai-api-key", "OpenAI API key", "a key from platform.openai.com (sk-...)"),
     Option("anthropic-api-key", "Anthropic API key", "a key from console.anthropic.com (sk-ant-...)"),
     Option("token", "Paste a token", "a token you already have, e.g. from `claude setup-token`"),
@@ -121,7 +122,6 @@ def _default_model(answers: Answers, ctx: Context) -> str:
 
 
 def _existing_token(answers: Answers, ctx: Context) -> SecretValue | None:
-    provider = provider_for(answers)
     if _has_stored_key(answers, ctx):
         return SecretValue("", "existing", None)
     return _provider_env_key(answers, ctx)
@@ -140,7 +140,8 @@ FIELDS = (
           saved=lambda method: method != "keep"),  # whether a sign-in is stored is the replaying machine's business
     Field("authorization", "token_provider", kinds.CHOICE, "Token for", "Which provider the pasted token is for.",
           default="anthropic", options=TOKEN_PROVIDERS, applies=_is("token")),
-    Field("authorization", "token", kinds.SECRET, "API key or token", "Stored in the credential store, never in the config.",
+    Field("authorization", "token", kinds.SECRET, "API key or token",
+          "Stored in the credential store, never in the config.",
           default=_existing_token, validate=_check_token, applies=_needs_token, must_answer=_token_must_answer,
           env_name="OPENCLAW_TOKEN", file_flag="--token-file", extra_env=lambda answers: _token_env(answers)),
     Field("authorization", "model", kinds.TEXT, "Default model", "The model the agent uses unless told otherwise.",

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from wizard.steps import kinds
 from wizard.steps.kinds import Kind
@@ -139,7 +140,7 @@ class Field:
     def option_values(self) -> list[str]:
         return [o.value for o in self.options]
 
-    def available(self, answers: Answers, ctx: Context) -> "Field":
+    def available(self, answers: Answers, ctx: Context) -> Field:
         """This field with only the options that apply here."""
         if self.option_filter is None:
             return self
@@ -190,7 +191,7 @@ class Step:
     describe: Callable[[dict], str]
     applies: Condition = always
     # Where Next goes instead of the following step (Keep in `existing` goes to sign-in).
-    next_step: Callable[[dict], "str | None"] = lambda values: None
+    next_step: Callable[[dict], str | None] = lambda values: None
     # The config's top-level tables this step writes: a kept step without them is "not configured yet".
     sections: tuple[str, ...] = ()
     # What recording this step's answer changes in the context (Reset: defaults stop coming from the config).
@@ -200,7 +201,7 @@ class Step:
     # A line about this machine shown with the step's fields (what the skills need that is missing).
     note: Callable[[Context], str] | None = None
     # The sign-in these values ask for, (provider, method), or None: the machine's sign-in phase.
-    sign_in: Callable[[dict, Answers, Context], "tuple[str, str] | None"] | None = None
+    sign_in: Callable[[dict, Answers, Context], tuple[str, str] | None] | None = None
 
     def field(self, key: str) -> Field:
         for fld in self.fields:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from wizard.steps.base import kinds, Answers, Context, Effects, Field, Option, SecretValue, Step
+from wizard.steps.base import Answers, Context, Effects, Field, Option, SecretValue, Step, kinds
 
 CHANNELS = (
     Option("telegram", "Telegram", "a bot token from @BotFather"),
@@ -82,7 +82,8 @@ def _check_phone(value: str, answers: Answers, ctx: Context) -> str | None:
 
 def _secret_field(key: str, label: str, env: str) -> Field:
     applies, must_answer = _asks(key)
-    return Field("channels", key, kinds.SECRET, label, SECRET_FORMATS[key][3][:1].upper() + SECRET_FORMATS[key][3][1:] + ".",
+    looks_like = SECRET_FORMATS[key][3]
+    return Field("channels", key, kinds.SECRET, label, looks_like[:1].upper() + looks_like[1:] + ".",
                  default=_secret_default(key), validate=_secret_check(key), applies=applies,
                  must_answer=must_answer, env_name=env)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from wizard.steps.base import kinds, Answers, Context, Effects, Field, Option, Step
+from wizard.steps.base import Answers, Context, Effects, Field, Option, Step, kinds
 
 
 def has_config(answers: Answers, ctx: Context) -> bool:

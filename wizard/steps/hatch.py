@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from wizard.steps.base import kinds, Answers, Context, Effects, Field, Step, valid_path
+from wizard.steps.base import Answers, Context, Effects, Field, Step, kinds, valid_path
 
 DEFAULT_PERSONA = "A calm, precise assistant that explains what it is about to do before doing it."
 

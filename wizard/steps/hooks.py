@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from wizard.steps.base import kinds, Answers, Context, Effects, Field, Option, Step, valid_url
+from wizard.steps.base import Answers, Context, Effects, Field, Option, Step, kinds, valid_url
 
 HOOKS = (
     Option("boot-md", "boot-md", "run BOOT.md from the workspace when the gateway starts"),

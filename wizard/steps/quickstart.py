@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from wizard.steps.base import kinds, Answers, Context, Effects, Field, Option, SecretValue, Step
+from wizard.steps.base import Answers, Context, Effects, Field, Option, SecretValue, Step, kinds
 
 DEFAULT_PORT = 18789
 

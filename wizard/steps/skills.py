@@ -6,7 +6,7 @@ import functools
 import tomllib
 from pathlib import Path
 
-from wizard.steps.base import kinds, Answers, Context, Effects, Field, Option, Step
+from wizard.steps.base import Answers, Context, Effects, Field, Option, Step, kinds
 
 
 @functools.lru_cache(maxsize=1)
