@@ -44,7 +44,10 @@ def signin_app(monkeypatch, **kwargs):
 
 
 async def settle(pilot) -> None:
+    """Let the screen finish laying out, however loaded the machine is."""
     await pilot.pause(0.2)
+    await pilot.wait_for_scheduled_animations()
+    await pilot.pause()
 
 
 def test_quickstart(snap_compare, snap_state):
