@@ -162,7 +162,6 @@ class OnboardApp(App[int]):
                 screen.show_step_error(exc.render())
             return
         self.written, self.notes = written, list(plan.notes)
-        self.machine.finish()
         self.show_current()
 
     def on_done_screen_close_requested(self, message: DoneScreen.CloseRequested) -> None:

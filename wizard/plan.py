@@ -133,6 +133,7 @@ def finish(machine: Machine, save_answers: Path | None = None) -> tuple[Plan, li
         answers.save(machine, save_answers)
         written.append(str(save_answers))
     written = apply(plan, machine.ctx.state_dir) + written
+    machine.finish()
     return plan, written
 
 

@@ -67,3 +67,29 @@ def test_onboard_sign_in_failure_writes_no_config(spawn_cli, oauth, point_codex_
     assert code == 1
     assert "Your workspace does not allow Codex" in err
     assert snapshot_files(state_dir) == before
+
+
+def test_an_unusable_secrets_file_stops_before_the_browser_opens(run_cli, oauth, point_codex_at, state_dir):
+    """The machine's pre-check runs before the sign-in phase (as in the TUI): no URL, no listener, nothing stored."""
+    point_codex_at(oauth)
+    (state_dir / "credentials").mkdir(mode=0o700)
+    (state_dir / "credentials" / "secrets.json").mkdir()  # unreadable as a file, whoever runs the tests
+    before = snapshot_files(state_dir)
+    result = run_cli("onboard", "--flow", "quickstart", "--accept-risk", "--accept-defaults",
+                     "--auth-choice", "openai-codex", "--method", "paste", "--json", timeout=30)
+    assert result.returncode == 1, result.stderr
+    assert "secrets.json" in result.stderr and "cannot read" in result.stderr
+    events = [json.loads(line)["event"] for line in result.stdout.splitlines()]
+    assert "authorize_url" not in events and events[-1] == "error"
+    assert oauth.stats["authorize"] == 0
+    assert snapshot_files(state_dir) == before
+
+
+def test_a_credentials_dir_that_is_a_file_stops_before_the_browser_opens(run_cli, oauth, point_codex_at,
+                                                                          state_dir):
+    point_codex_at(oauth)
+    (state_dir / "credentials").write_text("not a directory")
+    result = run_cli("onboard", "--auth-choice", "openai-codex", "--method", "paste", timeout=30)
+    assert result.returncode == 1, result.stderr
+    assert "is a file, not a directory" in result.stderr and "https://" not in result.stderr
+    assert oauth.stats["authorize"] == 0 and not (state_dir / "openclaw.toml").exists()
