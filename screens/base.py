@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Button, Footer, Static
 
 from screens.app_header import AppHeader
 from screens.sidebar import StepSidebar, sidebar_rows
@@ -70,6 +71,16 @@ class WizardScreen(Screen):
         self.set_class(small, "-too-small")
         if small:
             self.query_one("#too-small", Static).update(too_small_text(width, height))
+
+    @on(Button.Pressed, "#next")
+    def next_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.action_next()
+
+    @on(Button.Pressed, "#back")
+    def back_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.action_back()
 
     def action_back(self) -> None:
         self.post_message(self.BackRequested())

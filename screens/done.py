@@ -56,10 +56,6 @@ class DoneScreen(WizardScreen):
     def prepare(self) -> None:
         self.query_one("#next", Button).focus()
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        self.action_close()
-
     def action_close(self) -> None:
         self.post_message(self.CloseRequested())
 

@@ -58,13 +58,6 @@ class ReviewScreen(WizardScreen):
     def prepare(self) -> None:
         self.query_one("#next", Button).focus()
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        if event.button.id == "next":
-            self.action_next()
-        elif event.button.id == "back":
-            self.action_back()
-
     def action_next(self) -> None:
         self.post_message(self.FinishRequested())
 

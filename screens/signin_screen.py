@@ -64,14 +64,6 @@ class SignInScreen(WizardScreen):
         next_button.disabled = False
         next_button.focus()
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "next":
-            event.stop()
-            self.action_next()
-        elif event.button.id == "back":
-            event.stop()
-            self.action_back()
-
     def action_next(self) -> None:
         if self.panel.signed_in:
             self.post_message(self.NextRequested())

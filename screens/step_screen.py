@@ -141,14 +141,6 @@ class StepScreen(WizardScreen):
         else:
             rows[rows.index(row) + 1].input.focus()
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "next":
-            event.stop()
-            self.action_next()
-        elif event.button.id == "back":
-            event.stop()
-            self.action_back()
-
     def action_next(self) -> None:
         self.post_message(self.NextRequested(self.step_id, self.draft()))
 

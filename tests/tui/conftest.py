@@ -14,9 +14,11 @@ import pytest_textual_snapshot
 
 ROOT = Path(__file__).resolve().parents[2]
 SNAPSHOT_DIR = ROOT / "snapshots"
-# A state dir for snapshot tests whose shown form never changes: HOME is its parent, so every path on
-# screen reads ~/.openclaw/... One per test process, so two checkouts can run their suites at once.
-SNAPSHOT_STATE = Path(f"/tmp/openclaw-snapshots-{os.getpid()}/.openclaw")
+# A fixed state dir for snapshot tests, so no path on screen or in a diff ever changes between runs
+# (HOME is its parent: paths read ~/.openclaw/...). Two checkouts running their suites at once take
+# turns through SNAPSHOT_LOCK.
+SNAPSHOT_STATE = Path("/tmp/openclaw-snapshots/.openclaw")
+SNAPSHOT_LOCK = Path("/tmp/openclaw-snapshots.lock")
 FROZEN_NOW = 1000.0
 PRESENT_BINARIES = {"git", "curl"}
 
@@ -53,13 +55,17 @@ def tui_state(monkeypatch, state_dir: Path, tmp_path: Path) -> Path:
 
 @pytest.fixture
 def snap_state(monkeypatch) -> Path:
-    """A fixed, freshly emptied state dir for snapshots."""
-    shutil.rmtree(SNAPSHOT_STATE.parent, ignore_errors=True)
-    SNAPSHOT_STATE.mkdir(parents=True, mode=0o700)
-    # HOME above the state dir, as for a real user: paths show as ~/.openclaw/...
-    _clean_env(monkeypatch, SNAPSHOT_STATE, SNAPSHOT_STATE.parent)
-    yield SNAPSHOT_STATE
-    shutil.rmtree(SNAPSHOT_STATE.parent, ignore_errors=True)
+    """A fixed, freshly emptied state dir for snapshots, held for this test alone."""
+    import fcntl
+
+    with open(SNAPSHOT_LOCK, "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        shutil.rmtree(SNAPSHOT_STATE.parent, ignore_errors=True)
+        SNAPSHOT_STATE.mkdir(parents=True, mode=0o700)
+        # HOME above the state dir, as for a real user: paths show as ~/.openclaw/...
+        _clean_env(monkeypatch, SNAPSHOT_STATE, SNAPSHOT_STATE.parent)
+        yield SNAPSHOT_STATE
+        shutil.rmtree(SNAPSHOT_STATE.parent, ignore_errors=True)
 
 
 def make_machine(*, start_at: str | None = None, which=None):
