@@ -120,6 +120,38 @@ def test_custom_provider_takes_any_callback_port():
     assert callback_ports(custom, SignInOptions(callback_port=8123)) == (8123,)
 
 
+# --------------------------------------------------------------------------- custom providers
+
+def _custom(tmp_path, monkeypatch, table: str) -> Provider:
+    from wizard.auth import providers
+
+    monkeypatch.setenv("OPENCLAW_STATE_DIR", str(tmp_path))
+    (tmp_path / "providers.toml").write_text(
+        f'[providers.idp]\nissuer = "https://id.example"\nclient_id = "c"\n{table}')
+    return providers.get("idp")
+
+
+def test_custom_provider_asks_for_consent_with_offline_access(tmp_path, monkeypatch):
+    # OIDC Core §11: without prompt=consent a conforming provider drops offline_access (no refresh token).
+    assert _custom(tmp_path, monkeypatch, "").authorize_params == {"prompt": "consent"}
+    url = oauth.authorize_url(_custom(tmp_path, monkeypatch, ""), "https://id.example/auth",
+                              redirect_uri=REDIRECT, code_challenge="c" * 43, state=STATE)
+    assert urllib.parse.parse_qs(urllib.parse.urlsplit(url).query)["prompt"] == ["consent"]
+
+
+@pytest.mark.parametrize("table, expected", [
+    ('scopes = "openid email"', {}),
+    ("authorize_params = {}", {}),
+    ('authorize_params = { prompt = "login consent" }', {"prompt": "login consent"}),
+])
+def test_custom_provider_consent_prompt_follows_the_file(tmp_path, monkeypatch, table, expected):
+    assert _custom(tmp_path, monkeypatch, table).authorize_params == expected
+
+
+def test_builtin_codex_never_sends_a_prompt():
+    assert "prompt" not in CODEX.authorize_params
+
+
 # --------------------------------------------------------------------------- browser launch rules
 
 @pytest.mark.parametrize("env, platform, reason", [
