@@ -126,3 +126,19 @@ def snapshot_files(state_dir: Path) -> dict[str, bytes]:
 
 def json_lines(text: str) -> list[dict]:
     return [json.loads(line) for line in text.splitlines() if line.strip().startswith("{")]
+
+
+@pytest.fixture(scope="session")
+def independent_idp():
+    """panva's oidc-provider (from the npm registry) on 127.0.0.1, with a public client for two free ports."""
+    from tests.support.independent_idp import IdPUnavailable, IndependentIdP, free_ports
+
+    try:
+        idp = IndependentIdP.start(free_ports(2))
+    except IdPUnavailable as exc:
+        unavailable = str(exc)
+    else:
+        yield idp
+        idp.stop()
+        return
+    pytest.fail(unavailable, pytrace=False)  # never a skip: CI must not pass without this provider

@@ -12,7 +12,7 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 
-from wizard.auth import browser, clipboard, jwt, oauth, pages, pkce, store
+from wizard.auth import browser, clipboard, jwt, oauth, pages, pkce, store, userinfo
 from wizard.auth.providers import BUILTIN, Provider
 from wizard.auth.redirect import ProviderRefused
 from wizard.auth.refresh import needs_refresh
@@ -117,6 +117,38 @@ def test_builtin_provider_only_takes_registered_ports():
 def test_custom_provider_takes_any_callback_port():
     custom = Provider(id="idp", label="idp", kind="oauth", issuer="http://x", client_id="c", builtin=False)
     assert callback_ports(custom, SignInOptions(callback_port=8123)) == (8123,)
+
+
+# --------------------------------------------------------------------------- custom providers
+
+def _custom(tmp_path, monkeypatch, table: str) -> Provider:
+    from wizard.auth import providers
+
+    monkeypatch.setenv("OPENCLAW_STATE_DIR", str(tmp_path))
+    (tmp_path / "providers.toml").write_text(
+        f'[providers.idp]\nissuer = "https://id.example"\nclient_id = "c"\n{table}')
+    return providers.get("idp")
+
+
+def test_custom_provider_asks_for_consent_with_offline_access(tmp_path, monkeypatch):
+    # OIDC Core §11: without prompt=consent a conforming provider drops offline_access (no refresh token).
+    assert _custom(tmp_path, monkeypatch, "").authorize_params == {"prompt": "consent"}
+    url = oauth.authorize_url(_custom(tmp_path, monkeypatch, ""), "https://id.example/auth",
+                              redirect_uri=REDIRECT, code_challenge="c" * 43, state=STATE)
+    assert urllib.parse.parse_qs(urllib.parse.urlsplit(url).query)["prompt"] == ["consent"]
+
+
+@pytest.mark.parametrize("table, expected", [
+    ('scopes = "openid email"', {}),
+    ("authorize_params = {}", {}),
+    ('authorize_params = { prompt = "login consent" }', {"prompt": "login consent"}),
+])
+def test_custom_provider_consent_prompt_follows_the_file(tmp_path, monkeypatch, table, expected):
+    assert _custom(tmp_path, monkeypatch, table).authorize_params == expected
+
+
+def test_builtin_codex_never_sends_a_prompt():
+    assert "prompt" not in CODEX.authorize_params
 
 
 # --------------------------------------------------------------------------- browser launch rules
@@ -311,6 +343,8 @@ class _Recorder(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(payload)
 
+    do_GET = do_POST
+
 
 @pytest.fixture
 def recorder():
@@ -356,6 +390,25 @@ def test_token_endpoint_failures_carry_the_providers_words(recorder, reply, word
         oauth.token_request(url + "/oauth/token", {"grant_type": "authorization_code", "code": "SECRETCODE"})
     assert words in caught.value.message
     assert "SECRETCODE" not in str(caught.value)
+
+
+@pytest.mark.parametrize("answer, email", [
+    ({"sub": "u1", "email": "u1@example.test"}, "u1@example.test"),
+    ({"sub": "someone-else", "email": "other@example.test"}, None),  # OIDC Core §5.3.2: another subject
+    ({"sub": "u1"}, None),
+])
+def test_the_email_comes_from_userinfo_for_the_same_subject_only(recorder, tmp_path, monkeypatch, answer, email):
+    _, url = recorder
+    monkeypatch.setenv("OPENCLAW_STATE_DIR", str(tmp_path))
+    provider = Provider(id="idp", label="idp", kind="oauth", issuer=url, client_id="c", discovery=True, builtin=False)
+    _Recorder.replies = [(200, "application/json", json.dumps({"issuer": url, "userinfo_endpoint": url + "/me"}).encode()),
+                         (200, "application/json", json.dumps(answer).encode())]
+    record = oauth.credential_record("idp", {"access_token": "at-1", "id_token": _jwt({"sub": "u1"}), "expires_in": 60})
+    store.save(record)
+
+    assert userinfo.with_email(provider, record).get("email") == email
+    assert store.load("idp").get("email") == email
+    assert len(_Recorder.seen) == 2
 
 
 def test_unreachable_token_endpoint_is_a_plain_network_message():

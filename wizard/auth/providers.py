@@ -227,6 +227,10 @@ def _from_table(pid: str, table: dict, base: Provider | None) -> Provider:
     values.setdefault("label", pid)
     values.setdefault("kind", "oauth")
     values.setdefault("scopes", "openid profile email offline_access")
+    if "offline_access" in values["scopes"].split():
+        # OIDC Core §11: offline access (a refresh token) is asked for with prompt=consent; a
+        # conforming provider drops offline_access without it and issues no refresh token.
+        values.setdefault("authorize_params", {"prompt": "consent"})
     values.setdefault("discovery", True)
     values.setdefault("redirect_ports", (1455,))
     return Provider(id=pid, builtin=False, **values)

@@ -335,14 +335,14 @@ def _open_browser(url: str, options: SignInOptions, events: SignInEvents) -> Non
 
 
 def _save(provider: Provider, tokens: dict, events: SignInEvents) -> dict:
-    from wizard.auth import oauth
+    from wizard.auth import oauth, userinfo
     from wizard.auth.refresh import credential_lock
 
     record = oauth.credential_record(provider.id, tokens)
     with credential_lock(provider.id):  # a refresh in flight must not write its older tokens over these
         _set_aside_unusable_file(provider.id, events)
         store.save(record)
-    return record
+    return userinfo.with_email(provider, record)
 
 
 def _set_aside_unusable_file(provider_id: str, events: SignInEvents) -> None:
