@@ -401,7 +401,8 @@ def test_the_email_comes_from_userinfo_for_the_same_subject_only(recorder, tmp_p
     _, url = recorder
     monkeypatch.setenv("OPENCLAW_STATE_DIR", str(tmp_path))
     provider = Provider(id="idp", label="idp", kind="oauth", issuer=url, client_id="c", discovery=True, builtin=False)
-    _Recorder.replies = [(200, "application/json", json.dumps({"issuer": url, "userinfo_endpoint": url + "/me"}).encode()),
+    discovery = json.dumps({"issuer": url, "userinfo_endpoint": url + "/me"}).encode()
+    _Recorder.replies = [(200, "application/json", discovery),
                          (200, "application/json", json.dumps(answer).encode())]
     record = oauth.credential_record("idp", {"access_token": "at-1", "id_token": _jwt({"sub": "u1"}), "expires_in": 60})
     store.save(record)

@@ -23,9 +23,9 @@ import threading
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 PACKAGE_DIR = Path(__file__).resolve().parent / "node-oidc-provider"
 STAMP = PACKAGE_DIR / "node_modules" / ".openclaw-installed-lock.sha256"
@@ -107,7 +107,7 @@ class IndependentIdP:
     log: list[str] = field(default_factory=list)
 
     @classmethod
-    def start(cls, redirect_ports: tuple[int, ...]) -> "IndependentIdP":
+    def start(cls, redirect_ports: tuple[int, ...]) -> IndependentIdP:
         ensure_installed()
         options = {"client_id": CLIENT_ID,
                    "redirect_uris": [f"http://127.0.0.1:{port}/auth/callback" for port in redirect_ports]}
