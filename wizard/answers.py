@@ -9,19 +9,19 @@ from __future__ import annotations
 
 import sys
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from wizard import steps as step_registry
 from wizard.errors import UsageError, ValidationError
-from wizard.request import Preset, Presets, frozen_presets
+from wizard.request import Preset, Presets, Problem, frozen_presets
 from wizard.steps.base import Field
 
 if TYPE_CHECKING:
     from wizard.machine import Machine
 
-__all__ = ["Preset", "Presets", "collect", "describe_sources", "dump", "load_answers_file", "save"]
+__all__ = ["Preset", "Presets", "Problem", "collect", "describe_sources", "dump", "load_answers_file", "save"]
 
 
 def describe_sources(fld: Field, answers: dict | None = None) -> str:
@@ -35,7 +35,7 @@ class _Collector:
         self.environ = dict(environ)
         self.stdin = stdin or sys.stdin
         self.presets: dict[str, dict[str, Preset]] = {}
-        self.problems: list[str] = []
+        self.problems: list[Problem] = []
         self._stdin_used_by: str | None = None
 
     def put(self, fld: Field, raw: Any, source: str, origin: str) -> None:
@@ -44,9 +44,12 @@ class _Collector:
         try:
             value = fld.parse(raw)
         except ValueError as exc:
-            self.problems.append(f"{fld.id} ({source}): {exc}")
+            self.problem(fld, source, str(exc))
             return
         self.presets.setdefault(fld.step, {})[fld.key] = Preset(value, source, origin)
+
+    def problem(self, fld: Field, source: str, text: str) -> None:
+        self.problems.append(Problem(f"{fld.id} ({source}): {text}", fld.id))
 
     def read_stdin(self, who: str) -> str:
         if self._stdin_used_by:
@@ -58,7 +61,7 @@ class _Collector:
 
 
 def collect(flags: Mapping[str, Any], environ: Mapping[str, str], answers_file: Path | None = None,
-            stdin: IO[str] | None = None) -> tuple[Presets, list[str]]:
+            stdin: IO[str] | None = None) -> tuple[Presets, list[Problem]]:
     """The preset answers from flags (keyed by their spelling, "--gateway-port"), env and the answers
     file, and every problem met reading them (reported with the others, at once)."""
     c = _Collector(environ, stdin)
@@ -70,8 +73,8 @@ def collect(flags: Mapping[str, Any], environ: Mapping[str, str], answers_file: 
     return frozen_presets(c.presets), c.problems
 
 
-def problems_error(problems: list[str]) -> ValidationError:
-    return ValidationError("some answers are not valid (nothing was written):", details=problems,
+def problems_error(problems: Sequence[Problem]) -> ValidationError:
+    return ValidationError("some answers are not valid (nothing was written):", details=[str(p) for p in problems],
                            hint="fix the values named above and run the command again")
 
 
@@ -85,7 +88,7 @@ def _from_flags(c: _Collector, flags: Mapping[str, Any], fields: list[Field]) ->
         try:
             raw = fld.kind.from_flag(fld, raw, c)
         except ValueError as exc:
-            c.problems.append(f"{fld.id} ({flag}): {exc}")
+            c.problem(fld, flag, str(exc))
             continue
         c.put(fld, raw, flag, "flag")
 
@@ -102,21 +105,22 @@ def _from_file(c: _Collector, path: Path, fields: list[Field]) -> None:
     by_step = {s.id: {f.key: f for f in s.fields} for s in step_registry.STEPS}
     for table, values in data.items():
         if table not in by_step:
-            c.problems.append(f"{path}: unknown table [{table}]; valid tables: {', '.join(by_step)}")
+            c.problems.append(Problem(f"{path}: unknown table [{table}]; valid tables: {', '.join(by_step)}"))
             continue
         if not isinstance(values, dict):
-            c.problems.append(f"{path}: {table} must be a table ([{table}]), not a value")
+            c.problems.append(Problem(f"{path}: {table} must be a table ([{table}]), not a value"))
             continue
         for key, raw in values.items():
             fld = by_step[table].get(key)
             source = f"{path.name} [{table}] {key}"
             if fld is None:
-                c.problems.append(f"{path}: unknown key [{table}] {key}; valid keys: {', '.join(by_step[table])}")
+                c.problems.append(Problem(f"{path}: unknown key [{table}] {key}; "
+                                          f"valid keys: {', '.join(by_step[table])}"))
                 continue
             try:
                 raw = fld.kind.from_file(fld, raw, path, c)
             except ValueError as exc:
-                c.problems.append(f"{fld.id} ({source}): {exc}")
+                c.problem(fld, source, str(exc))
                 continue
             c.put(fld, raw, source, "file")
 

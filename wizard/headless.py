@@ -6,57 +6,88 @@ when the machine says one is due, then the plan.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from wizard import answers as answer_sources
-from wizard.errors import MissingAnswers, ValidationError
+from wizard.errors import Cancelled, MissingAnswers, UsageError, ValidationError, WizardError
 from wizard.machine import SIGN_IN, Machine, SignInTarget
 from wizard.output import Output
 from wizard.plan import Plan, finish
-from wizard.request import OnboardRequest, Presets, SignInOptions
+from wizard.request import OnboardRequest, Preset, Presets, Problem, SignInOptions
+from wizard.steps.base import Field
 
 
-def walk(machine: Machine, presets: Presets, accept_defaults: bool, problems: Sequence[str] = ()) -> None:
-    """Answer every pending step from presets/defaults; raise listing every problem at once."""
+def walk(machine: Machine, presets: Presets, accept_defaults: bool, problems: Sequence[Problem] = ()) -> list[str]:
+    """Answer every pending step from presets/defaults; raise listing every problem at once, one per field.
+
+    Returns the notes for answers set aside (given for a skipped Authorization)."""
+    unreadable = {p.field_id for p in problems if p.field_id}
     missing: list[str] = []
-    invalid = list(problems)
+    invalid = [str(p) for p in problems]
     while machine.step is not None:
         step = machine.step
         preset = presets.get(step.id, {})
         values, unanswered = machine.resolve(step.id, {k: p.value for k, p in preset.items()}, accept_defaults)
         answers = machine.answers(step.id, values)
         missing += [f"{f.id}: {f.label} - give it with {answer_sources.describe_sources(f, answers)}"
-                    for f in unanswered]
+                    for f in unanswered if f.id not in unreadable]
         typed, errors = machine.check(step.id, values)
-        skip_keys = {f.key for f in unanswered}
+        reported = {f.key for f in unanswered} | {key for key in errors if f"{step.id}.{key}" in unreadable}
         for key, message in errors.items():
-            if key not in skip_keys:
-                source = preset[key].source if key in preset else "default"
-                invalid.append(f"{step.id}.{key} ({source}): {message}")
+            if key not in reported:
+                invalid.append(f"{step.id}.{key} ({_source(step.field(key), preset, machine)}): {message}")
         machine.record(step.id, typed)
-    invalid += unused_answers(machine, presets)
+    unused, notes = unused_answers(machine, presets)
+    invalid += unused
     if missing or invalid:
         raise _answers_error(missing, invalid, offer_defaults=not accept_defaults)
+    return notes
 
 
-def unused_answers(machine: Machine, presets: Presets) -> list[str]:
-    """Answers given on the command line or in the answers file that this run would silently drop."""
-    unused = []
+def _source(fld: Field, preset: Mapping[str, Preset], machine: Machine) -> str:
+    if fld.key in preset:
+        return preset[fld.key].source
+    return machine.ctx.config_path.name if fld.stored_value(machine.ctx) is not None else "default"
+
+
+def unused_answers(machine: Machine, presets: Presets) -> tuple[list[str], list[str]]:
+    """Answers given on the command line or in the answers file that this run would not use: errors (never
+    silently dropped), and notes for those a step sets aside (method and model with --auth-choice skip)."""
+    unused: list[str] = []
+    notes: list[str] = []
     for step_id, answers in presets.items():
         step = machine.step_named(step_id)
+        status = machine.status[step_id]
         for key, preset in answers.items():
-            if preset.ambient or step.field(key).standing:
+            fld = step.field(key)
+            if preset.ambient or fld.standing:
                 continue  # env is ambient; accepting the risk is a standing acknowledgement
-            if machine.status[step_id] == "n/a":
+            if status == "n/a":
                 continue  # e.g. [existing] in a replayed answers file on a machine with no config yet
-            if machine.status[step_id] != "done":
-                unused.append(f"{step_id}.{key} ({preset.source}): not used, the {step_id} step is not part "
-                              f"of this run ({machine.status[step_id]}); drop it, or run without --step, --auth-choice "
-                              "or --skip")
-            elif key not in machine.values[step_id]:
-                unused.append(f"{step_id}.{key} ({preset.source}): not used with your other answers "
-                              f"(e.g. gateway settings need --flow manual); drop it or change them")
-    return unused
+            if status != "done":
+                unused.append(f"{fld.id} ({preset.source}): not used, {_not_in_run(machine, step_id)}")
+                continue
+            if key in machine.values[step_id]:
+                continue
+            aside = step.set_aside(machine.values[step_id]) if step.set_aside else None
+            if aside:
+                notes.append(f"{fld.id} ({preset.source}) is not used: {aside}")
+            else:
+                asked = f"it is asked {fld.applies_when}" if fld.applies_when else "your other answers leave it out"
+                unused.append(f"{fld.id} ({preset.source}): not used, {asked}; drop it or change that answer")
+    return unused, notes
+
+
+def _not_in_run(machine: Machine, step_id: str) -> str:
+    """Why a step is not asked in this run, and how to get it asked."""
+    if machine.status[step_id] == "skipped":
+        return f"the {step_id} step is skipped (--skip); drop it, or do not skip {step_id}"
+    if machine.values.get("existing", {}).get("existing") == "keep":
+        return (f"existing is keep, so the {step_id} step keeps the config's values; drop it, "
+                "or answer existing = update")
+    opened = next((s.id for s in machine.steps if machine.status[s.id] == "done"), "one step")
+    return (f"this run opens on {opened} only (--step {opened}), so the {step_id} step keeps the config's values; "
+            "drop it, or run without --step to answer every step")
 
 
 def _answers_error(missing: list[str], invalid: list[str], offer_defaults: bool):
@@ -93,8 +124,11 @@ def print_plan(plan: Plan, out: Output) -> None:
 
 
 def run(request: OnboardRequest, machine: Machine, out: Output) -> int:
-    walk(machine, request.presets, request.accept_defaults, request.problems)
+    notes = walk(machine, request.presets, request.accept_defaults, request.problems)
     report_steps(machine, out)
+    for note in notes:
+        out.say(f"note: {note}")
+        out.event("note", message=note)
     if request.dry_run:
         plan = machine.plan()
         print_plan(plan, out)
@@ -112,7 +146,18 @@ def run(request: OnboardRequest, machine: Machine, out: Output) -> int:
 def sign_in(target: SignInTarget, options: SignInOptions, out: Output) -> dict:
     from wizard.auth.signin import run_headless
 
-    return run_headless(target.provider, options.with_method(target.method), out)
+    try:
+        return run_headless(target.provider, options.with_method(target.method), out)
+    except (Cancelled, UsageError):
+        raise  # the person stopped it, or a flag is wrong: the hint already says what to do
+    except WizardError as exc:
+        exc.hint = (f"{exc.hint}; " if exc.hint else "") + skip_sign_in_hint(target.provider)
+        raise
+
+
+def skip_sign_in_hint(provider: str) -> str:
+    return ("nothing was written: to set up everything else now and sign in later, run the same command with "
+            f"--auth-choice skip, then `openclaw models auth login --provider {provider}`")
 
 
 def report_written(written: list[str], notes: list[str], out: Output) -> None:

@@ -122,7 +122,8 @@ class Machine:
                 draft[fld.key] = recorded[fld.key]
             else:
                 default = fld.default_for(answers, self.ctx)
-                explicit = fld.needs_explicit_answer(answers, self.ctx)
+                # A value the config already holds is an answer (`--step channels` keeps the Signal number).
+                explicit = fld.needs_explicit_answer(answers, self.ctx) and fld.stored_value(self.ctx) is None
                 if default is None or (explicit and not (accept_defaults and fld.defaultable)):
                     missing.append(fld)
                 draft[fld.key] = default

@@ -32,6 +32,19 @@ class Preset:
 Presets = Mapping[str, Mapping[str, Preset]]  # {step_id: {field key: Preset}}
 
 
+@dataclass(frozen=True)
+class Problem:
+    """An answer that could not be read, and the field it was for (None: the file itself, an unknown key).
+
+    The headless report lists one problem per field: a field with a Problem is not also "missing"."""
+
+    text: str
+    field_id: str | None = None
+
+    def __str__(self) -> str:
+        return self.text
+
+
 def frozen_presets(presets: Mapping[str, Mapping[str, Preset]]) -> Presets:
     return MappingProxyType({step: MappingProxyType(dict(values)) for step, values in presets.items()})
 
@@ -55,7 +68,7 @@ class OnboardRequest:
     """`openclaw onboard` as asked: preset answers, where to start, what to skip, how to sign in."""
 
     presets: Presets = field(default_factory=lambda: frozen_presets({}))
-    problems: tuple[str, ...] = ()  # answers that could not be read (reported with the others)
+    problems: tuple[Problem, ...] = ()  # answers that could not be read (reported with the others)
     step: str | None = None  # --step
     skip: tuple[str, ...] = ()  # --skip
     accept_defaults: bool = False

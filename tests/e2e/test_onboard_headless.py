@@ -383,12 +383,14 @@ def test_answers_that_would_be_ignored_are_an_error(run_cli, state_dir):
     result = run_cli("onboard", "--accept-risk", "--accept-defaults", "--flow", "quickstart",
                      "--gateway-port", "9999")
     assert result.returncode == 2
-    assert "quickstart.gateway_port (--gateway-port): not used with your other answers" in result.stderr
+    assert ("quickstart.gateway_port (--gateway-port): not used, it is asked only when flow is manual "
+            "(QuickStart takes the gateway defaults)") in result.stderr
     assert list(state_dir.iterdir()) == []
 
     focused = run_cli("onboard", "--step", "hooks", "--hooks", "boot-md", "--skills", "git")
     assert focused.returncode == 2
-    assert "skills.skills (--skills): not used, the skills step is not part of this run (kept)" in focused.stderr
+    assert ("skills.skills (--skills): not used, this run opens on hooks only (--step hooks), so the skills step "
+            "keeps the config's values") in focused.stderr
 
 
 def test_missing_and_invalid_answers_come_in_one_report(run_cli, state_dir):
@@ -576,7 +578,8 @@ def test_skip_leaves_steps_as_the_config_has_them(run_cli, state_dir):
     assert bad.returncode == 2 and "valid steps: quickstart, existing" in bad.stderr
 
     unused = run_cli("onboard", "--accept-defaults", "--skip", "skills", "--skills", "tmux")
-    assert unused.returncode == 2 and "the skills step is not part of this run (skipped)" in unused.stderr
+    assert unused.returncode == 2
+    assert "the skills step is skipped (--skip); drop it, or do not skip skills" in unused.stderr
 
 
 def test_tui_without_a_terminal_is_a_clear_error_not_a_hang(run_cli, state_dir):

@@ -60,7 +60,7 @@ def run(args: argparse.Namespace) -> int:
 
     request = request_from(args)
     if request.problems and request.interactive:
-        raise answers.problems_error(list(request.problems))  # the TUI would show them too late
+        raise answers.problems_error(request.problems)  # the TUI would show them too late
     if request.dry_run:
         return _run_headless(request, onboarding.new_machine(request))
     from wizard.lock import onboard_lock

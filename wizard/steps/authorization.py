@@ -135,17 +135,20 @@ FIELDS = (
           flag_note="Given alone (or with --accept-risk), the wizard opens straight on this step."),
     Field("authorization", "method", kinds.CHOICE, "Sign-in method",
           "Browser needs a browser on this machine; device code and paste work over SSH.",
-          default=_default_method, options=METHODS, applies=_is("openai-codex"), env_name="OPENCLAW_AUTH_METHOD",
+          default=_default_method, options=METHODS, applies=_is("openai-codex"),
+          applies_when="when auth_choice is openai-codex", env_name="OPENCLAW_AUTH_METHOD",
           option_filter=_offer_method, validate=_check_method,
           saved=lambda method: method != "keep"),  # whether a sign-in is stored is the replaying machine's business
     Field("authorization", "token_provider", kinds.CHOICE, "Token for", "Which provider the pasted token is for.",
-          default="anthropic", options=TOKEN_PROVIDERS, applies=_is("token")),
+          default="anthropic", options=TOKEN_PROVIDERS, applies=_is("token"), applies_when="when auth_choice is token"),
     Field("authorization", "token", kinds.SECRET, "API key or token",
           "Stored in the credential store, never in the config.",
           default=_existing_token, validate=_check_token, applies=_needs_token, must_answer=_token_must_answer,
+          applies_when="when auth_choice is openai-api-key, anthropic-api-key or token",
           env_name="OPENCLAW_TOKEN", file_flag="--token-file", extra_env=lambda answers: _token_env(answers)),
     Field("authorization", "model", kinds.TEXT, "Default model", "The model the agent uses unless told otherwise.",
-          default=_default_model, validate=_check_model, applies=lambda a, c: choice_of(a) != "skip"),
+          default=_default_model, validate=_check_model, applies=lambda a, c: choice_of(a) != "skip",
+          applies_when="unless auth_choice is skip"),
 )
 
 
@@ -193,5 +196,10 @@ def describe(values: dict) -> str:
     return f"{choice}, model {values.get('model')}"
 
 
+def set_aside(values: dict) -> str | None:
+    """Skipping Authorization sets its other answers aside (a replayed answers file with --auth-choice skip)."""
+    return "Authorization is skipped (auth_choice is skip)" if values.get("auth_choice") == "skip" else None
+
+
 STEP = Step("authorization", 7, "Authorization", "Connect a model provider.",
-            FIELDS, plan, from_config, describe, sections=("models",), sign_in=sign_in)
+            FIELDS, plan, from_config, describe, sections=("models",), sign_in=sign_in, set_aside=set_aside)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -105,6 +106,12 @@ class Field:
     extra_env: Callable[[Answers], tuple[str, ...]] | None = None
     # Whether a value goes into a saved answers file (a replaying machine decides some for itself).
     saved: Callable[[Any], bool] = lambda value: True
+    # Where the answer lives in the config, e.g. ("channels", "signal", "number"): a value stored there is
+    # the default, and it counts as an answer when a step is opened on that config (nothing to re-type).
+    stored_at: tuple[str, ...] = ()
+    # When the field is asked, in words ("when flow is manual"), for a conditional `applies`: it tells
+    # why an answer given for it was not used.
+    applies_when: str = ""
 
     @property
     def id(self) -> str:
@@ -131,7 +138,17 @@ class Field:
         return (self.env, *(self.extra_env(answers) if self.extra_env else ()))
 
     def default_for(self, answers: Answers, ctx: Context) -> Any:
-        return self.default(answers, ctx) if callable(self.default) else self.default
+        stored = self.stored_value(ctx)
+        if stored is not None:
+            return copy.deepcopy(stored)
+        return self.default(answers, ctx) if callable(self.default) else copy.deepcopy(self.default)
+
+    def stored_value(self, ctx: Context) -> Any:
+        """The answer the existing config holds (None when there is none, or after Reset)."""
+        if not self.stored_at:
+            return None
+        value = ctx.existing_value(*self.stored_at)
+        return None if value == "" else value
 
     def needs_explicit_answer(self, answers: Answers, ctx: Context) -> bool:
         rule = self.must_answer
@@ -202,6 +219,9 @@ class Step:
     note: Callable[[Context], str] | None = None
     # The sign-in these values ask for, (provider, method), or None: the machine's sign-in phase.
     sign_in: Callable[[dict, Answers, Context], tuple[str, str] | None] | None = None
+    # Why, given these values, the step's answers that do not apply are set aside with a note rather than
+    # refused as unused (skipping Authorization makes a replayed method and model moot), or None.
+    set_aside: Callable[[dict], str | None] | None = None
 
     def field(self, key: str) -> Field:
         for fld in self.fields:

@@ -82,25 +82,27 @@ def _check_phone(value: str, answers: Answers, ctx: Context) -> str | None:
 
 def _secret_field(key: str, label: str, env: str) -> Field:
     applies, must_answer = _asks(key)
-    looks_like = SECRET_FORMATS[key][3]
+    channel, _, _, looks_like = SECRET_FORMATS[key]
     return Field("channels", key, kinds.SECRET, label, looks_like[:1].upper() + looks_like[1:] + ".",
                  default=_secret_default(key), validate=_secret_check(key), applies=applies,
-                 must_answer=must_answer, env_name=env)
+                 must_answer=must_answer, env_name=env,
+                 applies_when=f"when channels include {channel} and pair_later is not set")
 
 
 FIELDS = (
     Field("channels", "channels", kinds.MULTI, "Channels", "Where your agent can be reached; none is fine.",
-          default=lambda a, c: list(c.existing_value("channels", "enabled", default=[])), options=CHANNELS),
+          default=[], stored_at=("channels", "enabled"), options=CHANNELS),
     Field("channels", "pair_later", kinds.BOOL, "Pair later",
           "Skip the tokens now; run `openclaw onboard --step channels` when you have them.",
-          default=False, applies=_needs_secrets),
+          default=False, applies=_needs_secrets, applies_when="when channels include telegram, discord or slack"),
     _secret_field("telegram_token", "Telegram bot token", "OPENCLAW_TELEGRAM_TOKEN"),
     _secret_field("discord_token", "Discord bot token", "OPENCLAW_DISCORD_TOKEN"),
     _secret_field("slack_bot_token", "Slack bot token", "OPENCLAW_SLACK_BOT_TOKEN"),
     _secret_field("slack_app_token", "Slack app token", "OPENCLAW_SLACK_APP_TOKEN"),
     Field("channels", "signal_number", kinds.TEXT, "Signal phone number", "The number signal-cli is registered with.",
-          default=lambda a, c: c.existing_value("channels", "signal", "number", default=""),
+          default="", stored_at=("channels", "signal", "number"),
           validate=_check_phone, applies=_signal_applies, must_answer=_signal_applies,
+          applies_when="when channels include signal",
           placeholder="+15551234567"),
 )
 

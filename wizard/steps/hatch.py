@@ -7,6 +7,7 @@ from pathlib import Path
 
 from wizard.steps.base import Answers, Context, Effects, Field, Step, kinds, valid_path
 
+HATCHING = "unless hatch is false (hatch later)"
 DEFAULT_PERSONA = "A calm, precise assistant that explains what it is about to do before doing it."
 
 
@@ -54,14 +55,14 @@ FIELDS = (
           "Create the agent's workspace with starter files; or hatch later with `openclaw onboard --step hatch`.",
           default=True),
     Field("hatch", "agent_name", kinds.TEXT, "Agent name", "A short id for the agent.",
-          default=lambda a, c: c.existing_value("agent", "name", default="main"),
-          validate=_check_name, applies=_hatching, placeholder="main"),
+          default="main", stored_at=("agent", "name"),
+          validate=_check_name, applies=_hatching, applies_when=HATCHING, placeholder="main"),
     Field("hatch", "workspace", kinds.PATH, "Workspace", "The folder the agent works in; existing files are kept.",
-          default=lambda a, c: c.existing_value("agent", "workspace", default=_default_workspace(c)),
-          validate=_check_workspace, applies=_hatching),
+          default=lambda a, c: _default_workspace(c), stored_at=("agent", "workspace"),
+          validate=_check_workspace, applies=_hatching, applies_when=HATCHING),
     Field("hatch", "persona", kinds.TEXT, "Persona", "One or two sentences; written to SOUL.md.",
-          default=lambda a, c: c.existing_value("agent", "persona", default=DEFAULT_PERSONA),
-          validate=_check_persona, applies=_hatching),
+          default=DEFAULT_PERSONA, stored_at=("agent", "persona"),
+          validate=_check_persona, applies=_hatching, applies_when=HATCHING),
 )
 
 

@@ -17,11 +17,10 @@ def _check_webhook(value: str, answers: Answers, ctx: Context) -> str | None:
 
 FIELDS = (
     Field("hooks", "hooks", kinds.MULTI, "Hooks", "Built-in hooks to enable; none is fine.",
-          default=lambda a, c: list(c.existing_value("hooks", "enabled", default=["session-memory"])),
-          options=HOOKS),
+          default=["session-memory"], stored_at=("hooks", "enabled"), options=HOOKS),
     Field("hooks", "webhook_url", kinds.URL, "Webhook URL",
           "Optional: POST events here, signed with a generated secret. Leave empty for none.",
-          default=lambda a, c: c.existing_value("hooks", "webhook", "url", default=""),
+          default="", stored_at=("hooks", "webhook", "url"),
           validate=_check_webhook, placeholder="https://example.com/openclaw-hook"),
 )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from wizard.steps.base import Answers, Context, Effects, Field, Option, SecretValue, Step, kinds
 
 DEFAULT_PORT = 18789
+MANUAL = "only when flow is manual (QuickStart takes the gateway defaults)"
 
 
 def _flow(answers: Answers) -> str:
@@ -55,7 +56,7 @@ def _existing_token(answers: Answers, ctx: Context) -> SecretValue:
 FIELDS = (
     Field("quickstart", "flow", kinds.CHOICE, "Setup flow",
           "QuickStart accepts the gateway defaults; Manual asks for each one.",
-          default=lambda a, c: c.existing_value("wizard", "flow", default="quickstart"),
+          default="quickstart", stored_at=("wizard", "flow"),
           options=(Option("quickstart", "QuickStart", "loopback gateway on port 18789 with a generated token"),
                    Option("manual", "Manual", "choose the port, bind address and auth yourself"))),
     Field("quickstart", "accept_risk", kinds.BOOL, "I understand the risk",
@@ -63,22 +64,23 @@ FIELDS = (
           default=lambda a, c: _risk_accepted_before(a, c), validate=_check_risk,
           must_answer=lambda a, c: not _risk_accepted_before(a, c), defaultable=False, standing=True),
     Field("quickstart", "gateway_port", kinds.PORT, "Gateway port", "TCP port the gateway listens on.",
-          default=lambda a, c: c.existing_value("gateway", "port", default=DEFAULT_PORT),
-          applies=is_manual, must_answer=_manual_and_new, placeholder=str(DEFAULT_PORT)),
+          default=DEFAULT_PORT, stored_at=("gateway", "port"),
+          applies=is_manual, applies_when=MANUAL, must_answer=_manual_and_new, placeholder=str(DEFAULT_PORT)),
     Field("quickstart", "gateway_bind", kinds.CHOICE, "Bind address", "Who can reach the gateway.",
-          default=lambda a, c: c.existing_value("gateway", "bind", default="loopback"),
+          default="loopback", stored_at=("gateway", "bind"),
           options=(Option("loopback", "Loopback", "this machine only (127.0.0.1)"),
                    Option("lan", "LAN", "every address of this machine"),
                    Option("tailnet", "Tailnet", "your Tailscale address")),
-          applies=is_manual, must_answer=_manual_and_new),
+          applies=is_manual, applies_when=MANUAL, must_answer=_manual_and_new),
     Field("quickstart", "gateway_auth", kinds.CHOICE, "Gateway auth", "How clients prove they may use the gateway.",
-          default=lambda a, c: c.existing_value("gateway", "auth", default="token"),
+          default="token", stored_at=("gateway", "auth"),
           options=(Option("token", "Token", "a generated bearer token, stored as a secret"),
                    Option("none", "None", "no auth (loopback only)")),
-          validate=_check_auth, applies=is_manual, must_answer=_manual_and_new),
+          validate=_check_auth, applies=is_manual, applies_when=MANUAL, must_answer=_manual_and_new),
     Field("quickstart", "gateway_token", kinds.SECRET, "Gateway token",
           "Leave as generated, or give your own (16+ characters).",
-          default=_existing_token, validate=_check_token, applies=_uses_token),
+          default=_existing_token, validate=_check_token, applies=_uses_token,
+          applies_when="when flow is manual and gateway_auth is token"),
 )
 
 

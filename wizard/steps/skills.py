@@ -36,7 +36,7 @@ def _options() -> tuple[Option, ...]:
 
 FIELDS = (
     Field("skills", "skills", kinds.MULTI, "Skills", "Skills your agent may use; none is fine.",
-          default=lambda a, c: list(c.existing_value("skills", "enabled", default=[])), options=_options()),
+          default=[], stored_at=("skills", "enabled"), options=_options()),
 )
 
 
