@@ -10,6 +10,7 @@ import queue
 import threading
 import time
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import work
@@ -20,6 +21,9 @@ from textual.reactive import reactive
 from textual.widgets import Button, Input, Static
 
 from screens.notice import Notice
+
+if TYPE_CHECKING:
+    from wizard.auth.browser import Launch
 
 STATES = ("idle", "running", "signed-in", "failed")
 
@@ -43,6 +47,10 @@ class PanelEvents:
 
     def authorize_url(self, url: str) -> None:
         self._send(SignInPanel.UrlReady(url))
+
+    def browser_launch(self, launch: Launch, callback_port: int | None) -> None:
+        if launch.message:
+            self.message(launch.message)
 
     def device_code(self, user_code: str, verification_uri: str) -> None:
         self._send(SignInPanel.DeviceCode(user_code, verification_uri))

@@ -467,6 +467,9 @@ class Recorder:
         self.seen.append(("authorize_url", url))
         self.url_ready.set()
 
+    def browser_launch(self, launch, callback_port):
+        self.seen.append(("browser_launch", launch))
+
     def device_code(self, user_code, verification_uri):
         self.seen.append(("device_code", user_code))
 
@@ -520,7 +523,7 @@ def test_in_process_paste_queue_and_rejections(in_process, oauth, state_dir):
     pasted.put(location)
     thread.join(10)
     assert outcome["record"]["provider"] == "localidp", outcome
-    assert [kind for kind, _ in events.seen] == ["authorize_url", "waiting", "paste_rejected"]
+    assert [kind for kind, _ in events.seen] == ["authorize_url", "browser_launch", "waiting", "paste_rejected"]
     assert port_is_free(in_process)
 
 

@@ -23,6 +23,9 @@ from pathlib import Path
 from wizard.errors import UsageError, WizardError
 
 NAMED_CHOICES = ("auto", "none", "default", "macos-open", "wsl-launch")
+# How long to wait for a launcher's exit status before taking it as opened. The sign-in listener is up
+# already, so nothing is missed meanwhile; xdg-open and open return well within it.
+LAUNCH_WAIT = 1.0
 
 
 @dataclass(frozen=True)
@@ -73,6 +76,24 @@ def why_no_browser(env: dict, platform: str) -> str | None:
     if not env.get("DISPLAY") and not env.get("WAYLAND_DISPLAY"):
         return "there is no display here (DISPLAY and WAYLAND_DISPLAY are unset)"
     return None
+
+
+CONTAINER_MARKERS = (".dockerenv", "run/.containerenv")  # Docker; Podman (and other OCI runtimes)
+CONTAINER_CGROUP_HINTS = ("docker", "containerd", "kubepods", "libpod", "podman", "lxc", "garden")
+
+
+def in_container(env: dict | None = None, root: Path = Path("/")) -> bool:
+    """Whether this process runs in a container, where 127.0.0.1 is the container's own loopback."""
+    env = os.environ if env is None else env
+    if env.get("container") or env.get("KUBERNETES_SERVICE_HOST"):  # set by Podman/systemd-nspawn; Kubernetes
+        return True
+    if any((root / marker).is_file() for marker in CONTAINER_MARKERS):
+        return True
+    try:
+        cgroups = (root / "proc/1/cgroup").read_text(errors="replace").lower()
+    except OSError:
+        return False
+    return any(hint in cgroups for hint in CONTAINER_CGROUP_HINTS)
 
 
 def is_wsl(env: dict, platform: str, osrelease: Path = Path("/proc/sys/kernel/osrelease")) -> bool:
@@ -131,11 +152,22 @@ def _launch_webbrowser(url: str) -> Launch:
 
 
 def _spawn(argv: list[str]) -> Launch:
+    """Start the launcher, and wait a moment for its exit status: xdg-open, gio or a wrapper that fails
+    says so at once (non-zero), where a browser started directly keeps running (opened)."""
+    name = os.path.basename(argv[0])
     try:
-        subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                         stderr=subprocess.DEVNULL, start_new_session=True)
+        process = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.DEVNULL, start_new_session=True)
     except OSError as exc:
         return Launch(False, f"Could not open a browser: cannot run {argv[0]} ({exc.strerror or exc}).")
     except ValueError as exc:  # e.g. a NUL byte in the command
         return Launch(False, f"Could not open a browser: cannot run {argv[0]!r} ({exc}).")
-    return Launch(True, f"Opened your browser ({os.path.basename(argv[0])}).")
+    try:
+        status = process.wait(timeout=LAUNCH_WAIT)
+    except subprocess.TimeoutExpired:
+        return Launch(True, f"Opened your browser ({name}).")  # still running: it is the browser
+    if status < 0:
+        return Launch(False, f"Could not open a browser: {name} was stopped by signal {-status}.")
+    if status != 0:
+        return Launch(False, f"Could not open a browser: {name} exited with status {status}.")
+    return Launch(True, f"Opened your browser ({name}).")

@@ -18,7 +18,7 @@ import threading
 import time
 import urllib.parse
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from wizard import paths
 from wizard.auth import providers, store
@@ -29,6 +29,9 @@ from wizard.errors import Cancelled, TimedOut, UsageError, WizardError
 from wizard.output import Output
 from wizard.request import DEFAULT_SIGN_IN_TIMEOUT as DEFAULT_TIMEOUT
 from wizard.request import SignInOptions
+
+if TYPE_CHECKING:
+    from wizard.auth.browser import Launch
 
 POLL_SECONDS = 0.1
 MIN_REQUEST_TIMEOUT = 2.0
@@ -42,6 +45,7 @@ class SignInEvents(Protocol):
     """The UI side of a sign-in; called from the thread that runs `sign_in`."""
 
     def authorize_url(self, url: str) -> None: ...
+    def browser_launch(self, launch: Launch, callback_port: int | None) -> None: ...
     def device_code(self, user_code: str, verification_uri: str) -> None: ...
     def waiting(self, deadline: float) -> None: ...
     def message(self, text: str) -> None: ...
@@ -244,7 +248,7 @@ def _code_flow(provider: Provider, options: SignInOptions, events: SignInEvents,
         url = oauth.authorize_url(provider, endpoints.authorize, redirect_uri=redirect_uri,
                                   code_challenge=secret.challenge, state=state)
         events.authorize_url(url)
-        _open_browser(url, options, events)
+        _open_browser(url, options, events, server.port if server else None)
         events.waiting(wait.deadline)
 
         def exchange(code: str) -> dict:
@@ -326,12 +330,11 @@ def _device_tokens(provider: Provider, events: SignInEvents, wait: _Wait) -> dic
             return tokens
 
 
-def _open_browser(url: str, options: SignInOptions, events: SignInEvents) -> None:
-    if options.no_browser:
-        return
+def _open_browser(url: str, options: SignInOptions, events: SignInEvents, callback_port: int | None) -> None:
     from wizard.auth import browser
 
-    events.message(browser.open_url(url, options.browser).message)
+    launch = browser.Launch(False, "") if options.no_browser else browser.open_url(url, options.browser)
+    events.browser_launch(launch, callback_port)
 
 
 def _save(provider: Provider, tokens: dict, events: SignInEvents) -> dict:
@@ -383,10 +386,20 @@ class HeadlessEvents:
         if self.method == "paste":
             self._say("After signing in, the browser lands on an address that does not load; copy that whole "
                       f"address (it starts with {redirect}) and paste it here, then press Enter.")
-        else:
+        self._emit("authorize_url", url=url)
+
+    def browser_launch(self, launch: Launch, callback_port: int | None) -> None:
+        if launch.message:
+            self._say(launch.message)
+        if self.method != "browser" or callback_port is None:
+            return
+        if not launch.opened:
+            from wizard.auth.browser import in_container
+
+            self._say(finish_without_browser(callback_port, in_container(), stdin_route()))
+        elif stdin_route() is not None:
             self._say("If the browser cannot come back to this computer, paste the address it lands on "
                       "(or the code) here and press Enter.")
-        self._emit("authorize_url", url=url)
 
     def device_code(self, user_code: str, verification_uri: str) -> None:
         self._say(f"To sign in to {self.provider.label}, open {verification_uri} on any device "
@@ -412,6 +425,37 @@ class HeadlessEvents:
                   f"Credentials saved to {paths.credential_path(self.provider.id)}.")
         self._emit("signed_in", provider=self.provider.id, email=record.get("email"), plan=record.get("plan"),
                    expires_at=record.get("expires_at"))
+
+
+def finish_without_browser(port: int, container: bool, stdin: str | None) -> str:
+    """How a browser sign-in can still finish when no browser opened here (SSH, no display, a container,
+    a launcher that failed): said at once, while the wait goes on."""
+    lines = [f"No browser opened here, and the sign-in comes back to 127.0.0.1:{port} on this computer. "
+             "This command keeps waiting; any of these finishes it:"]
+    if container:
+        lines.append(f"  - This looks like a container: the listener takes only the container's own 127.0.0.1:{port}, "
+                     f"so the return cannot arrive through a published port (-p {port}:{port}). Run the container "
+                     "with --network host, or use a way below.")
+    else:
+        lines.append("  - On your own computer, forward the port, then open the URL above there:\n"
+                     f"      ssh -L {port}:127.0.0.1:{port} <this host>")
+    if stdin == "terminal":
+        lines.append("  - Open the URL anywhere and paste the address the browser lands on here, then press Enter.")
+    elif stdin == "pipe":
+        lines.append("  - Open the URL anywhere and write the address the browser lands on to this command's stdin.")
+    lines.append("  - Or stop (Ctrl-C) and run again with --method device (a code to enter on any device) "
+                 "or --method paste.")
+    return "\n".join(lines)
+
+
+def stdin_route() -> str | None:
+    """How a pasted address can reach this process: "terminal", "pipe", or None (stdin closed or /dev/null)."""
+    try:
+        if os.isatty(0):
+            return "terminal"
+        return None if os.path.samestat(os.fstat(0), os.stat(os.devnull)) else "pipe"
+    except OSError:
+        return None
 
 
 def run_headless(provider_id: str, options: SignInOptions, out: Output) -> dict:
