@@ -3,13 +3,17 @@
 This layer turns argv and the environment into what the core takes (an OnboardRequest,
 SignInOptions, plain values) and hands it on; nothing below it sees argparse. `onboard`'s
 flags, choices and help are derived from the step definitions, built only when that command
-runs (importing the steps would cost every other command).
+runs or the shell asks for completions (importing the steps would cost every other command).
+
+Shell completion is argcomplete's: the shell runs `openclaw` with `_ARGCOMPLETE` set on each
+TAB, and only then is argcomplete imported (see wizard/commands/completion.py).
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import signal
 import sys
 from collections.abc import Callable, Sequence
@@ -23,7 +27,43 @@ if TYPE_CHECKING:
     from wizard.steps.base import Field
 
 SECRET_REF_HELP = "(a secret: @FILE, - for stdin, or env:NAME; never the literal value)"
+BROWSER_CHOICES = ("auto", "none", "default", "macos-open", "wsl-launch")  # wizard.auth.browser.NAMED_CHOICES
+COMPLETION_SHELLS = ("bash", "zsh", "fish")
+SUBCOMMAND_HELP = "run it with --help for its options"
 Handler = Callable[[argparse.Namespace], int]
+
+
+class ValuesCompleter:
+    """A flag's values for shell completion, with their descriptions: one value, or (multi) a
+    comma-separated list that grows by one value per TAB. Called only when the shell asks."""
+
+    def __init__(self, values: dict[str, str], multi: bool = False):
+        self.values = values
+        self.multi = multi
+
+    def __call__(self, prefix: str, **context: object) -> dict[str, str]:
+        if not self.multi:
+            return {v: d for v, d in self.values.items() if v.startswith(prefix)}
+        done, _, last = prefix.rpartition(",")
+        chosen = set(done.split(",")) if done else set()
+        head = done + "," if done else ""
+        return {head + v: d for v, d in self.values.items() if v not in chosen and v.startswith(last)}
+
+
+def _provider_completer(prefix: str, **context: object) -> dict[str, str]:
+    from wizard.auth import providers
+    from wizard.errors import WizardError
+
+    try:
+        known = providers.all_providers()
+    except WizardError:  # a broken providers.toml: complete the built-in ones
+        known = providers.BUILTIN
+    return {pid: provider.label for pid, provider in known.items() if pid.startswith(prefix)}
+
+
+def _complete_with(action: argparse.Action, completer: Callable[..., dict[str, str]]) -> argparse.Action:
+    action.completer = completer  # type: ignore[attr-defined]  # argcomplete's hook on an argparse action
+    return action
 
 
 def _add_browser_flags(p: argparse.ArgumentParser, methods: Sequence[str] | None) -> None:
@@ -32,20 +72,20 @@ def _add_browser_flags(p: argparse.ArgumentParser, methods: Sequence[str] | None
         p.add_argument("--method", choices=methods, metavar="|".join(methods),
                        help="how to sign in: browser (loopback callback, or paste the address you land on), "
                             "device code, or paste only (default: browser)")
-    p.add_argument("--browser", metavar="B",
-                   help="which browser opens the sign-in page: auto|none|default|macos-open|wsl-launch|<command> "
-                        "(default: auto, which opens nothing over SSH or without a display)")
+    _complete_with(p.add_argument(
+        "--browser", metavar="B",
+        help=f"which browser opens the sign-in page: {'|'.join(BROWSER_CHOICES)}|<command> (default: auto, which "
+             "opens nothing over SSH or without a display; a command gets the URL appended, or in place of %%s)"),
+        ValuesCompleter({c: "" for c in BROWSER_CHOICES}))
     p.add_argument("--no-browser", action="store_true", help="never open a browser; print the URL")
     p.add_argument("--callback-port", type=int, metavar="N",
                    help="loopback port for the browser's return (custom providers; openai-codex takes 1455 or 1457)")
     p.add_argument("--timeout", type=float, metavar="S", help="seconds to wait for the sign-in (default 600)")
 
 
-def _add_interactive_flags(p: argparse.ArgumentParser) -> None:
+def _add_interactive_flags(p: argparse.ArgumentParser, help: str) -> None:
     # Both spellings on both commands: the reference CLIs use one each, and scripts carry either.
-    p.add_argument("--non-interactive", "--no-interactive", dest="non_interactive", action="store_true",
-                   help="never prompt and never open the full-screen wizard (the headless driver; "
-                        "also when stdin or stdout is not a terminal)")
+    p.add_argument("--non-interactive", "--no-interactive", dest="non_interactive", action="store_true", help=help)
 
 
 def _onboard_parser(sub: Any, full: bool) -> None:
@@ -58,11 +98,17 @@ def _onboard_parser(sub: Any, full: bool) -> None:
         return  # only `openclaw --help` lists it: the steps are not worth importing for that
     from wizard import steps
 
-    p.add_argument("--step", metavar="NAME",
-                   help=f"open on this step; every other step keeps its values (one of: {', '.join(steps.STEP_IDS)})")
-    p.add_argument("--skip", metavar="STEPS",
-                   help="comma-separated steps to leave as the config has them")
-    _add_interactive_flags(p)
+    step_names = {s.id: s.title for s in steps.STEPS}
+    _complete_with(p.add_argument(
+        "--step", metavar="NAME",
+        help=f"open on this step; every other step keeps its values. One of: {', '.join(steps.STEP_IDS)}."),
+        ValuesCompleter(step_names))
+    _complete_with(p.add_argument(
+        "--skip", metavar="STEPS",
+        help=f"comma-separated steps to leave as the config has them. Any of: {', '.join(steps.STEP_IDS)}."),
+        ValuesCompleter(step_names, multi=True))
+    _add_interactive_flags(p, "never prompt and never open the full-screen wizard (the headless driver; "
+                              "also when stdin or stdout is not a terminal)")
     p.add_argument("--tui", action="store_true", help="require the full-screen wizard (needs a terminal)")
     p.add_argument("--answers", metavar="FILE", help="TOML answers file (one table per step)")
     p.add_argument("--save-answers", metavar="FILE", help="write the answers given to FILE (secrets as references)")
@@ -81,7 +127,9 @@ def _add_field_flag(group: argparse._ArgumentGroup, fld: Field) -> None:
         group.add_argument(fld.flag, dest=fld.flag, action=argparse.BooleanOptionalAction, default=None,
                            help=help_text)
         return
-    group.add_argument(fld.flag, dest=fld.flag, metavar=fld.metavar, help=help_text)
+    action = group.add_argument(fld.flag, dest=fld.flag, metavar=fld.metavar, help=help_text)
+    if fld.options:
+        _complete_with(action, ValuesCompleter({o.value: o.label for o in fld.options}, multi=fld.kind.name == "multi"))
     if fld.file_flag:
         group.add_argument(fld.file_flag, dest=fld.file_flag, metavar="FILE",
                            help=f"read {fld.label.lower()} from FILE")
@@ -103,16 +151,18 @@ def field_help(fld: Field) -> str:
 
 def _models_parser(sub: Any) -> None:
     models = sub.add_parser("models", help="model credentials and catalog")
-    msub = models.add_subparsers(dest="models_command", metavar="COMMAND", required=True)
+    msub = models.add_subparsers(dest="models_command", metavar="COMMAND", required=True, help=SUBCOMMAND_HELP)
 
     auth = msub.add_parser("auth", help="sign in, check, refresh, sign out")
-    asub = auth.add_subparsers(dest="auth_command", metavar="COMMAND", required=True)
+    asub = auth.add_subparsers(dest="auth_command", metavar="COMMAND", required=True, help=SUBCOMMAND_HELP)
 
     from wizard.auth.methods import NAMES
 
     login = asub.add_parser("login", help="sign in to a provider")
-    login.add_argument("--provider", required=True, metavar="P", help="the provider to sign in to (e.g. openai-codex)")
-    _add_interactive_flags(login)
+    _complete_with(login.add_argument("--provider", required=True, metavar="P",
+                                      help="the provider to sign in to (e.g. openai-codex)"), _provider_completer)
+    _add_interactive_flags(login, "accepted for scripts written for other CLIs: login never opens a full-screen UI "
+                                  "and never prompts (it reads a pasted address on stdin, if one comes)")
     login.add_argument("--json", action="store_true", help="stream JSON-lines events on stdout")
     _add_browser_flags(login, methods=NAMES)
     login.set_defaults(handler="wizard.commands.login:run")
@@ -162,13 +212,28 @@ def _models_parser(sub: Any) -> None:
     invoke.set_defaults(handler="wizard.commands.models:invoke")
 
 
-def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+def _completion_parser(sub: Any) -> None:
+    p = sub.add_parser("completion", help="print shell completion code: bash, zsh or fish",
+                       description="Print the code that makes SHELL complete openclaw's commands, flags and values. "
+                                   "bash: eval \"$(openclaw completion bash)\" in ~/.bashrc; zsh (after compinit): "
+                                   "eval \"$(openclaw completion zsh)\" in ~/.zshrc; fish: openclaw completion fish > "
+                                   "~/.config/fish/completions/openclaw.fish")
+    p.add_argument("shell", choices=COMPLETION_SHELLS, metavar="SHELL",
+                   help=f"the shell to print code for: {', '.join(COMPLETION_SHELLS)}")
+    p.set_defaults(handler="wizard.commands.completion:run")
+
+
+def build_parser(argv: Sequence[str] | None = None, *, full: bool | None = None) -> argparse.ArgumentParser:
+    """The command tree; `onboard`'s field flags only when `full` (default: when argv runs onboard)."""
     argv = sys.argv[1:] if argv is None else argv
-    parser = argparse.ArgumentParser(prog="openclaw", description="OpenClaw gateway command line.")
-    parser.add_argument("--version", action="version", version=f"openclaw {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    _onboard_parser(sub, full=bool(argv) and argv[0] == "onboard")
+    parser = argparse.ArgumentParser(prog="openclaw", description="OpenClaw gateway command line: the setup wizard, "
+                                                                  "model sign-ins and shell completion.")
+    parser.add_argument("--version", action="version", version=f"openclaw {__version__}",
+                        help="print the version and exit")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", help=SUBCOMMAND_HELP)
+    _onboard_parser(sub, full=(bool(argv) and argv[0] == "onboard") if full is None else full)
     _models_parser(sub)
+    _completion_parser(sub)
     return parser
 
 
@@ -197,6 +262,10 @@ def _load_handler(spec: str) -> Handler:
 
 def main(argv: Sequence[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
+    if "_ARGCOMPLETE" in os.environ:  # the shell asks for completions (TAB): answer and exit
+        from wizard.commands.completion import complete
+
+        complete(build_parser(full=True))
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser(argv)
     args = parser.parse_args(argv)
