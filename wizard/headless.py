@@ -7,6 +7,7 @@ when the machine says one is due, then the plan.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 from wizard import answers as answer_sources
 from wizard.errors import Cancelled, MissingAnswers, UsageError, ValidationError, WizardError
@@ -90,7 +91,7 @@ def _not_in_run(machine: Machine, step_id: str) -> str:
             "drop it, or run without --step to answer every step")
 
 
-def _answers_error(missing: list[str], invalid: list[str], offer_defaults: bool):
+def _answers_error(missing: list[str], invalid: list[str], offer_defaults: bool) -> UsageError:
     parts = []
     if missing:
         parts.append(f"{len(missing)} answer{'s are' if len(missing) > 1 else ' is'} missing")
@@ -143,7 +144,7 @@ def run(request: OnboardRequest, machine: Machine, out: Output) -> int:
     return 0
 
 
-def sign_in(target: SignInTarget, options: SignInOptions, out: Output) -> dict:
+def sign_in(target: SignInTarget, options: SignInOptions, out: Output) -> dict[str, Any]:
     from wizard.auth.signin import run_headless
 
     try:

@@ -213,3 +213,15 @@ def test_a_marker_that_is_not_a_regular_file_is_not_a_container(tmp_path):
 
     (tmp_path / ".dockerenv").mkdir()
     assert in_container({}, root=tmp_path) is False
+
+
+def test_paste_with_stdin_at_dev_null_fails_at_once(cli_env, tmp_path, state_dir):
+    started = time.monotonic()
+    result = subprocess.run(openclaw_argv("models", "auth", "login", "--provider", "openai-codex", "--method", "paste"),
+                            stdin=subprocess.DEVNULL, capture_output=True, text=True, env=cli_env, cwd=tmp_path,
+                            timeout=60)
+    assert time.monotonic() - started < 30  # not the 600 s wait
+    assert result.returncode == 2
+    assert "--method paste reads the address the browser lands on from stdin, but stdin is /dev/null" in result.stderr
+    assert "--method device" in result.stderr
+    assert not (state_dir / "credentials").exists()

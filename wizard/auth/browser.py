@@ -17,6 +17,7 @@ import shlex
 import shutil
 import subprocess
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -82,7 +83,7 @@ CONTAINER_MARKERS = (".dockerenv", "run/.containerenv")  # Docker; Podman (and o
 CONTAINER_CGROUP_HINTS = ("docker", "containerd", "kubepods", "libpod", "podman", "lxc", "garden")
 
 
-def in_container(env: dict | None = None, root: Path = Path("/")) -> bool:
+def in_container(env: Mapping[str, str] | None = None, root: Path = Path("/")) -> bool:
     """Whether this process runs in a container, where 127.0.0.1 is the container's own loopback."""
     env = os.environ if env is None else env
     if env.get("container") or env.get("KUBERNETES_SERVICE_HOST"):  # set by Podman/systemd-nspawn; Kubernetes

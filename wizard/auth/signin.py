@@ -462,6 +462,11 @@ def run_headless(provider_id: str, options: SignInOptions, out: Output) -> dict:
     """Sign in with progress on stderr (JSON lines on stdout with --json) and pastes read from stdin."""
     _check_options(options)
     provider = oauth_provider(provider_id)
+    if options.method == "paste" and stdin_route() is None:
+        raise UsageError("--method paste reads the address the browser lands on from stdin, but stdin is "
+                         "/dev/null or closed, so nothing could ever arrive",
+                         hint="give the address on stdin, or sign in with --method device (a code to enter on "
+                              "any device)")
     events = HeadlessEvents(provider, options.method, out)
     pasted: queue.Queue[str] | None = None
     stop_reading = threading.Event()

@@ -16,9 +16,9 @@ EXECUTABLE = "openclaw"
 
 
 def run(args: argparse.Namespace) -> int:
-    import argcomplete
+    from argcomplete.shell_integration import shellcode
 
-    sys.stdout.write(argcomplete.shellcode([EXECUTABLE], shell=args.shell))
+    sys.stdout.write(shellcode([EXECUTABLE], shell=args.shell))
     return 0
 
 
