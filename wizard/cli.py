@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 SECRET_REF_HELP = "(a secret: @FILE, - for stdin, or env:NAME; never the literal value)"
 BROWSER_CHOICES = ("auto", "none", "default", "macos-open", "wsl-launch")  # wizard.auth.browser.NAMED_CHOICES
 COMPLETION_SHELLS = ("bash", "zsh", "fish")
-SUBCOMMAND_HELP = "run it with --help for its options"
+SUBCOMMAND_HELP = "one of these; COMMAND --help shows its options"
 Handler = Callable[[argparse.Namespace], int]
 
 
@@ -47,7 +47,13 @@ class ValuesCompleter:
         done, _, last = prefix.rpartition(",")
         chosen = set(done.split(",")) if done else set()
         head = done + "," if done else ""
-        return {head + v: d for v, d in self.values.items() if v not in chosen and v.startswith(last)}
+        matches = {head + v: d for v, d in self.values.items() if v not in chosen and v.startswith(last)}
+        if len(matches) == 1 and len(chosen) + 1 < len(self.values):
+            # A second candidate with the comma: the shell completes the value without ending the word,
+            # so a list can go on growing.
+            only = next(iter(matches))
+            matches[only + ","] = "and more"
+        return matches
 
 
 def _provider_completer(prefix: str, **context: object) -> dict[str, str]:
@@ -214,10 +220,12 @@ def _models_parser(sub: Any) -> None:
 
 def _completion_parser(sub: Any) -> None:
     p = sub.add_parser("completion", help="print shell completion code: bash, zsh or fish",
-                       description="Print the code that makes SHELL complete openclaw's commands, flags and values. "
-                                   "bash: eval \"$(openclaw completion bash)\" in ~/.bashrc; zsh (after compinit): "
-                                   "eval \"$(openclaw completion zsh)\" in ~/.zshrc; fish: openclaw completion fish > "
-                                   "~/.config/fish/completions/openclaw.fish")
+                       formatter_class=argparse.RawDescriptionHelpFormatter,
+                       description="Print the code that makes SHELL complete openclaw's commands, flags and values.\n"
+                                   "Install it with one line:\n\n"
+                                   '  bash  eval "$(openclaw completion bash)"   # in ~/.bashrc\n'
+                                   '  zsh   eval "$(openclaw completion zsh)"    # in ~/.zshrc, after compinit\n'
+                                   "  fish  openclaw completion fish > ~/.config/fish/completions/openclaw.fish")
     p.add_argument("shell", choices=COMPLETION_SHELLS, metavar="SHELL",
                    help=f"the shell to print code for: {', '.join(COMPLETION_SHELLS)}")
     p.set_defaults(handler="wizard.commands.completion:run")

@@ -204,6 +204,9 @@ CASES = {
     "openclaw ": ["completion", "models", "onboard"],
     "openclaw onboard --auth-choice ": sorted(steps.BY_ID["authorization"].field("auth_choice").option_values()),
     "openclaw onboard --channels telegram,s": ["telegram,signal", "telegram,slack"],
+    # One match: the value and the value with a comma, so the shell does not end the word after it.
+    "openclaw onboard --channels tel": ["telegram", "telegram,"],
+    "openclaw onboard --channels telegram,discord,signal,slack,w": ["telegram,discord,signal,slack,whatsapp"],
     "openclaw onboard --step h": ["hatch", "hooks"],
     "openclaw onboard --gateway-b": ["--gateway-bind"],
     "openclaw models auth login --method ": ["browser", "device", "paste"],
