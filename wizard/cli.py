@@ -110,8 +110,13 @@ def _models_parser(sub: Any) -> None:
 
     from wizard.auth.methods import NAMES
 
-    login = asub.add_parser("login", help="sign in to a provider")
-    login.add_argument("--provider", required=True, metavar="P", help="the provider to sign in to (e.g. openai-codex)")
+    login = asub.add_parser("login", help="sign in to a provider, or store its API key")
+    login.add_argument("--provider", required=True, metavar="P",
+                       help="the provider: openai-codex (Sign in with ChatGPT), openai-api-key (alias openai), "
+                            "anthropic-api-key, anthropic, or one from providers.toml")
+    login.add_argument("--key", metavar="REF",
+                       help="for API-key and token providers: the key as @FILE, - (stdin) or env:NAME "
+                            "(default: read stdin; never the literal value)")
     _add_interactive_flags(login)
     login.add_argument("--json", action="store_true", help="stream JSON-lines events on stdout")
     _add_browser_flags(login, methods=NAMES)
@@ -155,8 +160,9 @@ def _models_parser(sub: Any) -> None:
     mlist.set_defaults(handler="wizard.commands.models:models_list")
 
     invoke = msub.add_parser("invoke", help="send one prompt with the stored credentials")
-    invoke.add_argument("--provider", required=True, metavar="P", help="the provider to call")
-    invoke.add_argument("--model", required=True, metavar="M", help="the model, e.g. openai-codex/gpt-5.2")
+    invoke.add_argument("--provider", metavar="P", help="the provider to call (default: the one serving the model)")
+    invoke.add_argument("--model", metavar="M",
+                        help="the model, e.g. openai-codex/gpt-5.2 (default: the config's default model)")
     invoke.add_argument("--prompt", required=True, metavar="TEXT", help="the prompt to send")
     invoke.add_argument("--json", action="store_true", help="print the reply as JSON")
     invoke.set_defaults(handler="wizard.commands.models:invoke")
