@@ -730,7 +730,13 @@ def test_refresh_rotates_the_stored_tokens(run_cli, state_dir, oauth, point_code
 # --------------------------------------------------------------------------- models status and list
 
 
+def no_usage_endpoint(state_dir: Path) -> None:
+    """models status asks the usage endpoint for a valid ChatGPT sign-in: a closed local port, never the internet."""
+    (state_dir / "providers.toml").write_text(f'[providers.openai-codex]\nusage_url = "{closed_port_url()}"\n')
+
+
 def test_models_status_shows_config_then_profiles(run_cli, state_dir, cli_env):
+    no_usage_endpoint(state_dir)
     write_config(state_dir)
     write_credential(state_dir, "openai-codex", codex_record(10 * DAY + 60))
     write_codex_auth(cli_env, -30)
@@ -740,12 +746,14 @@ def test_models_status_shows_config_then_profiles(run_cli, state_dir, cli_env):
     assert "Default model:  openai-codex/gpt-5.2" in out
     assert "Auth order:     openai-codex:default, openai-codex:codex-cli" in out
     assert out.index("Default model") < out.index("OAuth/token status") < out.index("openai-codex:default ")
+    assert re.search(r"^openai-codex usage: unavailable \(offline: .+\)$", out, re.M)
     assert "expires in 10d" in row_line(out, "openai-codex:default")
     assert re.search(r"openai-codex:codex-cli\s+expired", out)
     assert run_cli("models", "status", "--check").returncode == 0
 
 
 def test_models_status_json_and_check(run_cli, state_dir):
+    no_usage_endpoint(state_dir)
     write_config(state_dir)
     write_credential(state_dir, "openai-codex", codex_record(600))
     result = run_cli("models", "status", "--json", "--check")

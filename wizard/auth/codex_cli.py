@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import Any
 
 from wizard import paths
 from wizard.auth.jwt import NotAJwt, account_info, expiry_ms
@@ -46,8 +47,9 @@ class CodexSignIn:
 
     __slots__ = ("mode", "record", "source", "store", "error", "unreachable")
 
-    def __init__(self, source: str, store: str = "file", *, mode: str | None = None, record: dict | None = None,
-                 error: CredentialError | None = None, unreachable: bool = False) -> None:
+    def __init__(self, source: str, store: str = "file", *, mode: str | None = None,
+                 record: dict[str, Any] | None = None, error: CredentialError | None = None,
+                 unreachable: bool = False) -> None:
         self.mode, self.record, self.source, self.store, self.error = mode, record, source, store, error
         # Kept where this process cannot read it (a keychain out of reach, Codex's encrypted file):
         # `codex login` would only store it there again.
@@ -219,7 +221,7 @@ def from_auth_json(data: object, source: str, store: str = "file") -> CodexSignI
     return CodexSignIn(source, store, mode=CHATGPT, record=chatgpt_record(data, tokens, source))
 
 
-def chatgpt_record(data: dict, tokens: object, source: str) -> dict:
+def chatgpt_record(data: dict[str, Any], tokens: object, source: str) -> dict[str, Any]:
     """The ChatGPT sign-in in our shape: provider openai-codex, type oauth, expires_at from the token's `exp`."""
     fix = f"run `{LOGIN_COMMAND}` to rewrite {source}"
     if not isinstance(tokens, dict):

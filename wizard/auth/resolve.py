@@ -15,8 +15,13 @@ expired with a refresh token we own (the call refreshes it first). Standard libr
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from wizard.auth import status as st
 from wizard.auth.providers import ALIASES, Provider
+
+if TYPE_CHECKING:
+    from wizard.auth.codex_cli import CodexSignIn
 
 DEFAULT, ENV, CODEX_CLI = "default", "env", "codex-cli"
 NAMES = (DEFAULT, ENV, CODEX_CLI)
@@ -72,9 +77,9 @@ class Reader:
         self.providers = providers
         self.at_ms = store.now_ms() if at_ms is None else at_ms
         self._rows: dict[str, st.ProfileStatus] = {}
-        self._codex = None
+        self._codex: CodexSignIn | None = None
 
-    def codex_sign_in(self):  # -> codex_cli.CodexSignIn
+    def codex_sign_in(self) -> CodexSignIn:
         if self._codex is None:
             from wizard.auth import codex_cli
 
@@ -151,7 +156,7 @@ def resolve(provider_id: str, auth_order: list[str], reader: Reader) -> Resoluti
 # --------------------------------------------------------------------------- a command's whole view
 
 
-def auth_order_of(models_cfg: dict, providers: dict[str, Provider]) -> list[str]:
+def auth_order_of(models_cfg: dict[str, Any], providers: dict[str, Provider]) -> list[str]:
     order = models_cfg.get("auth_order")
     entries = [entry for entry in order if isinstance(entry, str)] if isinstance(order, list) else []
     result: list[str] = []
@@ -162,7 +167,7 @@ def auth_order_of(models_cfg: dict, providers: dict[str, Provider]) -> list[str]
     return result
 
 
-def auth_choice_of(models_cfg: dict, providers: dict[str, Provider]) -> str | None:
+def auth_choice_of(models_cfg: dict[str, Any], providers: dict[str, Provider]) -> str | None:
     choice = models_cfg.get("auth_choice")
     if not isinstance(choice, str):
         return None
@@ -194,7 +199,7 @@ class View:
         return {provider: resolution.verdict for provider, resolution in self.resolutions.items()}
 
 
-def view(models_cfg: dict, providers: dict[str, Provider], provider_filter: str | None = None,
+def view(models_cfg: dict[str, Any], providers: dict[str, Provider], provider_filter: str | None = None,
          reader: Reader | None = None) -> View:
     reader = reader or Reader(providers)
     order = auth_order_of(models_cfg, providers)

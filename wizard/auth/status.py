@@ -11,11 +11,15 @@ static (no expiry: an API key, a token without expires_at).
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING, Any
 
 from wizard import paths
 from wizard.auth import store
 from wizard.auth.jwt import NotAJwt, account_info, decode_claims, exp_to_ms
 from wizard.errors import WizardError
+
+if TYPE_CHECKING:
+    from wizard.auth.codex_cli import CodexSignIn
 
 OK, EXPIRING, EXPIRED, MISSING, INVALID, STATIC = "ok", "expiring", "expired", "missing", "invalid", "static"
 WORDS = (OK, EXPIRING, EXPIRED, MISSING, INVALID, STATIC)
@@ -39,7 +43,7 @@ class ProfileStatus:
                  account_id: str | None = None, scopes: list[str] | None = None, fix: str | None = None,
                  error: str | None = None, hint: str | None = None, kind: str | None = None,
                  refreshable: bool = False, read_only: bool = False, revoked: bool = False,
-                 note: str | None = None, record: dict | None = None) -> None:
+                 note: str | None = None, record: dict[str, Any] | None = None) -> None:
         self.profile, self.provider, self.status, self.source, self.now_ms = profile, provider, status, source, now_ms
         self.expires_at, self.email, self.plan, self.account_id = expires_at, email, plan, account_id
         self.scopes = list(scopes or [])
@@ -71,7 +75,7 @@ class ProfileStatus:
             return None
         return (self.expires_at - self.now_ms) // 1000
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         """The documented JSON shape (docs/json-schema.md). Never a token."""
         return {
             "profile": self.profile,
@@ -112,7 +116,7 @@ def refresh_command(provider_id: str) -> str:
     return f"openclaw models auth refresh --provider {provider_id}"
 
 
-def status_word(record: dict, at_ms: int) -> str:
+def status_word(record: dict[str, Any], at_ms: int) -> str:
     """ok / expiring / expired / static for a usable record (missing and invalid are decided by the caller)."""
     if record.get("type") == "api_key":
         return STATIC
@@ -156,7 +160,7 @@ def expiry_phrase(profile: ProfileStatus) -> str:
 # --------------------------------------------------------------------------- records
 
 
-def with_expiry_from_jwt(record: dict, source: str) -> dict:
+def with_expiry_from_jwt(record: dict[str, Any], source: str) -> dict[str, Any]:
     """Fill expires_at from the access token's `exp` when the record has none.
 
     An opaque access token (a companion app's `sk-...`) is fine: then `expires_at` alone says when it
@@ -175,7 +179,7 @@ def with_expiry_from_jwt(record: dict, source: str) -> dict:
     return record
 
 
-def _scopes(record: dict) -> list[str]:
+def _scopes(record: dict[str, Any]) -> list[str]:
     scope = record.get("scope")
     if isinstance(scope, str):
         return scope.split()
@@ -189,14 +193,14 @@ def _scopes(record: dict) -> list[str]:
     return [s for s in scp if isinstance(s, str)] if isinstance(scp, list) else []
 
 
-def _revocation_text(revoked: dict) -> str:
+def _revocation_text(revoked: dict[str, Any]) -> str:
     reason = revoked.get("error") or "rejected"
     if revoked.get("description"):
         reason = f"{reason}: {revoked['description']}"
     return f"the provider rejected the refresh token ({reason}): this sign-in was revoked"
 
 
-def describe(profile: str, provider_id: str, record: dict | None, source: str, at_ms: int, *,
+def describe(profile: str, provider_id: str, record: dict[str, Any] | None, source: str, at_ms: int, *,
              read_only: bool = False, owner_fix: str | None = None) -> ProfileStatus:
     """The status row for one profile's record (None: nothing stored).
 
@@ -261,9 +265,10 @@ def env_row(profile: str, provider_id: str, env_var: str, kind: str, at_ms: int)
                          note="from environment", record=record)
 
 
-def codex_cli_row(profile: str, provider_id: str, wanted_mode: str, sign_in, at_ms: int) -> ProfileStatus:
+def codex_cli_row(profile: str, provider_id: str, wanted_mode: str, sign_in: CodexSignIn,
+                  at_ms: int) -> ProfileStatus:
     """The Codex CLI's sign-in as seen by one provider: its ChatGPT tokens (openai-codex) or its API key
-    (openai-api-key). `sign_in` is a codex_cli.CodexSignIn."""
+    (openai-api-key)."""
     if sign_in.error is not None:
         fix = login_command(provider_id) if sign_in.unreachable else CODEX_LOGIN
         return broken(profile, provider_id, sign_in.source, sign_in.error, at_ms, read_only=True, fix=fix)

@@ -14,8 +14,12 @@ from __future__ import annotations
 import math
 import threading
 import time
+from typing import TYPE_CHECKING, Any
 
 from wizard.auth.providers import ORIGINATOR, Provider
+
+if TYPE_CHECKING:
+    from wizard.auth.resolve import Resolution
 
 DEADLINE_SECONDS = 2.0
 WEEKLY_RESET_GAP_SECONDS = 3 * 86400  # OpenClaw: a secondary window resetting 3+ days after the primary is weekly
@@ -37,7 +41,7 @@ class Window:
         reset = reset_remaining(self.resets_at_ms, now_ms)
         return f"{self.label} {_round_half_up(self.left_percent)}% left" + (f" ⏱{reset}" if reset else "")
 
-    def as_dict(self, now_ms: int) -> dict:
+    def as_dict(self, now_ms: int) -> dict[str, Any]:
         return {"label": self.label, "used_percent": self.used_percent, "left_percent": self.left_percent,
                 "window_seconds": self.window_seconds, "resets_at": self.resets_at_ms,
                 "resets_in_seconds": None if self.resets_at_ms is None else (self.resets_at_ms - now_ms) // 1000}
@@ -67,7 +71,7 @@ class Usage:
     def line(self) -> str:
         return f"{self.provider} usage: {self.summary()}"
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {"profile": self.profile, "status": "ok" if self.available else "unavailable", "reason": self.reason,
                 "plan": self.plan, "windows": [window.as_dict(self.now_ms) for window in self.windows],
                 "summary": self.summary()}
@@ -176,7 +180,7 @@ def _number(value: object, name: str) -> float | None:
 # --------------------------------------------------------------------------- asking
 
 
-def fetch(provider: Provider, profile: str, record: dict, *, deadline: float = DEADLINE_SECONDS) -> Usage:
+def fetch(provider: Provider, profile: str, record: dict[str, Any], *, deadline: float = DEADLINE_SECONDS) -> Usage:
     """The sign-in's usage, or Usage.reason saying why not. Never raises for the network or the answer."""
     from wizard.auth import store
 
@@ -199,7 +203,7 @@ def fetch(provider: Provider, profile: str, record: dict, *, deadline: float = D
     return usage
 
 
-def _ask(provider: Provider, profile: str, record: dict, deadline: float) -> Usage:
+def _ask(provider: Provider, profile: str, record: dict[str, Any], deadline: float) -> Usage:
     from wizard.auth import oauth, store
     from wizard.auth.jwt import account_info
 
@@ -243,9 +247,9 @@ def unavailable(provider_id: str, profile: str | None, reason: str) -> Usage:
     return Usage(provider_id, profile, store.now_ms(), reason=reason)
 
 
-def for_resolutions(resolutions: dict, providers: dict[str, Provider]) -> dict[str, Usage]:
+def for_resolutions(resolutions: dict[str, Resolution], providers: dict[str, Provider]) -> dict[str, Usage]:
     """Provider id -> the usage of the sign-in serving it, for each provider with a usage endpoint and
-    something stored (`resolutions`: wizard.auth.resolve.Resolution by provider)."""
+    something stored."""
     from wizard.auth import status as st
 
     report: dict[str, Usage] = {}
@@ -264,7 +268,7 @@ def for_resolutions(resolutions: dict, providers: dict[str, Provider]) -> dict[s
     return report
 
 
-def line_after_sign_in(provider_id: str, record: dict) -> str | None:
+def line_after_sign_in(provider_id: str, record: dict[str, Any]) -> str | None:
     """The usage line for a sign-in that just completed (the TUI's success state), or None when the provider
     has no usage endpoint or it did not answer in time: the sign-in itself is what matters there."""
     from wizard.auth.providers import all_providers

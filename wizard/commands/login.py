@@ -16,9 +16,13 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from typing import TYPE_CHECKING
 
 from wizard.errors import UsageError
 from wizard.output import Output
+
+if TYPE_CHECKING:
+    from wizard.auth.providers import Provider
 
 
 class _Stdin:
@@ -64,7 +68,7 @@ def read_key(args: argparse.Namespace, label: str) -> str:
     return sys.stdin.read().strip()
 
 
-def store_key(args: argparse.Namespace, provider) -> int:
+def store_key(args: argparse.Namespace, provider: Provider) -> int:
     from wizard.auth import access
     from wizard.auth import status as st
 
