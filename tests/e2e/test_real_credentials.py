@@ -505,7 +505,7 @@ def test_a_refresh_the_provider_rejects_marks_the_sign_in_revoked(run_cli, state
     assert "this sign-in was revoked" in row["error"]
     human = run_cli("models", "auth", "status")
     assert re.search(r"openai-codex:default\s+expired\s+revoked", human.stdout)
-    assert "refreshes on next use" not in human.stdout and f"or:  {LOGIN}" in human.stdout
+    assert "refreshes on next use" not in human.stdout and f"fix: {LOGIN}" in human.stdout
     again = run_cli("models", "invoke", "--provider", "openai-codex", "--prompt", "hi")
     assert again.returncode == 1 and "revoked" in again.stderr
     assert oauth.stats["token_refresh"] == 1  # the dead token is not sent again

@@ -316,7 +316,8 @@ def keyring_secret(codex_home: Path) -> str | None:
                                  "(is it locked, waiting for a password?)")
     error = result.get("error")
     if isinstance(error, keyring.errors.NoKeyringError):
-        raise KeyringUnavailable(f"no keyring backend is available ({_one_line(error)})")
+        raise KeyringUnavailable("no keyring backend is available (the keyring library found no Secret Service, "
+                                 "Keychain or other store; PYTHON_KEYRING_BACKEND chooses one)")
     if error is not None:
         raise KeyringUnavailable(f"the keyring backend failed: {type(error).__name__}: {_one_line(error)}")
     value = result.get("value")

@@ -269,6 +269,12 @@ def codex_cli_row(profile: str, provider_id: str, wanted_mode: str, sign_in: Cod
                   at_ms: int) -> ProfileStatus:
     """The Codex CLI's sign-in as seen by one provider: its ChatGPT tokens (openai-codex) or its API key
     (openai-api-key)."""
+    if sign_in.error is not None and wanted_mode != "chatgpt" and sign_in.mode is None:
+        # One reading, one report: what is wrong with the Codex CLI's storage is told once, on its
+        # ChatGPT row (always listed); here nothing can be read, so nothing is held.
+        row = describe(profile, provider_id, None, sign_in.source, at_ms, read_only=True, owner_fix=CODEX_LOGIN)
+        row.note = "the Codex CLI's sign-in cannot be read: see openai-codex:codex-cli"
+        return row
     if sign_in.error is not None:
         fix = login_command(provider_id) if sign_in.unreachable else CODEX_LOGIN
         return broken(profile, provider_id, sign_in.source, sign_in.error, at_ms, read_only=True, fix=fix)

@@ -68,10 +68,10 @@ def _notes(row: st.ProfileStatus) -> list[str]:
     notes = []
     if row.error:
         notes.append(f"error: {row.error}")
-        if row.hint:
-            notes.append(f"fix: {row.hint}")
-        if row.fix and (not row.hint or row.fix not in row.hint):
-            notes.append(f"or:  {row.fix}")
+        fixes = [row.hint] if row.hint else []
+        if row.fix and not any(row.fix in fix for fix in fixes):
+            fixes.append(row.fix)
+        notes += [("fix: " if i == 0 else "or:  ") + fix for i, fix in enumerate(fixes)]
     elif row.fix:
         notes.append(f"fix: {row.fix}")
         if row.read_only and row.name == resolve.CODEX_CLI:
