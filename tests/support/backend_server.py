@@ -119,6 +119,12 @@ class BackendStandIn:
                 self._send(200, "text/event-stream", _sse(request["model"], "key says: " + text))
 
             def _send(self, status: int, content_type: str, raw: bytes, trickle: float = 0.0) -> None:
+                try:
+                    self._write(status, content_type, raw, trickle)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the client gave up (its deadline passed): what these tests expect of it
+
+            def _write(self, status: int, content_type: str, raw: bytes, trickle: float) -> None:
                 self.send_response(status)
                 self.send_header("Content-Type", content_type)
                 self.send_header("Content-Length", str(len(raw)))
