@@ -93,6 +93,13 @@ class SignInPanel(Vertical):
     class PasteRejected(Note):
         pass
 
+    class UsageLine(Message):
+        """The signed-in account's usage windows (`openai-codex usage: 5h 100% left ...`), when they could be read."""
+
+        def __init__(self, text: str) -> None:
+            super().__init__()
+            self.text = text
+
     class Finished(Message):
         def __init__(self, record: dict | None, error: str | None) -> None:
             super().__init__()
@@ -198,6 +205,12 @@ class SignInPanel(Vertical):
             error = f"{type(exc).__name__}: {exc}"
         if not cancel.is_set() or record is not None:
             PanelEvents(self)._send(self.Finished(record, error))
+        if record is not None and not cancel.is_set():
+            from wizard.auth.usage import line_after_sign_in
+
+            line = line_after_sign_in(provider, record)
+            if line:
+                PanelEvents(self)._send(self.UsageLine(line))
 
     # --- worker messages ------------------------------------------------------------------
 
@@ -247,6 +260,15 @@ class SignInPanel(Vertical):
             self.state = "failed"
             self._set("#signin-status", "Sign-in did not complete; nothing was stored.")
             self.show_error(message.error or "sign-in stopped")
+
+    def on_sign_in_panel_usage_line(self, message: UsageLine) -> None:
+        message.stop()
+        self.set_usage_line(message.text)
+
+    def set_usage_line(self, text: str) -> None:
+        """Show the account's usage under the success message (the note line is free once signed in)."""
+        if self.signed_in:
+            self._set("#signin-note", Text(text, overflow="fold"))
 
     def show_error(self, text: str) -> None:
         """The one place sign-in errors appear, verbatim."""

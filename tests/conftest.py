@@ -111,7 +111,8 @@ def point_codex_at(state_dir: Path):
         path = state_dir / "providers.toml"
         path.write_text(
             f'[providers.openai-codex]\nissuer = "{server.issuer}"\n'
-            f'invoke_url = "{server.issuer}/backend-api/codex/responses"\n\n'
+            f'invoke_url = "{server.issuer}/backend-api/codex/responses"\n'
+            f'usage_url = "{server.issuer}/backend-api/wham/usage"\n\n'
             f'[providers.localidp]\nissuer = "{server.issuer}"\nclient_id = "test-oidc-client"\n'
             + extra)
         return path

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import base64
 import json
+from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st_
 
-from wizard.auth import codex_cli
+from wizard.auth import codex_cli, resolve
 from wizard.auth import status as st
 from wizard.auth.invoke import api_model_name, iter_events, reply_from_events, request_body, request_headers
 from wizard.auth.providers import BUILTIN
+from wizard.auth.resolve import Resolution, View
 from wizard.auth.store import CredentialError
 from wizard.errors import WizardError
 from wizard.render import colour_enabled, paint, table
@@ -75,50 +77,71 @@ def test_expiry_phrase():
     assert st.expiry_phrase(row("expired", expires_at=NOW - 2 * HOUR_MS)) == "expired 2h ago"
 
 
-# --------------------------------------------------------------------------- verdicts
+# --------------------------------------------------------------------------- the resolver's verdicts
 
 
-@pytest.mark.parametrize("statuses, code", [
-    (["ok"], 0), (["static"], 0), (["expiring"], 2), (["expired"], 1), (["missing"], 1),
-    (["ok", "missing"], 0),         # same provider: the best profile carries it
-    (["expiring", "expired"], 2),
+def resolution(*statuses: str, provider: str = "openai-codex", refreshable: tuple[int, ...] = ()) -> Resolution:
+    rows = [row(s, provider=provider, profile=f"{provider}:p{i}", refreshable=i in refreshable,
+                expires_at=NOW - 2 * HOUR_MS) for i, s in enumerate(statuses)]
+    return Resolution(provider, rows)
+
+
+@pytest.mark.parametrize("statuses, chosen, verdict", [
+    (["ok"], 0, "ok"), (["static"], 0, "static"), (["expiring"], 0, "expiring"),
+    (["expired"], None, "expired"), (["missing"], None, "missing"), (["invalid"], None, "invalid"),
+    (["missing", "ok"], 1, "ok"),              # the first that can serve, in the order tried
+    (["expiring", "ok"], 0, "expiring"),       # ...even when a later one looks better: order is the user's
+    (["expired", "expiring"], 1, "expiring"),  # an expired token nobody can refresh is passed over
+    (["missing", "invalid"], None, "invalid"),  # nothing serves: the word that says most about why
+    (["missing", "expired"], None, "expired"),
+    ([], None, "missing"),
 ])
-def test_check_exit_code_within_one_provider(statuses, code):
-    rows = [row(s, profile=f"openai-codex:p{i}") for i, s in enumerate(statuses)]
-    assert st.check_exit_code(rows) == code
+def test_resolution_chooses_the_first_usable_profile(statuses, chosen, verdict):
+    result = resolution(*statuses)
+    assert result.chosen is (None if chosen is None else result.rows[chosen])
+    assert result.verdict == verdict
+    assert (result.blocking is None) == (chosen is not None or not statuses)
 
 
-def test_check_exit_code_across_providers_expired_beats_expiring():
-    rows = [row("expiring"), row("expired", provider="anthropic")]
-    assert st.check_exit_code(rows) == 1
-    assert st.check_exit_code(rows, {"openai-codex"}) == 2
-    assert st.check_exit_code(rows, {"nobody"}) == 0
+def test_an_expired_sign_in_we_can_refresh_serves_and_says_so():
+    result = resolution("expired", "ok", refreshable=(0,))
+    assert result.chosen is result.rows[0] and result.verdict == "expired"
+    assert result.rows[0].refreshes_on_use and result.rows[0].usable
+    assert st.expiry_phrase(result.rows[0]) == "expired 2h ago, refreshes on next use"
 
 
-def test_relevant_providers():
-    rows = [row("missing"), row("static", provider="openai-api-key")]
-    assert st.relevant_providers(rows, [], None, "anthropic") == {"anthropic"}
-    assert st.relevant_providers(rows, ["openai-api-key:manual"], "openai-codex", None) >= {
-        "openai-api-key", "openai-codex"}
-
-
-def test_relevant_providers_with_nothing_configured_is_every_row(monkeypatch, tmp_path):
-    monkeypatch.setenv("OPENCLAW_STATE_DIR", str(tmp_path))
-    rows = [row("missing"), row("static", provider="openai-api-key")]
-    assert st.relevant_providers(rows, [], None, None) == {"openai-codex", "openai-api-key"}
+@pytest.mark.parametrize("verdicts, relevant, code", [
+    ({"openai-codex": ("ok",)}, ["openai-codex"], 0),
+    ({"openai-codex": ("expiring",)}, ["openai-codex"], 2),
+    ({"openai-codex": ("expiring",), "anthropic": ("expired",)}, ["openai-codex", "anthropic"], 1),
+    ({"openai-codex": ("expiring",), "anthropic": ("expired",)}, ["openai-codex"], 2),  # only judged ones count
+    ({"openai-codex": ("invalid",)}, ["openai-codex"], 1),
+    ({"openai-codex": ("missing",), "openai-api-key": ("static",)}, ["openai-api-key"], 0),
+])
+def test_check_exit_code_judges_the_relevant_providers(verdicts, relevant, code):
+    resolutions = {pid: Resolution(pid, [row(s, provider=pid, expires_at=NOW - 2 * HOUR_MS) for s in words])
+                   for pid, words in verdicts.items()}
+    assert View([], resolutions, relevant, []).check_exit_code() == code
 
 
 def test_fix_commands():
     assert row("ok").fix is None
     missing = st.describe("openai-codex:default", "openai-codex", None, "/x", NOW)
     assert missing.fix == "openclaw models auth login --provider openai-codex"
-    expiring = st.describe("openai-codex:default", "openai-codex",
-                           {"type": "oauth", "expires_at": NOW + HOUR_MS, "refresh_token": "r", "access_token": "a"},
-                           "/x", NOW)
+    record = {"type": "oauth", "refresh_token": "r", "access_token": "a"}
+    expiring = st.describe("openai-codex:default", "openai-codex", {**record, "expires_at": NOW + HOUR_MS}, "/x", NOW)
     assert expiring.fix == "openclaw models auth refresh --provider openai-codex"
-    cli = st.describe(codex_cli.PROFILE, "openai-codex", {"type": "oauth", "expires_at": NOW - 1,
-                                                          "refresh_token": "r", "access_token": "a"}, "/x", NOW)
-    assert cli.fix == "codex login" and cli.refreshable is False and cli.read_only
+    expired = st.describe("openai-codex:default", "openai-codex", {**record, "expires_at": NOW - 1}, "/x", NOW)
+    assert expired.fix == "openclaw models auth refresh --provider openai-codex" and expired.refreshes_on_use
+    revoked = st.describe("openai-codex:default", "openai-codex",
+                          {**record, "expires_at": NOW + 48 * HOUR_MS, "revoked": {"error": "invalid_grant"}},
+                          "/x", NOW)
+    assert (revoked.status, revoked.refreshable, revoked.usable) == ("expired", False, False)
+    assert revoked.fix == "openclaw models auth login --provider openai-codex" and "revoked" in revoked.error
+    assert st.expiry_phrase(revoked) == "revoked"
+    cli = st.describe("openai-codex:codex-cli", "openai-codex", {**record, "expires_at": NOW - 1}, "/x", NOW,
+                      read_only=True, owner_fix="codex login")
+    assert cli.fix == "codex login" and cli.refreshable is False and cli.read_only and not cli.usable
 
 
 def test_as_dict_has_no_token():
@@ -130,39 +153,76 @@ def test_as_dict_has_no_token():
     assert data["expires_in_seconds"] == 48 * 3600 and data["scopes"] == ["openid", "email"]
 
 
-# --------------------------------------------------------------------------- which profiles
+# --------------------------------------------------------------------------- names and candidates
 
 
-def test_wanted_profiles_order_and_filter(monkeypatch, tmp_path):
+def test_candidates_follow_auth_order_then_the_providers_other_profiles():
+    order = ["openai-codex:codex-cli", "openai-api-key:default"]
+    assert resolve.candidates("openai-codex", order, BUILTIN) == ["openai-codex:codex-cli", "openai-codex:default"]
+    assert resolve.candidates("openai-api-key", [], BUILTIN) == [
+        "openai-api-key:default", "openai-api-key:env", "openai-api-key:codex-cli"]
+    assert resolve.candidates("anthropic", [], BUILTIN) == ["anthropic:default"]
+
+
+def test_old_spellings_in_the_config_are_read_as_the_one_spelling():
+    assert resolve.canonical("anthropic:manual", BUILTIN) == "anthropic:default"
+    assert resolve.canonical("openai:default", BUILTIN) == "openai-api-key:default"
+    assert resolve.auth_order_of({"auth_order": ["openai:manual", "openai-api-key:default", 5]}, BUILTIN) == [
+        "openai-api-key:default"]
+    assert resolve.default_auth_order("openai-codex", BUILTIN) == ["openai-codex:default", "openai-codex:codex-cli"]
+    assert resolve.default_auth_order("anthropic", BUILTIN) == ["anthropic:default"]
+
+
+def test_view_rows_order_and_filter(monkeypatch, tmp_path):
     monkeypatch.setenv("OPENCLAW_STATE_DIR", str(tmp_path))
+    monkeypatch.setenv("CODEX_HOME", str(tmp_path / "codex"))
+    for name in ("OPENAI_API_KEY", "ANTHROPIC_API_KEY"):
+        monkeypatch.delenv(name, raising=False)
     creds = tmp_path / "credentials"
     creds.mkdir()
     for name in ("anthropic.json", "secrets.json", ".openai-codex.json.x.tmp", "openai-codex.lock"):
         (creds / name).write_text("{}")
-    order = ["openai-codex:codex-cli", "openai-api-key:manual"]
-    assert st.wanted_profiles(order, None, BUILTIN) == [
-        "openai-codex:codex-cli", "openai-api-key:manual", "openai-codex:default", "anthropic:manual"]
-    assert st.wanted_profiles(order, "openai-codex", BUILTIN) == ["openai-codex:codex-cli", "openai-codex:default"]
-    assert st.wanted_profiles([], "anthropic-api-key", BUILTIN) == ["anthropic-api-key:manual"]
+    models = {"auth_order": ["openai-codex:codex-cli", "openai-api-key:manual"]}
+    names = [r.profile for r in resolve.view(models, BUILTIN).rows]
+    assert names == ["openai-codex:codex-cli", "openai-api-key:default", "openai-codex:default", "anthropic:default"]
+    filtered = resolve.view(models, BUILTIN, "openai-codex")
+    assert [r.profile for r in filtered.rows] == ["openai-codex:codex-cli", "openai-codex:default"]
+    assert filtered.relevant == ["openai-codex"]
+    assert [r.profile for r in resolve.view({}, BUILTIN, "anthropic-api-key").rows] == ["anthropic-api-key:default"]
+    monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-ant-env")
+    keyed = resolve.view({}, BUILTIN, "anthropic-api-key")
+    assert [(r.profile, r.status) for r in keyed.rows] == [("anthropic-api-key:default", "missing"),
+                                                           ("anthropic-api-key:env", "static")]
+    assert keyed.resolutions["anthropic-api-key"].chosen.source == "env:ANTHROPIC_API_KEY"
 
 
 # --------------------------------------------------------------------------- the codex-cli view
 
 
-def test_codex_cli_to_record_reads_exp_and_claims():
+def test_codex_cli_chatgpt_record_reads_exp_and_claims():
     claims = {"exp": 1_900_000_000, "https://api.openai.com/auth": {"chatgpt_plan_type": "pro",
                                                                     "chatgpt_account_id": "acct_jwt"},
               "email": "me@example.com"}
-    record = codex_cli.to_record({"tokens": {"access_token": jwt(claims), "id_token": jwt(claims),
-                                             "refresh_token": "rt", "account_id": "acct_file"},
-                                  "last_refresh": "2026-01-01T00:00:00Z"}, "auth.json")
+    sign_in = codex_cli.from_auth_json({"tokens": {"access_token": jwt(claims), "id_token": jwt(claims),
+                                                   "refresh_token": "rt", "account_id": "acct_file"},
+                                        "last_refresh": "2026-01-01T00:00:00Z"}, "auth.json")
+    record = sign_in.record
+    assert sign_in.mode == "chatgpt" and record["provider"] == "openai-codex"
     assert record["expires_at"] == 1_900_000_000_000 and record["type"] == "oauth"
     assert (record["email"], record["plan"], record["account_id"]) == ("me@example.com", "pro", "acct_file")
 
 
-def test_codex_cli_to_record_without_sign_in():
-    assert codex_cli.to_record({"OPENAI_API_KEY": None, "tokens": None}, "auth.json") is None
-    assert codex_cli.to_record({"OPENAI_API_KEY": "sk-x"}, "auth.json")["type"] == "api_key"
+@pytest.mark.parametrize("data, mode, provider", [
+    ({"OPENAI_API_KEY": None, "tokens": None}, None, None),
+    ({"OPENAI_API_KEY": "sk-x"}, "apikey", "openai-api-key"),                  # no auth_mode: a key means key mode
+    ({"auth_mode": "apikey", "OPENAI_API_KEY": "sk-x"}, "apikey", "openai-api-key"),
+    ({"auth_mode": "chatgpt", "OPENAI_API_KEY": None, "tokens": None}, None, None),
+    ({"auth_mode": "personalAccessToken", "personal_access_token": "pat"}, "personalAccessToken", None),
+])
+def test_codex_cli_modes(data, mode, provider):
+    sign_in = codex_cli.from_auth_json(data, "auth.json")
+    assert sign_in.mode == mode and sign_in.error is None
+    assert (sign_in.record or {}).get("provider") == provider
 
 
 @pytest.mark.parametrize("data, needle", [
@@ -172,15 +232,17 @@ def test_codex_cli_to_record_without_sign_in():
     ({"tokens": {"refresh_token": "r"}}, "'tokens.access_token' is missing"),
     ({"tokens": {"access_token": jwt({}), "account_id": 5}}, "'tokens.account_id' must be a string"),
     ({"OPENAI_API_KEY": 3}, "'OPENAI_API_KEY' must be a string"),
+    ({"auth_mode": 3}, "'auth_mode' must be a string"),
+    ({"auth_mode": "apikey", "OPENAI_API_KEY": None}, "'OPENAI_API_KEY' is empty"),
     ({"tokens": {"access_token": jwt({"exp": True})}}, None),  # a boolean exp: no expiry, not 1 s after 1970
     ({"tokens": {"access_token": jwt({"exp": 1e300})}}, "'exp' claim is not a date"),
 ])
-def test_codex_cli_to_record_names_the_problem(data, needle):
+def test_codex_cli_names_the_problem(data, needle):
     if needle is None:
-        assert "expires_at" not in codex_cli.to_record(data, "auth.json")
+        assert "expires_at" not in codex_cli.from_auth_json(data, "auth.json").record
         return
     with pytest.raises(CredentialError) as info:
-        codex_cli.to_record(data, "auth.json")
+        codex_cli.from_auth_json(data, "auth.json")
     assert needle in info.value.message and "codex login" in info.value.hint
 
 
@@ -189,33 +251,103 @@ def test_codex_cli_to_record_names_the_problem(data, needle):
     pytest.param(b'{"tokens": ' + b"9" * 5000 + b"}", "is not valid JSON", id="huge-integer"),
     pytest.param(b"\xff\xfe", "is not valid JSON", id="not-utf8"),
     pytest.param(b"  \n", "is empty", id="blank"),
+    pytest.param(b" " * (1 << 20) + b"{}", "is over 1024 KiB", id="huge-file"),
 ])
-def test_codex_cli_load_of_hostile_bytes_is_a_credential_error(tmp_path, raw, needle):
+def test_codex_cli_file_of_hostile_bytes_is_an_error_not_an_exception(tmp_path, raw, needle):
     (tmp_path / "auth.json").write_bytes(raw)
-    with pytest.raises(CredentialError, match=needle.replace("(", r"\(").replace(")", r"\)")) as info:
-        codex_cli.load(tmp_path / "auth.json")
-    assert "codex login" in info.value.hint
+    sign_in = codex_cli.read_file(tmp_path / "auth.json")
+    assert sign_in.record is None and needle in sign_in.error.message
+    assert "codex login" in sign_in.error.hint
 
 
-def test_with_expiry_from_jwt_needs_a_usable_exp_for_codex():
-    record = {"provider": "openai-codex", "type": "oauth", "access_token": jwt({"exp": float("inf")})}
+def test_codex_cli_file_missing_and_directory(tmp_path):
+    missing = codex_cli.read_file(tmp_path / "auth.json")
+    assert (missing.mode, missing.record, missing.error) == (None, None, None)
+    (tmp_path / "auth.json").mkdir()
+    assert "is a directory" in codex_cli.read_file(tmp_path / "auth.json").error.message
+
+
+def test_keyring_account_is_the_codex_cli_store_key(tmp_path):
+    """compute_store_key: "cli|" + the first 16 hex of SHA-256 of the canonical CODEX_HOME (verified on 0.171.0:
+    /tmp/ch_kr -> cli|d04aa833469c0493)."""
+    import hashlib
+
+    home = tmp_path / "real"
+    home.mkdir()
+    (tmp_path / "link").symlink_to(home)
+    expected = "cli|" + hashlib.sha256(str(home.resolve()).encode()).hexdigest()[:16]
+    assert codex_cli.keyring_account(tmp_path / "link") == expected == codex_cli.keyring_account(home)
+    assert codex_cli.keyring_account(Path("/tmp/ch_kr_absent_for_sure")) == "cli|" + hashlib.sha256(
+        b"/tmp/ch_kr_absent_for_sure").hexdigest()[:16]
+
+
+@pytest.mark.parametrize("text, store, secrets", [
+    ("", "file", False),
+    ('model = "gpt-5.2"\n', "file", False),
+    ('cli_auth_credentials_store = "keyring"\n', "keyring", False),
+    ('cli_auth_credentials_store = "auto"\n[features]\nsecret_auth_storage = true\n', "auto", True),
+])
+def test_configured_store(tmp_path, text, store, secrets):
+    (tmp_path / "config.toml").write_text(text)
+    assert codex_cli.configured_store(tmp_path) == (store, secrets, None)
+
+
+@pytest.mark.parametrize("text, needle", [
+    ('cli_auth_credentials_store = "vault"\n', "is not one of file, keyring, auto, ephemeral"),
+    ("cli_auth_credentials_store = \n", "is not valid TOML"),
+])
+def test_configured_store_problems_fall_back_to_the_file(tmp_path, text, needle):
+    (tmp_path / "config.toml").write_text(text)
+    store, _, problem = codex_cli.configured_store(tmp_path)
+    assert store == "file" and needle in problem
+
+
+def test_a_keychain_that_does_not_answer_is_named_not_waited_for(tmp_path, monkeypatch):
+    import threading
+
+    import keyring
+    from keyring.backend import KeyringBackend
+
+    release = threading.Event()
+
+    class Hanging(KeyringBackend):
+        priority = 1
+
+        def get_password(self, service, username):
+            release.wait(10)
+
+        def set_password(self, service, username, password):
+            pass
+
+        def delete_password(self, service, username):
+            pass
+
+    previous = keyring.get_keyring()
+    keyring.set_keyring(Hanging())
+    monkeypatch.setattr(codex_cli, "KEYRING_TIMEOUT_SECONDS", 0.2)
+    (tmp_path / "config.toml").write_text('cli_auth_credentials_store = "keyring"\n')
+    try:
+        sign_in = codex_cli.read(tmp_path)
+    finally:
+        release.set()
+        keyring.set_keyring(previous)
+    assert "did not answer within 0.2 s" in sign_in.error.message
+    assert "OS keychain" in sign_in.error.message and "codex login" not in sign_in.error.message
+
+
+def test_with_expiry_from_jwt_takes_exp_and_accepts_opaque_tokens():
+    broken = {"provider": "openai-codex", "type": "oauth", "access_token": jwt({"exp": float("inf")})}
     with pytest.raises(CredentialError, match="'exp' claim is not a date"):
-        st.with_expiry_from_jwt(record, "f.json", require_jwt=True)
-    assert st.with_expiry_from_jwt(record, "f.json", require_jwt=False) == record
-    fine = {**record, "access_token": jwt({"exp": 1_900_000_000})}
-    assert st.with_expiry_from_jwt(fine, "f.json", require_jwt=True)["expires_at"] == 1_900_000_000_000
+        st.with_expiry_from_jwt(broken, "f.json")
+    fine = {**broken, "access_token": jwt({"exp": 1_900_000_000})}
+    assert st.with_expiry_from_jwt(fine, "f.json")["expires_at"] == 1_900_000_000_000
+    opaque = {**broken, "access_token": "sk-...", "expires_at": 1735689600000}
+    assert st.with_expiry_from_jwt(opaque, "f.json") == opaque  # seed 000's companion-app file
 
 
 def test_one_login_command_spelling_everywhere():
     assert st.login_command("p") == "openclaw models auth login --provider p"
     assert st.sign_in_again("p") == "sign in again: openclaw models auth login --provider p"
-
-
-def test_codex_cli_load_missing_and_directory(tmp_path):
-    assert codex_cli.load(tmp_path / "auth.json") is None
-    (tmp_path / "auth.json").mkdir()
-    with pytest.raises(CredentialError, match="is a directory"):
-        codex_cli.load(tmp_path / "auth.json")
 
 
 # --------------------------------------------------------------------------- rendering

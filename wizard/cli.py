@@ -164,11 +164,16 @@ def _models_parser(sub: Any) -> None:
 
     from wizard.auth.methods import NAMES
 
-    login = asub.add_parser("login", help="sign in to a provider")
+    login = asub.add_parser("login", help="sign in to a provider, or store its API key")
     _complete_with(login.add_argument("--provider", required=True, metavar="P",
-                                      help="the provider to sign in to (e.g. openai-codex)"), _provider_completer)
+                                      help="the provider: openai-codex (Sign in with ChatGPT), openai-api-key "
+                                           "(alias openai), anthropic-api-key, anthropic, or one from providers.toml"),
+                   _provider_completer)
+    login.add_argument("--key", metavar="REF",
+                       help="for API-key and token providers: the key as @FILE, - (stdin) or env:NAME "
+                            "(default: read stdin; never the literal value)")
     _add_interactive_flags(login, "accepted for scripts written for other CLIs: login never opens a full-screen UI "
-                                  "and never prompts (it reads a pasted address on stdin, if one comes)")
+                                  "and never prompts for a sign-in (it reads a pasted address on stdin, if one comes)")
     login.add_argument("--json", action="store_true", help="stream JSON-lines events on stdout")
     _add_browser_flags(login, methods=NAMES)
     login.set_defaults(handler="wizard.commands.login:run")
@@ -211,11 +216,16 @@ def _models_parser(sub: Any) -> None:
     mlist.set_defaults(handler="wizard.commands.models:models_list")
 
     invoke = msub.add_parser("invoke", help="send one prompt with the stored credentials")
-    invoke.add_argument("--provider", required=True, metavar="P", help="the provider to call")
-    invoke.add_argument("--model", required=True, metavar="M", help="the model, e.g. openai-codex/gpt-5.2")
+    invoke.add_argument("--provider", metavar="P", help="the provider to call (default: the one serving the model)")
+    invoke.add_argument("--model", metavar="M",
+                        help="the model, e.g. openai-codex/gpt-5.2 (default: the config's default model)")
     invoke.add_argument("--prompt", required=True, metavar="TEXT", help="the prompt to send")
     invoke.add_argument("--json", action="store_true", help="print the reply as JSON")
     invoke.set_defaults(handler="wizard.commands.models:invoke")
+    for command in (status, refresh, logout, imp, mlist, invoke):  # login's is set where it is made
+        for action in command._actions:
+            if action.dest == "provider":
+                _complete_with(action, _provider_completer)
 
 
 def _completion_parser(sub: Any) -> None:

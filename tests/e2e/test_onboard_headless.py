@@ -209,7 +209,7 @@ def test_token_choice_reads_stdin(run_cli, state_dir):
     assert result.returncode == 0, result.stderr
     stored = json.loads((state_dir / "credentials" / "anthropic.json").read_text())
     assert stored["type"] == "token" and stored["access_token"] == "sk-ant-oat01-pasted-token"
-    assert config_of(state_dir)["models"]["auth_order"] == ["anthropic:manual"]
+    assert config_of(state_dir)["models"]["auth_order"] == ["anthropic:default"]
 
 
 # --- bad input: exit 2 (or 1), a message naming the problem, nothing changed -----------------------

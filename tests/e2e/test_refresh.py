@@ -81,7 +81,13 @@ def test_reused_refresh_token_says_sign_in_again(codex, state_dir):
     assert "refresh_token_reused" in caught.value.message
     assert SIGN_IN_AGAIN in caught.value.message
     assert record["refresh_token"] not in caught.value.render()
-    assert files_but_locks(state_dir) == before
+    after = stored(state_dir)  # the tokens stay as they were; the record now says the sign-in is revoked
+    assert {k: v for k, v in after.items() if k != "revoked"} == record
+    assert after["revoked"]["error"] == "invalid_grant" and "refresh_token_reused" in after["revoked"]["description"]
+    assert set(files_but_locks(state_dir)) == set(before)
+    with pytest.raises(WizardError, match="was revoked"):  # known dead: not sent to the provider again
+        refresh("openai-codex")
+    assert codex.stats["token_refresh"] == 2
 
 
 @pytest.mark.parametrize("fault, words", [("500", "server_error"), ("html", "HTML page")])

@@ -443,9 +443,11 @@ def test_a_sign_in_waits_for_a_refresh_in_flight_and_is_not_overwritten(login, o
 
 
 def test_api_key_provider_is_not_a_sign_in(run_cli, state_dir):
+    """No sign-in flow for a key: login asks for the key (here stdin is empty, so it says how to give one)."""
     result = run_cli(*LOGIN, "--provider", "openai-api-key")
     assert result.returncode == 2
-    assert "uses an API key" in result.stderr
+    assert "no OpenAI API key given" in result.stderr and "--key env:OPENAI_API_KEY" in result.stderr
+    assert not (state_dir / "credentials").exists()
 
 
 def test_unknown_provider_lists_the_known_ones(run_cli):

@@ -3,64 +3,117 @@ retry-on-401 policy, an explicit refresh, and signing out (revoke, then delete).
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from wizard import paths
-from wizard.auth import codex_cli, store
+from wizard.auth import codex_cli, resolve, store
 from wizard.auth import status as st
 from wizard.auth.invoke import Reply
 from wizard.auth.providers import Provider
 from wizard.errors import UsageError, WizardError
 
 
-def credentials_for(provider: Provider) -> dict:
-    """The stored record, refreshed first when it is about to expire; an env API key as fallback."""
-    record = store.load(provider.id)
-    if record is None and provider.env_var and os.environ.get(provider.env_var):
-        return {"provider": provider.id, "type": "api_key", "access_token": os.environ[provider.env_var]}
-    if record is None:
-        raise WizardError(f"not signed in to {provider.id}", code="NOT_SIGNED_IN",
-                          hint=f"sign in: {st.login_command(provider.id)}")
-    if record.get("type") == "oauth" and record.get("refresh_token"):
+class CallCredentials:
+    """The credential serving a call: its record and the profile row it came from."""
+
+    __slots__ = ("record", "row")
+
+    def __init__(self, record: dict, row: st.ProfileStatus) -> None:
+        self.record, self.row = record, row
+
+    @property
+    def ours(self) -> bool:
+        """Our own stored sign-in, which we may refresh (never the Codex CLI's or the environment's)."""
+        return self.row.name == resolve.DEFAULT
+
+    @property
+    def refreshable(self) -> bool:
+        return self.ours and self.record.get("type") == "oauth" and bool(self.record.get("refresh_token"))
+
+
+def models_config() -> dict:
+    from wizard import config
+
+    models_cfg, _ = config.read_table(paths.config_path(), "models")
+    return models_cfg
+
+
+def credentials_for(provider: Provider, providers: dict[str, Provider] | None = None,
+                    models_cfg: dict | None = None) -> CallCredentials:
+    """The credential the resolver picks for a call, refreshed first when it is ours and about to expire."""
+    from wizard.auth.providers import all_providers
+
+    providers = providers if providers is not None else all_providers()
+    models_cfg = models_cfg if models_cfg is not None else models_config()
+    resolution = resolve.resolve(provider.id, resolve.auth_order_of(models_cfg, providers), resolve.Reader(providers))
+    row = resolution.chosen
+    if row is None or row.record is None:
+        raise not_usable(provider, resolution)
+    call = CallCredentials(row.record, row)
+    if call.refreshable:
         from wizard.auth.refresh import ensure_fresh
 
-        record = ensure_fresh(provider.id)
-    return record
+        call.record = ensure_fresh(provider.id)
+    return call
 
 
-def invoke(provider: Provider, model: str, prompt: str) -> Reply:
-    """One prompt with the stored credentials. A token revoked or expired early gets one forced
-    refresh and one retry (what the Codex CLI does)."""
+def not_usable(provider: Provider, resolution: resolve.Resolution) -> WizardError:
+    """Why no credential can serve `provider`, naming the profile that comes closest and its fix."""
+    row = resolution.blocking
+    if row is None or row.status == st.MISSING:
+        return WizardError(f"not signed in to {provider.id}: no credential is stored for it", code="NOT_SIGNED_IN",
+                           hint=f"sign in: {st.login_command(provider.id)}")
+    reason = row.error or f"{row.profile} is {row.status}"
+    return WizardError(f"no usable credential for {provider.id}: {reason}", code="NOT_SIGNED_IN",
+                       hint=row.hint or (f"fix: {row.fix}" if row.fix else st.sign_in_again(provider.id)))
+
+
+def invoke(provider: Provider, model: str, prompt: str, *, providers: dict[str, Provider] | None = None,
+           models_cfg: dict | None = None) -> Reply:
+    """One prompt with the credential the resolver picks. Our own sign-in, revoked or expired early,
+    gets one forced refresh and one retry (what the Codex CLI does); the Codex CLI's is never refreshed."""
     from wizard.auth.invoke import send
 
-    record = credentials_for(provider)
+    call = credentials_for(provider, providers, models_cfg)
     try:
-        return send(provider, record, model, prompt)
+        return send(provider, call.record, model, prompt)
     except WizardError as exc:
-        if exc.code != "UNAUTHORIZED" or record.get("type") != "oauth" or not record.get("refresh_token"):
+        if exc.code != "UNAUTHORIZED":
             raise
+        if not call.refreshable:
+            raise rejected(provider, call, exc) from None
     from wizard.auth.refresh import refresh
 
     return send(provider, refresh(provider.id, force=True), model, prompt)
+
+
+def rejected(provider: Provider, call: CallCredentials, exc: WizardError) -> WizardError:
+    """A 401 for a credential we cannot refresh: the fix depends on who owns it."""
+    if call.row.name == resolve.CODEX_CLI:
+        exc.hint = (f"the Codex CLI's sign-in ({call.row.profile}) was rejected; run `{st.CODEX_LOGIN}`, "
+                    f"or sign in for OpenClaw: {st.login_command(provider.id)}")
+    elif call.row.name == resolve.ENV:
+        exc.hint = f"check the key in {call.row.source.removeprefix('env:')}"
+    return exc
 
 
 def refresh_now(provider: Provider, profile_name: str) -> st.ProfileStatus:
     """`models auth refresh`: always refresh (explicitly asked), then the profile's new status."""
     from wizard.auth import providers
 
-    profile = f"{provider.id}:{profile_name}"
-    if profile == codex_cli.PROFILE:
+    profile_name = resolve.NAME_ALIASES.get(profile_name, profile_name)
+    profile = resolve.profile_id(provider.id, profile_name)
+    if profile_name == resolve.CODEX_CLI:
         raise UsageError(
-            f"{codex_cli.PROFILE} belongs to the Codex CLI; OpenClaw never refreshes it "
+            f"{profile} belongs to the Codex CLI; OpenClaw never refreshes it "
             "(its refresh token rotates, and two owners invalidate each other)",
             hint="run `codex login` (or just use codex, which refreshes it), or sign in for OpenClaw: "
                  f"{st.login_command(provider.id)}")
     providers.require_oauth(provider, to="refresh")
-    if profile_name != "default":
+    if profile_name != resolve.DEFAULT:
         raise UsageError(f"unknown profile {profile!r}",
-                         hint=f"profiles: {provider.id}:default (or {codex_cli.PROFILE}, which is read-only)")
+                         hint=f"profiles: {provider.id}:default (or {provider.id}:codex-cli, which is read-only)")
     record = store.load(provider.id)
     if record is None:
         raise WizardError(f"no sign-in stored for {provider.id}", code="NOT_SIGNED_IN",
@@ -71,7 +124,28 @@ def refresh_now(provider: Provider, profile_name: str) -> st.ProfileStatus:
     from wizard.auth.refresh import refresh
 
     refresh(provider.id, force=True)
-    return st.stored_profile(provider.id, provider.kind, store.now_ms())
+    return st.stored_row(profile, provider.id, store.now_ms())
+
+
+def store_key(provider: Provider, key: str) -> st.ProfileStatus:
+    """`models auth login` for an API key or a pasted token: checked, stored under the credential lock,
+    never over a sign-in (sign out first)."""
+    from wizard.auth import providers
+    from wizard.auth.refresh import credential_lock
+
+    problem = providers.key_problem(provider, key)
+    if problem:
+        raise UsageError(f"not stored: the {provider.label} {problem}", hint="nothing was changed")
+    with credential_lock(provider.id):
+        try:
+            existing = store.load(provider.id)
+        except store.CredentialError:
+            existing = None  # an unusable file: replacing it is what the user asks for
+        if existing is not None and existing.get("type") == "oauth":
+            raise UsageError(f"{provider.id} has a sign-in stored, which a key would replace",
+                             hint=f"sign out first: openclaw models auth logout --provider {provider.id}")
+        store.save({"provider": provider.id, "type": provider.kind, "access_token": key})
+    return st.stored_row(resolve.profile_id(provider.id), provider.id, store.now_ms())
 
 
 @dataclass(frozen=True)

@@ -1,66 +1,229 @@
-"""A read-only view of the Codex CLI's sign-in: `$CODEX_HOME/auth.json` (default `~/.codex`).
+"""A read-only view of the Codex CLI's sign-in, stored where the Codex CLI keeps it.
 
-Its shape: {"OPENAI_API_KEY": null | str,
-            "tokens": {"id_token", "access_token", "refresh_token", "account_id"},
-            "last_refresh": ISO time}.
-We never refresh or write this file: the Codex CLI owns its rotating refresh
-token, and a second owner would invalidate it. Standard library only.
+Where: `cli_auth_credentials_store` in `$CODEX_HOME/config.toml` (default `~/.codex`) says
+"file" (the default: `$CODEX_HOME/auth.json`), "keyring" (the OS keychain, service "Codex Auth",
+account "cli|" + the first 16 hex digits of SHA-256 of the canonical CODEX_HOME), "auto" (the
+keychain, else the file) or "ephemeral" (nothing kept). The keychain entry holds the same JSON as
+auth.json, compact.
+
+What: auth.json's `auth_mode` is "chatgpt" (a ChatGPT sign-in: `tokens.{id_token, access_token,
+refresh_token, account_id}`, `last_refresh`) or "apikey" (`OPENAI_API_KEY`); files without it are
+API-key mode when `OPENAI_API_KEY` is a string, ChatGPT otherwise (the Codex CLI's own rule).
+
+We never refresh or write any of it: the Codex CLI owns its rotating refresh token, and a second
+owner would invalidate it. Standard library only, except `keyring`, imported only when the Codex
+CLI's config says its sign-in is in the keychain.
 """
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
+from typing import Any
 
 from wizard import paths
 from wizard.auth.jwt import NotAJwt, account_info, expiry_ms
 from wizard.auth.store import CredentialError, parse_json
 
-PROFILE = "openai-codex:codex-cli"
 LOGIN_COMMAND = "codex login"
+KEYRING_SERVICE = "Codex Auth"
+KEYRING_TIMEOUT_SECONDS = 5.0
+CHATGPT, APIKEY = "chatgpt", "apikey"
+STORES = ("file", "keyring", "auto", "ephemeral")
+_MODE_WORDS = {"chatgpt": CHATGPT, "chatgptauthtokens": CHATGPT, "apikey": APIKEY, "api_key": APIKEY}
 _TOKEN_FIELDS = ("id_token", "access_token", "refresh_token", "account_id")
+_MAX_FILE_BYTES = 1 << 20  # auth.json is a few KB; a huge file is not the Codex CLI's
+_CONFIG_KEYS = (b"cli_auth_credentials_store", b"secret_auth_storage")
+_REREAD_AFTER_SECONDS = 0.05
+
+
+class CodexSignIn:
+    """What the Codex CLI has stored, as our records.
+
+    `mode`: "chatgpt", "apikey", another of the Codex CLI's modes we cannot use, or None (nothing
+    stored). `record`: the sign-in in our credential shape (provider openai-codex, type oauth) or the
+    API key (provider openai-api-key, type api_key). `error`: why what is stored cannot be read or
+    used (the profile is then `invalid`). `source`: the file or keychain entry read."""
+
+    __slots__ = ("mode", "record", "source", "store", "error", "unreachable")
+
+    def __init__(self, source: str, store: str = "file", *, mode: str | None = None,
+                 record: dict[str, Any] | None = None, error: CredentialError | None = None,
+                 unreachable: bool = False) -> None:
+        self.mode, self.record, self.source, self.store, self.error = mode, record, source, store, error
+        # Kept where this process cannot read it (a keychain out of reach, Codex's encrypted file):
+        # `codex login` would only store it there again.
+        self.unreachable = unreachable
+
+    def __repr__(self) -> str:
+        return f"CodexSignIn(mode={self.mode!r}, source={self.source!r}, error={self.error!r})"
+
+
+def home() -> Path:
+    return paths.codex_home()
 
 
 def auth_path() -> Path:
-    return paths.codex_home() / "auth.json"
+    return home() / "auth.json"
 
 
-def load(path: Path | None = None) -> dict | None:
-    """The Codex CLI's sign-in as a record in our credential shape; None when there is none.
+def keyring_account(codex_home: Path) -> str:
+    """The keychain account the Codex CLI files its sign-in under (its `compute_store_key`)."""
+    import hashlib
 
-    Raises CredentialError naming the problem for an unusable file (never deletes it).
-    """
-    path = path or auth_path()
     try:
-        raw = path.read_bytes()
+        canonical = str(codex_home.resolve(strict=True))
+    except OSError:
+        canonical = str(codex_home)
+    return "cli|" + hashlib.sha256(canonical.encode()).hexdigest()[:16]
+
+
+def keyring_source(codex_home: Path) -> str:
+    return f"keyring:{KEYRING_SERVICE}/{keyring_account(codex_home)}"
+
+
+# --------------------------------------------------------------------------- where it is kept
+
+
+def configured_store(codex_home: Path) -> tuple[str, bool, str | None]:
+    """(store, secret_auth_storage, problem) from `$CODEX_HOME/config.toml`; ("file", False, None) without one.
+
+    The file is parsed only when it mentions one of the two settings: most have neither."""
+    path = codex_home / "config.toml"
+    try:
+        raw = _read_capped(path)
     except FileNotFoundError:
-        return None
-    except IsADirectoryError:
-        raise CredentialError(f"{path} is a directory, not the Codex CLI's auth.json",
-                              hint=f"move it aside and run `{LOGIN_COMMAND}`") from None
+        return "file", False, None
     except OSError as exc:
-        raise CredentialError(f"cannot read {path}: {exc.strerror}",
-                              hint=f"give yourself read access (chmod 600 {path}) or run `{LOGIN_COMMAND}`") from None
+        return "file", False, f"cannot read {path}: {exc.strerror or exc}"
+    if not any(key in raw for key in _CONFIG_KEYS):
+        return "file", False, None
+    import tomllib
+
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except (ValueError, RecursionError) as exc:  # TOMLDecodeError and UnicodeDecodeError are ValueErrors
+        return "file", False, f"{path} is not valid TOML ({exc})"
+    store = data.get("cli_auth_credentials_store", "file")
+    features = data.get("features")
+    secrets_file = isinstance(features, dict) and features.get("secret_auth_storage") is True
+    if store not in STORES:
+        return "file", secrets_file, (f"{path}: cli_auth_credentials_store = {store!r} is not one of "
+                                      f"{', '.join(STORES)}")
+    return store, secrets_file, None
+
+
+def read(codex_home: Path | None = None) -> CodexSignIn:
+    """The Codex CLI's sign-in, read where its config says it is; never raises for what is stored."""
+    codex_home = codex_home or home()
+    store, secrets_file, problem = configured_store(codex_home)
+    file = codex_home / "auth.json"
+    if store == "ephemeral":
+        return CodexSignIn(str(file), store)
+    if store in ("keyring", "auto"):
+        found = _from_keyring(codex_home, store, secrets_file)
+        if found is not None:
+            return found
+    sign_in = read_file(file)
+    if problem and sign_in.error is None and sign_in.mode is None:
+        sign_in.error = CredentialError(problem, hint=f"fix it, then run `{LOGIN_COMMAND}`")
+    return sign_in
+
+
+def read_file(path: Path) -> CodexSignIn:
+    try:
+        raw = _read_capped(path)
+    except FileNotFoundError:
+        return CodexSignIn(str(path))
+    except IsADirectoryError:
+        return _broken(str(path), f"{path} is a directory, not the Codex CLI's auth.json",
+                       f"move it aside and run `{LOGIN_COMMAND}`")
+    except _TooLarge:
+        return _broken(str(path), f"{path} is over {_MAX_FILE_BYTES // 1024} KiB: not a Codex CLI sign-in",
+                       f"move it aside and run `{LOGIN_COMMAND}`")
+    except OSError as exc:
+        return _broken(str(path), f"cannot read {path}: {exc.strerror or exc}",
+                       f"give yourself read access (chmod 600 {path}) or run `{LOGIN_COMMAND}`")
+    sign_in = parse(raw, str(path))
+    if sign_in.error is not None and not raw.rstrip().endswith(b"}"):
+        # Codex CLI versions before the atomic write truncated auth.json and rewrote it in place:
+        # a half-written file is worth one more look.
+        time.sleep(_REREAD_AFTER_SECONDS)
+        try:
+            return parse(_read_capped(path), str(path))
+        except OSError:
+            return sign_in
+    return sign_in
+
+
+def parse(raw: bytes | str, source: str, store: str = "file") -> CodexSignIn:
+    """auth.json's text (or the keychain's) as a CodexSignIn."""
     try:
         data = parse_json(raw)
     except ValueError as exc:
         what = "is empty" if not raw.strip() else f"is not valid JSON ({exc})"
-        raise CredentialError(f"{path} {what}", hint=f"run `{LOGIN_COMMAND}` to rewrite it") from None
-    return to_record(data, str(path))
+        return _broken(source, f"{source} {what}", f"run `{LOGIN_COMMAND}` to rewrite it", store)
+    try:
+        return from_auth_json(data, source, store)
+    except CredentialError as exc:
+        return CodexSignIn(source, store, error=exc)
 
 
-def to_record(data: object, source: str) -> dict | None:
-    """Convert auth.json's shape to ours: provider openai-codex, type oauth, expires_at from `exp`."""
+class _TooLarge(OSError):
+    pass
+
+
+def _read_capped(path: Path) -> bytes:
+    with open(path, "rb") as fh:
+        raw = fh.read(_MAX_FILE_BYTES + 1)
+    if len(raw) > _MAX_FILE_BYTES:
+        raise _TooLarge()
+    return raw
+
+
+def _broken(source: str, message: str, hint: str, store: str = "file") -> CodexSignIn:
+    return CodexSignIn(source, store, error=CredentialError(message, hint=hint))
+
+
+def _unreachable(source: str, message: str, hint: str, store: str) -> CodexSignIn:
+    return CodexSignIn(source, store, error=CredentialError(message, hint=hint), unreachable=True)
+
+
+# --------------------------------------------------------------------------- the shape
+
+
+def from_auth_json(data: object, source: str, store: str = "file") -> CodexSignIn:
+    """auth.json's object as a CodexSignIn; CredentialError naming the field for a broken one."""
     fix = f"run `{LOGIN_COMMAND}` to rewrite {source}"
     if not isinstance(data, dict):
         raise CredentialError(f"{source}: expected a JSON object, got {type(data).__name__}", hint=fix)
-    tokens = data.get("tokens")
     api_key = data.get("OPENAI_API_KEY")
     if api_key is not None and not isinstance(api_key, str):
         raise CredentialError(f"{source}: field 'OPENAI_API_KEY' must be a string or null", hint=fix)
+    auth_mode = data.get("auth_mode")
+    if auth_mode is not None and not isinstance(auth_mode, str):
+        raise CredentialError(f"{source}: field 'auth_mode' must be a string", hint=fix)
+    if auth_mode is None:
+        mode = APIKEY if isinstance(api_key, str) else CHATGPT
+    else:
+        mode = _MODE_WORDS.get(auth_mode.lower(), auth_mode)
+    if mode == APIKEY:
+        if not api_key:
+            raise CredentialError(f"{source}: auth_mode is {auth_mode!r} but field 'OPENAI_API_KEY' is empty",
+                                  hint=fix)
+        record = {"provider": "openai-api-key", "type": "api_key", "access_token": api_key}
+        return CodexSignIn(source, store, mode=APIKEY, record=record)
+    if mode != CHATGPT:
+        return CodexSignIn(source, store, mode=mode)  # personal access token, Bedrock...: not ours to use
+    tokens = data.get("tokens")
     if tokens is None:
-        if api_key:
-            return {"provider": "openai-api-key", "type": "api_key", "access_token": api_key}
-        return None
+        return CodexSignIn(source, store)
+    return CodexSignIn(source, store, mode=CHATGPT, record=chatgpt_record(data, tokens, source))
+
+
+def chatgpt_record(data: dict[str, Any], tokens: object, source: str) -> dict[str, Any]:
+    """The ChatGPT sign-in in our shape: provider openai-codex, type oauth, expires_at from the token's `exp`."""
+    fix = f"run `{LOGIN_COMMAND}` to rewrite {source}"
     if not isinstance(tokens, dict):
         raise CredentialError(f"{source}: field 'tokens' must be an object, got {type(tokens).__name__}", hint=fix)
     for key in _TOKEN_FIELDS:
@@ -91,3 +254,86 @@ def to_record(data: object, source: str) -> dict | None:
     if tokens.get("account_id"):
         record["account_id"] = tokens["account_id"]
     return {key: value for key, value in record.items() if value is not None}
+
+
+# --------------------------------------------------------------------------- the OS keychain
+
+
+class KeyringUnavailable(Exception):
+    """No keyring backend here, or it failed or did not answer: the message says which."""
+
+
+def _from_keyring(codex_home: Path, store: str, secrets_file: bool) -> CodexSignIn | None:
+    """The keychain's sign-in; None when the file should be read instead ("auto" without one)."""
+    source = keyring_source(codex_home)
+    setting = f'cli_auth_credentials_store = "{store}" in {codex_home / "config.toml"}'
+    alternatives = ("run openclaw where the keychain is reachable (your desktop session), or set "
+                    f'cli_auth_credentials_store = "file" and run `{LOGIN_COMMAND}`, or sign in for OpenClaw: '
+                    "openclaw models auth login --provider openai-codex")
+    if secrets_file:
+        if store == "auto" and (codex_home / "auth.json").exists():
+            return None
+        secrets = codex_home / "secrets" / "codex_auth.age"
+        return _unreachable(str(secrets), f"the Codex CLI keeps its sign-in encrypted in {secrets} ([features] "
+                                          "secret_auth_storage), which OpenClaw cannot read", alternatives, store)
+    try:
+        secret = keyring_secret(codex_home)
+    except KeyringUnavailable as exc:
+        if store == "auto":
+            return None  # as the Codex CLI does: the file is the fallback
+        return _unreachable(source, "the Codex CLI keeps its sign-in in the OS keychain "
+                                    f"({setting}), which is not reachable here: {exc}", alternatives, store)
+    if secret is None:
+        return None if store == "auto" else CodexSignIn(source, store)
+    return parse(secret, source, store)
+
+
+def keyring_secret(codex_home: Path) -> str | None:
+    """The keychain entry's text (None when there is none); KeyringUnavailable when it cannot be asked.
+
+    A keychain can block (locked, waiting for a prompt): the read gets KEYRING_TIMEOUT_SECONDS."""
+    import threading
+
+    try:
+        import keyring
+        import keyring.errors
+    except ImportError:
+        raise KeyringUnavailable("the keyring library is not installed (pip install keyring)") from None
+    account = keyring_account(codex_home)
+    result: dict[str, object] = {}
+
+    def ask() -> None:
+        try:
+            result["value"] = keyring.get_password(KEYRING_SERVICE, account)
+        except Exception as exc:  # any backend's failure (D-Bus, locked, no backend) is data for the user
+            result["error"] = exc
+
+    worker = threading.Thread(target=ask, name="codex-keyring", daemon=True)
+    worker.start()
+    worker.join(KEYRING_TIMEOUT_SECONDS)
+    if worker.is_alive():
+        raise KeyringUnavailable(f"the keychain did not answer within {KEYRING_TIMEOUT_SECONDS:g} s "
+                                 "(is it locked, waiting for a password?)")
+    error = result.get("error")
+    if isinstance(error, keyring.errors.NoKeyringError):
+        raise KeyringUnavailable("no keyring backend is available (the keyring library found no Secret Service, "
+                                 "Keychain or other store; PYTHON_KEYRING_BACKEND chooses one)")
+    if error is not None:
+        raise KeyringUnavailable(f"the keyring backend failed: {type(error).__name__}: {_one_line(error)}")
+    value = result.get("value")
+    return value if isinstance(value, str) else None
+
+
+def _one_line(exc: object, limit: int = 300) -> str:
+    """An exception's text as one printable line (a backend's text is data, not terminal commands)."""
+    text = " ".join(str(exc).split())
+    text = "".join(c for c in text if c.isprintable())
+    return (text[:limit] + "…") if len(text) > limit else text or "no details"
+
+
+def describe_store(sign_in: CodexSignIn) -> str:
+    """Where the Codex CLI keeps this sign-in, for people."""
+    if sign_in.source.startswith("keyring:"):
+        return f"the OS keychain ({sign_in.source.removeprefix('keyring:')})"
+    return sign_in.source
+

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from wizard import paths
-from wizard.auth import codex_cli, store
+from wizard.auth import codex_cli, resolve, store
 from wizard.auth import status as st
 from wizard.auth.providers import Provider
 from wizard.errors import UsageError, WizardError
@@ -47,20 +47,35 @@ def parse(name: str, raw: bytes) -> object:
 
 
 def normalize(data: object, name: str, provider: Provider) -> dict:
-    """Validate the seed's shape (or the Codex CLI's auth.json shape) for `provider`."""
+    """Validate the seed's shape (or the Codex CLI's auth.json shape) for `provider`.
+
+    The access token may be opaque (a companion app's `sk-...`): `expires_at` is the expiry when
+    present, the JWT's `exp` otherwise."""
     try:
-        if isinstance(data, dict) and ("tokens" in data or "OPENAI_API_KEY" in data):
-            data = codex_cli.to_record(data, name)
-            if data is None:
-                raise store.CredentialError(f"{name}: the Codex CLI file holds no sign-in")
+        if isinstance(data, dict) and ("tokens" in data or "OPENAI_API_KEY" in data or "auth_mode" in data):
+            data = _from_codex_shape(data, name, provider)
         if isinstance(data, dict) and "type" not in data and provider.kind != "oauth":
             data = {**data, "type": provider.kind}
         record = store.validate_record(data, name, provider.id)
-        if record["type"] == "oauth" or provider.id == st.CODEX_PROVIDER:
-            record = st.with_expiry_from_jwt(record, name, require_jwt=provider.id == st.CODEX_PROVIDER)
+        if record["type"] != "api_key":
+            record = st.with_expiry_from_jwt(record, name)
     except store.CredentialError as exc:
         raise bad_import(exc.message) from None
     return _with_account_claims(record)
+
+
+def _from_codex_shape(data: dict, name: str, provider: Provider) -> dict:
+    """A Codex CLI auth.json: its ChatGPT tokens (for openai-codex) or its API key (for openai-api-key)."""
+    sign_in = codex_cli.from_auth_json(data, name)
+    if sign_in.record is None:
+        raise store.CredentialError(f"{name}: the Codex CLI file holds no sign-in"
+                                    + (f" OpenClaw can use ({sign_in.mode})" if sign_in.mode else ""))
+    owner = sign_in.record["provider"]
+    if owner != provider.id:
+        what = "an API key" if sign_in.mode == codex_cli.APIKEY else "a ChatGPT sign-in"
+        raise store.CredentialError(f"{name} holds {what}, which belongs to {owner}, not {provider.id}; "
+                                    f"use --provider {owner}")
+    return sign_in.record
 
 
 def _with_account_claims(record: dict) -> dict:
@@ -70,24 +85,25 @@ def _with_account_claims(record: dict) -> dict:
     return {**{k: v for k, v in info.items() if v}, **record}
 
 
-def codex_cli_record(provider: Provider) -> tuple[Path, dict]:
-    """The Codex CLI's ChatGPT sign-in, to copy for `provider` (which must be openai-codex)."""
+def codex_cli_record(provider: Provider) -> tuple[str, dict]:
+    """(where it was read, the record): the Codex CLI's ChatGPT sign-in, to copy for `provider`
+    (which must be openai-codex)."""
     if provider.id != st.CODEX_PROVIDER:
         raise UsageError(f"--from-codex-cli copies a ChatGPT sign-in, which belongs to {st.CODEX_PROVIDER}, "
                          f"not {provider.id}", hint=f"use --provider {st.CODEX_PROVIDER}")
-    path = codex_cli.auth_path()
-    try:
-        record = codex_cli.load(path)
-    except store.CredentialError as exc:
-        raise bad_import(exc.message, exc.hint) from None
-    if record is None:
-        raise WizardError(f"no Codex CLI sign-in at {path}", code="NOT_SIGNED_IN",
+    sign_in = codex_cli.read()
+    where = codex_cli.describe_store(sign_in)
+    if sign_in.error is not None:
+        raise bad_import(sign_in.error.message, sign_in.error.hint)
+    if sign_in.mode == codex_cli.APIKEY:
+        raise UsageError(f"the Codex CLI ({where}) is signed in with an API key, not ChatGPT",
+                         hint="OpenClaw already uses it for openai/* models as openai-api-key:codex-cli; "
+                              "to keep a copy: openclaw models auth login --provider openai-api-key")
+    if sign_in.record is None:
+        raise WizardError(f"no Codex CLI sign-in at {where}", code="NOT_SIGNED_IN",
                           hint="run `codex login` first (or set CODEX_HOME), or sign in for OpenClaw: "
                                f"{st.login_command(provider.id)}")
-    if record.get("type") != "oauth":
-        raise UsageError(f"the Codex CLI at {path} is signed in with an API key, not ChatGPT",
-                         hint="store the key with `openclaw models auth import --provider openai-api-key --file F`")
-    return path, record
+    return where, sign_in.record
 
 
 @dataclass(frozen=True)
@@ -104,4 +120,4 @@ def store_record(provider: Provider, record: dict) -> Imported:
     with credential_lock(provider.id):  # a refresh in flight must not write its older tokens over these
         replaced = paths.credential_path(provider.id).exists()
         path = store.save(record)
-    return Imported(path, replaced, st.stored_profile(provider.id, provider.kind, store.now_ms()))
+    return Imported(path, replaced, st.stored_row(resolve.profile_id(provider.id), provider.id, store.now_ms()))

@@ -36,7 +36,12 @@ _DEFAULTS: dict = {
     "refresh_body": "form",  # openai-codex sends JSON
     "discovery": False,
     "invoke_url": "",
+    # GET: the sign-in's usage windows (the ChatGPT backend's wham/usage); "" when the provider has none.
+    "usage_url": "",
     "env_var": "",  # where an API key may come from
+    "key_prefix": "",  # how the provider's API keys start (checked when a key is stored)
+    # Which of the Codex CLI's sign-ins serves this provider: "chatgpt" (its ChatGPT tokens) or "apikey".
+    "codex_cli_mode": "",
     "revocable": True,
     "builtin": True,
 }
@@ -63,7 +68,10 @@ class Provider:
     refresh_body: str
     discovery: bool
     invoke_url: str
+    usage_url: str
     env_var: str
+    key_prefix: str
+    codex_cli_mode: str
     revocable: bool
     builtin: bool
 
@@ -124,23 +132,32 @@ BUILTIN = {
         device_style="openai",
         refresh_body="json",
         invoke_url="https://chatgpt.com/backend-api/codex/responses",
+        usage_url="https://chatgpt.com/backend-api/wham/usage",
+        codex_cli_mode="chatgpt",
     ),
     "openai-api-key": Provider(
         id="openai-api-key", label="OpenAI API key", kind="api_key",
-        default_model="openai/gpt-5.2", env_var="OPENAI_API_KEY", revocable=False,
-        invoke_url="https://api.openai.com/v1/responses"),
+        default_model="openai/gpt-5.2", env_var="OPENAI_API_KEY", revocable=False, key_prefix="sk-",
+        invoke_url="https://api.openai.com/v1/responses", codex_cli_mode="apikey"),
     "anthropic-api-key": Provider(
         id="anthropic-api-key", label="Anthropic API key", kind="api_key",
-        default_model="anthropic/claude-sonnet-4-5", env_var="ANTHROPIC_API_KEY", revocable=False),
+        default_model="anthropic/claude-sonnet-4-5", env_var="ANTHROPIC_API_KEY", revocable=False,
+        key_prefix="sk-ant-"),
     "anthropic": Provider(
         id="anthropic", label="Anthropic (pasted setup token)", kind="token",
         default_model="anthropic/claude-sonnet-4-5", revocable=False),
 }
 
+# Other spellings `--provider` accepts. `openai` is how model ids name the family (`openai/gpt-5.2`, the
+# config's `models.default`); the provider that holds its credential is `openai-api-key`. Output always
+# uses the provider id.
+ALIASES = {"openai": "openai-api-key"}
+
 _OVERRIDABLE = (set(_DEFAULTS) | {"label", "kind"}) - {"builtin"}
 KINDS = ("oauth", "api_key", "token")
 # Fields whose value is one of a few words; any string is fine for the others.
-_CHOICES = {"kind": KINDS, "refresh_body": ("form", "json"), "device_style": ("", "openai", "rfc8628")}
+_CHOICES = {"kind": KINDS, "refresh_body": ("form", "json"), "device_style": ("", "openai", "rfc8628"),
+            "codex_cli_mode": ("", "chatgpt", "apikey")}
 _EXAMPLE = '[providers.myidp]\nissuer = "https://id.example.com"\nclient_id = "..."'
 
 
@@ -243,15 +260,26 @@ def all_providers() -> dict[str, Provider]:
     return providers
 
 
+def canonical_id(provider_id: str, known: dict[str, Provider]) -> str:
+    """The provider id for an id or an alias (`openai` -> `openai-api-key`); unknown ids come back as given.
+
+    A providers.toml table may define an id that is also an alias: then the table wins."""
+    if provider_id in known:
+        return provider_id
+    return ALIASES.get(provider_id, provider_id)
+
+
 def get(provider_id: str, known: dict[str, Provider] | None = None) -> Provider:
-    """The provider with this id (from `known`, else from all_providers()); INVALID_PROVIDER listing the ids."""
+    """The provider with this id or alias (from `known`, else all_providers()); INVALID_PROVIDER listing the ids."""
     providers = all_providers() if known is None else known
     try:
-        return providers[provider_id]
+        return providers[canonical_id(provider_id, providers)]
     except KeyError:
+        aliases = ", ".join(f"{alias} = {target}" for alias, target in ALIASES.items() if target in providers)
         raise InvalidProvider(
             f"unknown provider {provider_id!r}",
-            hint=f"known providers: {', '.join(providers)} (add more in {paths.providers_file()})") from None
+            hint=f"known providers: {', '.join(providers)}" + (f" (also: {aliases})" if aliases else "")
+                 + f" (add more in {paths.providers_file()})") from None
 
 
 def require_oauth(provider: Provider, *, to: str = "sign in") -> Provider:
@@ -259,6 +287,15 @@ def require_oauth(provider: Provider, *, to: str = "sign in") -> Provider:
     if provider.kind != "oauth":
         what = "an API key" if provider.kind == "api_key" else "a pasted token"
         raise UsageError(f"{provider.id} uses {what}, not a sign-in: there is nothing to {to}",
-                         hint=f"store it with `openclaw onboard --auth-choice {provider.id}` "
-                              f"or `openclaw models auth import --provider {provider.id}`")
+                         hint=f"store it with `openclaw models auth login --provider {provider.id}` "
+                              f"(the key on stdin) or `openclaw models auth import --provider {provider.id}`")
     return provider
+
+
+def key_problem(provider: Provider | None, text: str) -> str | None:
+    """Why `text` cannot be this provider's API key or token (None when it can): one token, the right prefix."""
+    if not text or any(c.isspace() for c in text):
+        return "must be a single token without spaces or line breaks"
+    if provider is not None and provider.key_prefix and not text.startswith(provider.key_prefix):
+        return f"an {provider.label} starts with {provider.key_prefix}"
+    return None

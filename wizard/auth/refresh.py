@@ -49,6 +49,9 @@ def _refresh_locked(provider_id: str, *, force: bool, skew_seconds: float) -> di
         record = _load(provider_id)  # another process may have refreshed while we waited
         if not force and not needs_refresh(record, skew_seconds):
             return record
+        if isinstance(record.get("revoked"), dict):  # the provider already said no: asking again cannot help
+            raise WizardError(f"the {provider_id} sign-in was revoked (the provider rejected its refresh token); "
+                              f"{sign_in_again(provider_id)}", code="REFRESH_REJECTED")
         if not record.get("refresh_token"):
             if not force and record["expires_at"] > store.now_ms():
                 return record  # still valid for now, and nothing to refresh it with
@@ -66,11 +69,25 @@ def _rotate(provider: providers.Provider, record: dict) -> dict:
         if not _is_permanent(exc):
             raise
         reason = f"{exc.error}: {exc.description}" if exc.description else exc.error
+        mark_revoked(record, exc.error, exc.description)
         raise WizardError(f"the provider no longer accepts the stored refresh token for {provider.id} ({reason}); "
                           f"{sign_in_again(provider.id)}", code="REFRESH_REJECTED") from None
     updated = oauth.credential_record(provider.id, tokens, previous=record)
     store.save(updated)
     return updated
+
+
+def mark_revoked(record: dict, error: str, description: str) -> None:
+    """Write into the stored record that its refresh token is dead, so status says so (the caller holds the lock).
+
+    Only the marker is added: the tokens stay as they were, and a new sign-in or import replaces the record."""
+    marker = {"at": store.now_ms(), "error": error or "invalid_grant"}
+    if description:
+        marker["description"] = "".join(c for c in " ".join(description.split()) if c.isprintable())[:300]
+    try:
+        store.save({**record, "revoked": marker})
+    except StorageError:
+        pass  # a read-only state dir: the refresh error itself still tells the user
 
 
 def _is_permanent(exc) -> bool:

@@ -1,50 +1,73 @@
-"""Credential profiles and their status words, for `models auth status`, `models status`, `models list`.
+"""Credential profiles as status rows: the words, the phrases and the fixes every `models` command shows.
 
-Standard library only: this is the 60 ms path. A profile is one place a
-credential can come from: `<provider>:default` (our OAuth sign-in),
-`<provider>:manual` (a pasted API key or token) and `openai-codex:codex-cli`
-(the Codex CLI's own auth.json, viewed read-only).
+Standard library only: this is the 60 ms path. Which profiles exist and which one serves a call is
+wizard.auth.resolve; this module reads one profile's source and describes it.
+
+Status words: ok, expiring (under 24 h), expired, missing (nothing stored), invalid (something is
+stored but cannot be used: unreadable, not JSON, wrong types, a keychain that cannot be reached),
+static (no expiry: an API key, a token without expires_at).
 """
 
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING, Any
 
 from wizard import paths
-from wizard.auth import codex_cli, store
-from wizard.auth.jwt import NotAJwt, account_info, decode_claims, expiry_ms
+from wizard.auth import store
+from wizard.auth.jwt import NotAJwt, account_info, decode_claims, exp_to_ms
 from wizard.errors import WizardError
 
-OK, EXPIRING, EXPIRED, MISSING, STATIC = "ok", "expiring", "expired", "missing", "static"
+if TYPE_CHECKING:
+    from wizard.auth.codex_cli import CodexSignIn
+
+OK, EXPIRING, EXPIRED, MISSING, INVALID, STATIC = "ok", "expiring", "expired", "missing", "invalid", "static"
+WORDS = (OK, EXPIRING, EXPIRED, MISSING, INVALID, STATIC)
+USABLE = (OK, STATIC, EXPIRING)
 EXPIRING_WITHIN_SECONDS = 24 * 3600
 CODEX_PROVIDER = "openai-codex"
-ALWAYS_SHOWN = (f"{CODEX_PROVIDER}:default", codex_cli.PROFILE)
-
-# How usable each word is: a provider is as good as its best profile.
-_USABILITY = {OK: 0, STATIC: 0, EXPIRING: 1, EXPIRED: 2, MISSING: 3}
 EXIT_ALL_GOOD, EXIT_EXPIRED_OR_MISSING, EXIT_EXPIRING = 0, 1, 2
+CODEX_LOGIN = "codex login"
 
 
 class ProfileStatus:
-    """One row of `models auth status`. A plain class: @dataclass costs milliseconds at import."""
+    """One row of `models auth status`. A plain class: @dataclass costs milliseconds at import.
+
+    `record` is the credential itself, for the caller that uses it (invoke); never shown or serialized."""
 
     __slots__ = ("profile", "provider", "status", "source", "now_ms", "expires_at", "email", "plan", "account_id",
-                 "scopes", "fix", "error", "hint", "kind", "refreshable")
+                 "scopes", "fix", "error", "hint", "kind", "refreshable", "read_only", "revoked", "note", "record")
 
     def __init__(self, profile: str, provider: str, status: str, source: str, now_ms: int, *,
                  expires_at: int | None = None, email: str | None = None, plan: str | None = None,
                  account_id: str | None = None, scopes: list[str] | None = None, fix: str | None = None,
                  error: str | None = None, hint: str | None = None, kind: str | None = None,
-                 refreshable: bool = False):
+                 refreshable: bool = False, read_only: bool = False, revoked: bool = False,
+                 note: str | None = None, record: dict[str, Any] | None = None) -> None:
         self.profile, self.provider, self.status, self.source, self.now_ms = profile, provider, status, source, now_ms
         self.expires_at, self.email, self.plan, self.account_id = expires_at, email, plan, account_id
         self.scopes = list(scopes or [])
         self.fix, self.error, self.hint = fix, error, hint
         self.kind = kind  # the record's type: oauth | api_key | token
-        self.refreshable = refreshable
+        self.refreshable, self.read_only, self.revoked = refreshable, read_only, revoked
+        self.note = note
+        self.record = record
 
     def __repr__(self) -> str:
         return f"ProfileStatus({self.profile!r}, {self.status!r})"
+
+    @property
+    def name(self) -> str:
+        return self.profile.partition(":")[2]
+
+    @property
+    def usable(self) -> bool:
+        """It can serve a call now, or will after the refresh the call makes first."""
+        return self.status in USABLE or self.refreshes_on_use
+
+    @property
+    def refreshes_on_use(self) -> bool:
+        return self.status == EXPIRED and self.refreshable
 
     @property
     def expires_in_seconds(self) -> int | None:
@@ -52,11 +75,7 @@ class ProfileStatus:
             return None
         return (self.expires_at - self.now_ms) // 1000
 
-    @property
-    def read_only(self) -> bool:
-        return self.profile == codex_cli.PROFILE
-
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         """The documented JSON shape (docs/json-schema.md). Never a token."""
         return {
             "profile": self.profile,
@@ -72,10 +91,16 @@ class ProfileStatus:
             "source": self.source,
             "read_only": self.read_only,
             "refreshable": self.refreshable,
+            "refreshes_on_use": self.refreshes_on_use,
+            "revoked": self.revoked,
             "fix": self.fix,
             "error": self.error,
             "hint": self.hint,
+            "note": self.note,
         }
+
+
+# --------------------------------------------------------------------------- words and phrases
 
 
 def login_command(provider_id: str) -> str:
@@ -91,13 +116,8 @@ def refresh_command(provider_id: str) -> str:
     return f"openclaw models auth refresh --provider {provider_id}"
 
 
-def profile_name_for(kind: str) -> str:
-    """`default` for a sign-in (oauth), `manual` for a pasted API key or token."""
-    return "default" if kind == "oauth" else "manual"
-
-
-def status_word(record: dict, at_ms: int) -> str:
-    """ok / expiring / expired / static for a usable record (missing is decided by the caller)."""
+def status_word(record: dict[str, Any], at_ms: int) -> str:
+    """ok / expiring / expired / static for a usable record (missing and invalid are decided by the caller)."""
     if record.get("type") == "api_key":
         return STATIC
     expires_at = record.get("expires_at")
@@ -124,37 +144,42 @@ def format_duration(seconds: int) -> str:
 
 
 def expiry_phrase(profile: ProfileStatus) -> str:
-    if profile.status == MISSING:
+    if profile.status in (MISSING, INVALID):
         return "-"
+    if profile.revoked:
+        return "revoked"
     seconds = profile.expires_in_seconds
     if seconds is None:
         return "no expiry"
     if seconds <= 0:
-        return f"expired {format_duration(-seconds)} ago"
+        ago = f"expired {format_duration(-seconds)} ago"
+        return f"{ago}, refreshes on next use" if profile.refreshes_on_use else ago
     return f"expires in {format_duration(seconds)}"
 
 
-# --------------------------------------------------------------------------- one profile
+# --------------------------------------------------------------------------- records
 
 
-def with_expiry_from_jwt(record: dict, source: str, require_jwt: bool) -> dict:
+def with_expiry_from_jwt(record: dict[str, Any], source: str) -> dict[str, Any]:
     """Fill expires_at from the access token's `exp` when the record has none.
 
-    A ChatGPT sign-in's access token is always a JWT; anything else there is a broken file.
-    """
+    An opaque access token (a companion app's `sk-...`) is fine: then `expires_at` alone says when it
+    ends. A JWT whose `exp` is not a date is a broken file."""
     try:
-        expires_at = expiry_ms(record.get("access_token", ""))
-    except NotAJwt as exc:
-        if require_jwt:
-            raise store.CredentialError(f"{source}: field 'access_token' is {exc}",
-                                        hint=sign_in_again(record["provider"])) from None
+        claims = decode_claims(record.get("access_token", ""))
+    except NotAJwt:
         return record
+    try:
+        expires_at = exp_to_ms(claims.get("exp"))
+    except NotAJwt as exc:
+        raise store.CredentialError(f"{source}: field 'access_token' is {exc}",
+                                    hint=sign_in_again(record["provider"])) from None
     if record.get("expires_at") is None and expires_at is not None:
         record = {**record, "expires_at": expires_at}
     return record
 
 
-def _scopes(record: dict) -> list[str]:
+def _scopes(record: dict[str, Any]) -> list[str]:
     scope = record.get("scope")
     if isinstance(scope, str):
         return scope.split()
@@ -168,78 +193,115 @@ def _scopes(record: dict) -> list[str]:
     return [s for s in scp if isinstance(s, str)] if isinstance(scp, list) else []
 
 
-def _fix_for(status: str, profile: str, provider_id: str, refreshable: bool) -> str | None:
-    if status in (OK, STATIC):
-        return None
-    if profile == codex_cli.PROFILE:
-        return codex_cli.LOGIN_COMMAND
-    if status == EXPIRING and refreshable:
-        return refresh_command(provider_id)
-    return login_command(provider_id)
+def _revocation_text(revoked: dict[str, Any]) -> str:
+    reason = revoked.get("error") or "rejected"
+    if revoked.get("description"):
+        reason = f"{reason}: {revoked['description']}"
+    return f"the provider rejected the refresh token ({reason}): this sign-in was revoked"
 
 
-def describe(profile: str, provider_id: str, record: dict | None, source: str, at_ms: int) -> ProfileStatus:
-    """The status row for one profile's record (None: nothing stored)."""
+def describe(profile: str, provider_id: str, record: dict[str, Any] | None, source: str, at_ms: int, *,
+             read_only: bool = False, owner_fix: str | None = None) -> ProfileStatus:
+    """The status row for one profile's record (None: nothing stored).
+
+    `owner_fix`: the command that renews a credential someone else owns (`codex login`)."""
     if record is None:
-        return ProfileStatus(profile, provider_id, MISSING, source, at_ms,
-                             fix=_fix_for(MISSING, profile, provider_id, False))
+        return ProfileStatus(profile, provider_id, MISSING, source, at_ms, read_only=read_only,
+                             fix=owner_fix or login_command(provider_id))
     status = status_word(record, at_ms)
+    revoked = isinstance(record.get("revoked"), dict)
+    refreshable = (record.get("type") == "oauth" and bool(record.get("refresh_token")) and not read_only
+                   and not revoked)
     info = account_info(record.get("id_token"), record.get("access_token"))
-    refreshable = record.get("type") == "oauth" and bool(record.get("refresh_token")) and profile != codex_cli.PROFILE
+    error = fix = None
+    if revoked:
+        status, error, fix = EXPIRED, _revocation_text(record["revoked"]), login_command(provider_id)
+    elif status in (EXPIRING, EXPIRED):
+        fix = owner_fix or (refresh_command(provider_id) if refreshable else login_command(provider_id))
     return ProfileStatus(
         profile, provider_id, status, source, at_ms,
         expires_at=None if record.get("type") == "api_key" else record.get("expires_at"),
         email=record.get("email") or info.get("email"),
         plan=record.get("plan") or info.get("plan"),
         account_id=record.get("account_id") or info.get("account_id"),
-        scopes=_scopes(record),
-        fix=_fix_for(status, profile, provider_id, refreshable),
-        kind=record.get("type"),
-        refreshable=refreshable,
+        scopes=_scopes(record), fix=fix, error=error, kind=record.get("type"),
+        refreshable=refreshable, read_only=read_only, revoked=revoked, record=record,
     )
 
 
-def broken(profile: str, provider_id: str, source: str, error: WizardError, at_ms: int) -> ProfileStatus:
-    """A file that exists but cannot be used: reported, never deleted."""
-    fix = codex_cli.LOGIN_COMMAND if profile == codex_cli.PROFILE else login_command(provider_id)
-    return ProfileStatus(profile, provider_id, MISSING, source, at_ms, fix=fix,
-                         error=error.message, hint=error.hint)
+def broken(profile: str, provider_id: str, source: str, error: WizardError, at_ms: int, *,
+           read_only: bool = False, fix: str | None = None) -> ProfileStatus:
+    """Something stored that cannot be used: reported as `invalid`, never deleted."""
+    return ProfileStatus(profile, provider_id, INVALID, source, at_ms, fix=fix or login_command(provider_id),
+                         error=error.message, hint=error.hint, read_only=read_only)
 
 
-def stored_profile(provider_id: str, kind: str, at_ms: int) -> ProfileStatus:
+# --------------------------------------------------------------------------- one row per source
+
+
+def stored_row(profile: str, provider_id: str, at_ms: int) -> ProfileStatus:
     """Our own credential file `<state>/credentials/<provider>.json`."""
     path = paths.credential_path(provider_id)
-    profile = f"{provider_id}:{profile_name_for(kind)}"
     try:
         record = store.load(provider_id, path)
-        if record is not None and record.get("type") == "oauth":
-            record = with_expiry_from_jwt(record, str(path), require_jwt=provider_id == CODEX_PROVIDER)
+        if record is not None and record.get("type") != "api_key":
+            record = with_expiry_from_jwt(record, str(path))
     except store.CredentialError as exc:
         if exc.hint is None:
             exc.hint = f"fix or move {path}, then sign in again"
         return broken(profile, provider_id, str(path), exc, at_ms)
-    if record is not None:
-        profile = f"{provider_id}:{profile_name_for(record['type'])}"
     return describe(profile, provider_id, record, str(path), at_ms)
 
 
-def codex_cli_profile(at_ms: int) -> ProfileStatus:
-    """The Codex CLI's auth.json, re-read every time, never written."""
-    path = codex_cli.auth_path()
-    try:
-        record = codex_cli.load(path)
-    except store.CredentialError as exc:
-        return broken(codex_cli.PROFILE, CODEX_PROVIDER, str(path), exc, at_ms)
-    return describe(codex_cli.PROFILE, CODEX_PROVIDER, record, str(path), at_ms)
+def env_row(profile: str, provider_id: str, env_var: str, kind: str, at_ms: int) -> ProfileStatus:
+    """A key held in the environment (OPENAI_API_KEY ...): static while it is set."""
+    source = f"env:{env_var}"
+    value = os.environ.get(env_var, "").strip()
+    if not value:
+        return ProfileStatus(profile, provider_id, MISSING, source, at_ms, note="from environment",
+                             fix=f"set {env_var}, or store the key: {login_command(provider_id)}")
+    record = {"provider": provider_id, "type": kind, "access_token": value}
+    return ProfileStatus(profile, provider_id, STATIC, source, at_ms, kind=kind, read_only=True,
+                         note="from environment", record=record)
 
 
-def unknown_profile(profile: str, reason: str, at_ms: int) -> ProfileStatus:
+def codex_cli_row(profile: str, provider_id: str, wanted_mode: str, sign_in: CodexSignIn,
+                  at_ms: int) -> ProfileStatus:
+    """The Codex CLI's sign-in as seen by one provider: its ChatGPT tokens (openai-codex) or its API key
+    (openai-api-key)."""
+    if sign_in.error is not None and wanted_mode != "chatgpt" and sign_in.mode is None:
+        # One reading, one report: what is wrong with the Codex CLI's storage is told once, on its
+        # ChatGPT row (always listed); here nothing can be read, so nothing is held.
+        row = describe(profile, provider_id, None, sign_in.source, at_ms, read_only=True, owner_fix=CODEX_LOGIN)
+        row.note = "the Codex CLI's sign-in cannot be read: see openai-codex:codex-cli"
+        return row
+    if sign_in.error is not None:
+        fix = login_command(provider_id) if sign_in.unreachable else CODEX_LOGIN
+        return broken(profile, provider_id, sign_in.source, sign_in.error, at_ms, read_only=True, fix=fix)
+    if sign_in.mode != wanted_mode:
+        row = describe(profile, provider_id, None, sign_in.source, at_ms, read_only=True, owner_fix=CODEX_LOGIN)
+        row.note = _other_mode_note(sign_in.mode, sign_in.store)
+        return row
+    return describe(profile, provider_id, sign_in.record, sign_in.source, at_ms, read_only=True,
+                    owner_fix=CODEX_LOGIN)
+
+
+def _other_mode_note(mode: str | None, where: str) -> str | None:
+    if mode == "apikey":
+        return "the Codex CLI is signed in with an API key, not ChatGPT: see openai-api-key:codex-cli"
+    if mode == "chatgpt":
+        return "the Codex CLI is signed in with ChatGPT, not an API key: see openai-codex:codex-cli"
+    if mode is not None:
+        return f"the Codex CLI is signed in with {mode}, which OpenClaw cannot use"
+    if where == "ephemeral":
+        return 'the Codex CLI keeps its sign-in in memory only (cli_auth_credentials_store = "ephemeral")'
+    return None
+
+
+def unknown_row(profile: str, reason: str, at_ms: int) -> ProfileStatus:
     provider_id = profile.partition(":")[0]
-    return ProfileStatus(profile, provider_id, MISSING, str(paths.config_path()), at_ms,
+    return ProfileStatus(profile, provider_id, INVALID, str(paths.config_path()), at_ms,
                          error=reason, hint="fix models.auth_order in the config")
-
-
-# --------------------------------------------------------------------------- which profiles
 
 
 def stored_provider_ids() -> list[str]:
@@ -251,120 +313,3 @@ def stored_provider_ids() -> list[str]:
     secrets_name = paths.secrets_path().name
     return sorted(name[:-5] for name in entries
                   if name.endswith(".json") and not name.startswith(".") and name != secrets_name)
-
-
-def _provider_kind(provider_id: str, providers: dict) -> str:
-    provider = providers.get(provider_id)
-    return provider.kind if provider is not None else "oauth"
-
-
-def wanted_profiles(auth_order: list[str], provider_filter: str | None, providers: dict) -> list[str]:
-    """Profile ids in display order: the configured auth order, ours and Codex CLI's, then any stored."""
-    wanted: list[str] = []
-    for entry in [*auth_order, *ALWAYS_SHOWN]:
-        if isinstance(entry, str) and entry not in wanted:
-            wanted.append(entry)
-    for provider_id in stored_provider_ids():
-        profile = f"{provider_id}:{profile_name_for(_provider_kind(provider_id, providers))}"
-        if not any(p.partition(":")[0] == provider_id and p != codex_cli.PROFILE for p in wanted):
-            wanted.append(profile)
-    if provider_filter is not None:
-        wanted = [p for p in wanted if p.partition(":")[0] == provider_filter]
-        if not wanted:
-            wanted.append(f"{provider_filter}:{profile_name_for(_provider_kind(provider_filter, providers))}")
-    return wanted
-
-
-def resolve(profile: str, providers: dict, at_ms: int) -> ProfileStatus:
-    provider_id, _, name = profile.partition(":")
-    if profile == codex_cli.PROFILE:
-        return codex_cli_profile(at_ms)
-    if provider_id not in providers and provider_id not in stored_provider_ids():
-        return unknown_profile(profile, f"unknown provider {provider_id!r} in models.auth_order", at_ms)
-    if name not in ("default", "manual"):
-        return unknown_profile(
-            profile, f"unknown profile name {name!r} (profiles are <provider>:default, "
-                     f"<provider>:manual and {codex_cli.PROFILE})", at_ms)
-    return stored_profile(provider_id, _provider_kind(provider_id, providers), at_ms)
-
-
-def collect(auth_order: list[str] | None = None, provider_filter: str | None = None,
-            providers: dict | None = None, at_ms: int | None = None) -> list[ProfileStatus]:
-    if providers is None:
-        from wizard.auth.providers import all_providers
-
-        providers = all_providers()
-    at_ms = store.now_ms() if at_ms is None else at_ms
-    rows: list[ProfileStatus] = []
-    seen: set[str] = set()
-    for profile in wanted_profiles(list(auth_order or []), provider_filter, providers):
-        row = resolve(profile, providers, at_ms)
-        if row.profile not in seen:
-            seen.add(row.profile)
-            rows.append(row)
-    return rows
-
-
-# --------------------------------------------------------------------------- verdicts
-
-
-def best_by_provider(rows: list[ProfileStatus]) -> dict[str, str]:
-    """Each provider's most usable status: a working profile carries its provider."""
-    best: dict[str, str] = {}
-    for row in rows:
-        current = best.get(row.provider)
-        if current is None or _USABILITY[row.status] < _USABILITY[current]:
-            best[row.provider] = row.status
-    return best
-
-
-def relevant_providers(rows: list[ProfileStatus], auth_order: list[str], auth_choice: str | None,
-                       provider_filter: str | None) -> set[str]:
-    """The providers `--check` judges: the one asked for, else the configured or stored ones.
-
-    The always-shown openai-codex rows do not fail the check of someone who uses only an API key;
-    with nothing configured or stored, every row counts (so "nothing at all" is missing).
-    """
-    if provider_filter is not None:
-        return {provider_filter}
-    relevant = {entry.partition(":")[0] for entry in auth_order if isinstance(entry, str)}
-    if auth_choice:
-        relevant.add(auth_choice)
-    relevant.update(stored_provider_ids())
-    return relevant or {row.provider for row in rows}
-
-
-def check_exit_code(rows: list[ProfileStatus], relevant: set[str] | None = None) -> int:
-    """`--check`: 1 if a provider has nothing better than expired/missing, else 2 if one is expiring."""
-    best = best_by_provider(rows)
-    verdicts = {status for provider, status in best.items() if relevant is None or provider in relevant}
-    if verdicts & {EXPIRED, MISSING}:
-        return EXIT_EXPIRED_OR_MISSING
-    if EXPIRING in verdicts:
-        return EXIT_EXPIRING
-    return EXIT_ALL_GOOD
-
-
-# --------------------------------------------------------------------------- the config's view
-
-
-def auth_order_of(models_cfg: dict) -> list[str]:
-    order = models_cfg.get("auth_order")
-    return [entry for entry in order if isinstance(entry, str)] if isinstance(order, list) else []
-
-
-def auth_choice_of(models_cfg: dict, providers: dict) -> str | None:
-    choice = models_cfg.get("auth_choice")
-    return choice if isinstance(choice, str) and choice in providers else None
-
-
-def profile_rows(models_cfg: dict, providers: dict,
-                 provider_filter: str | None = None) -> tuple[list[ProfileStatus], set[str]]:
-    """(rows, the providers `--check` judges) for the config's auth order and choice."""
-    order = auth_order_of(models_cfg)
-    choice = auth_choice_of(models_cfg, providers)
-    shown = list(order)
-    if choice and not any(entry.partition(":")[0] == choice for entry in shown):
-        shown.append(f"{choice}:{profile_name_for(providers[choice].kind)}")
-    rows = collect(shown, provider_filter, providers)
-    return rows, relevant_providers(rows, order, choice, provider_filter)

@@ -1,9 +1,12 @@
 """The credential store: `<state>/credentials/<provider>.json` (0600) and the named-secrets file.
 
-The record shape is the one companion apps already write (seed 004):
+The record shape is the one companion apps already write (seed 000, solution C):
 provider, access_token, refresh_token, expires_at (ms since epoch), scope,
-plus id_token, account_id, email, plan, last_refresh when known, and `type`
-(oauth | api_key | token). Only stdlib imports: `models auth status` loads this.
+plus id_token, account_id, email, plan, last_refresh when known, `type`
+(oauth | api_key | token), and `revoked` ({at, error, description}) once the
+provider has rejected the refresh token. The access token may be opaque
+(`sk-...`): only a ChatGPT sign-in's is a JWT. Only stdlib imports: `models auth
+status` loads this.
 """
 
 from __future__ import annotations
@@ -66,6 +69,9 @@ def validate_record(data: object, source: str, provider: str | None = None) -> d
     elif scope is not None and not isinstance(scope, str):
         raise CredentialError(f"{source}: field 'scope' must be a string, got {type(scope).__name__}", hint=fix)
     record["expires_at"] = _validate_expires_at(record.get("expires_at"), source, fix)
+    revoked = record.get("revoked")
+    if revoked is not None and not (isinstance(revoked, dict) and isinstance(revoked.get("error"), str)):
+        raise CredentialError(f"{source}: field 'revoked' must be an object with a string 'error'", hint=fix)
     kind = record.get("type") or ("oauth" if record.get("refresh_token") else "token")
     if kind not in CREDENTIAL_TYPES:
         raise CredentialError(f"{source}: field 'type' must be one of {', '.join(CREDENTIAL_TYPES)}", hint=fix)

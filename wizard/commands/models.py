@@ -14,6 +14,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from wizard import config, paths
+from wizard.auth import resolve
 from wizard.auth import status as st
 from wizard.errors import Cancelled, UsageError
 from wizard.output import Output
@@ -46,13 +47,13 @@ def _models_config(out: Output) -> tuple[dict[str, Any], str | None]:
     return models_cfg, error
 
 
-def _providers_and_config(args: argparse.Namespace, out: Output) -> tuple[dict[str, Provider], dict[str, Any]]:
-    """The providers (checking --provider) and the config's [models] table."""
+def _providers_and_config(args: argparse.Namespace,
+                          out: Output) -> tuple[dict[str, Provider], dict[str, Any], str | None]:
+    """The providers, the config's [models] table and --provider as a provider id (an alias resolved)."""
     providers = _providers()
-    if args.provider:
-        _provider(args.provider, providers)
+    provider_id = _provider(args.provider, providers).id if args.provider else None
     models_cfg, _ = _models_config(out)
-    return providers, models_cfg
+    return providers, models_cfg, provider_id
 
 
 # --------------------------------------------------------------------------- rendering
@@ -67,20 +68,31 @@ def _notes(row: st.ProfileStatus) -> list[str]:
     notes = []
     if row.error:
         notes.append(f"error: {row.error}")
-        if row.hint:
-            notes.append(f"fix: {row.hint}")
-        if row.fix and (not row.hint or row.fix not in row.hint):
-            notes.append(f"or:  {row.fix}")
+        fixes = [row.hint] if row.hint else []
+        if row.fix and not any(row.fix in fix for fix in fixes):
+            fixes.append(row.fix)
+        notes += [("fix: " if i == 0 else "or:  ") + fix for i, fix in enumerate(fixes)]
     elif row.fix:
         notes.append(f"fix: {row.fix}")
-        if row.read_only:
+        if row.read_only and row.name == resolve.CODEX_CLI:
             notes.append("     (optional: only if you use the Codex CLI)" if row.status == st.MISSING
                          else "     (the Codex CLI owns this sign-in; OpenClaw only reads it)")
+    if row.note and row.name != resolve.ENV:
+        notes.append(f"note: {row.note}")
     return notes
 
 
+def source_text(row: st.ProfileStatus) -> str:
+    """Where a profile is read from, for people: a path, an environment variable or the OS keychain."""
+    if row.source.startswith("env:"):
+        return f"${row.source.removeprefix('env:')} (from environment)"
+    if row.source.startswith("keyring:"):
+        return f"OS keychain ({row.source.removeprefix('keyring:')})"
+    return short_path(row.source)
+
+
 def status_table(rows: list[st.ProfileStatus], colour: bool) -> str:
-    cells = [[row.profile, row.status, st.expiry_phrase(row), _account_text(row), short_path(row.source)]
+    cells = [[row.profile, row.status, st.expiry_phrase(row), _account_text(row), source_text(row)]
              for row in rows]
     colours: list[list[str | None]] = [[None, STATUS_COLOURS.get(row.status), None, None, "dim"] for row in rows]
     return table(["Profile", "Status", "Expires", "Account", "Source"], cells, colours,
@@ -97,16 +109,19 @@ def detail_block(row: st.ProfileStatus, provider: Provider | None, colour: bool)
         expires = f"{iso_utc(row.expires_at)} ({st.expiry_phrase(row)})"
     elif row.status == st.STATIC:
         expires = "no expiry"
+    qualifier = " (refreshes on next use)" if row.refreshes_on_use else " (revoked)" if row.revoked else ""
     lines = [
         paint(row.profile, "bold", colour),
         f"  Provider:  {row.provider}" + (f" ({provider.label})" if provider is not None else ""),
-        f"  Status:    {paint(row.status, STATUS_COLOURS.get(row.status), colour)}",
+        f"  Status:    {paint(row.status, STATUS_COLOURS.get(row.status), colour)}{qualifier}",
         f"  Expires:   {expires}",
         f"  Scopes:    {' '.join(row.scopes) or '-'}",
         f"  Account:   {row.email or '-'}" + (f" ({row.account_id})" if row.account_id else ""),
         f"  Plan:      {row.plan or '-'}",
         f"  Source:    {row.source}" + ("  (read-only)" if row.read_only else ""),
     ]
+    if row.note:
+        lines.append(f"  Note:      {row.note}")
     if row.error:
         lines.append(f"  Error:     {row.error}")
     if row.hint:
@@ -129,18 +144,26 @@ def _context_text(tokens: object) -> str:
 # --------------------------------------------------------------------------- models auth status
 
 
+def _serving(view: resolve.View) -> dict[str, dict[str, Any]]:
+    """Per provider shown or judged: the profile serving its calls (null: none) and the verdict."""
+    shown = list(dict.fromkeys([row.provider for row in view.rows] + view.relevant))
+    return {pid: {"profile": view.resolutions[pid].chosen.profile if view.resolutions[pid].chosen else None,
+                  "status": view.resolutions[pid].verdict, "judged": pid in view.relevant}
+            for pid in shown if pid in view.resolutions}
+
+
 def auth_status(args: argparse.Namespace) -> int:
     out = Output(args.json)
-    providers, models_cfg = _providers_and_config(args, out)
-    rows, relevant = st.profile_rows(models_cfg, providers, args.provider)
-    code = st.check_exit_code(rows, relevant)
+    providers, models_cfg, provider_id = _providers_and_config(args, out)
+    view = resolve.view(models_cfg, providers, provider_id)
+    code = view.check_exit_code()
     if args.json:
-        out.document({"profiles": [row.as_dict() for row in rows], "check": code})
+        out.document({"profiles": [row.as_dict() for row in view.rows], "serving": _serving(view), "check": code})
     else:
         colour = colour_enabled()
-        blocks = [status_table(rows, colour)]
-        if args.provider:
-            blocks += ["\n" + detail_block(row, providers.get(row.provider), colour) for row in rows]
+        blocks = [status_table(view.rows, colour)]
+        if provider_id:
+            blocks += ["\n" + detail_block(row, providers.get(row.provider), colour) for row in view.rows]
         out.print("\n".join(blocks))
     return code if args.check else 0
 
@@ -149,11 +172,14 @@ def auth_status(args: argparse.Namespace) -> int:
 
 
 def models_status(args: argparse.Namespace) -> int:
+    from wizard.auth import usage
+
     out = Output(args.json)
     providers = _providers()
     models_cfg, config_error = config.read_table(paths.config_path(), "models")
-    rows, relevant = st.profile_rows(models_cfg, providers)
-    code = st.check_exit_code(rows, relevant)
+    view = resolve.view(models_cfg, providers)
+    code = view.check_exit_code()
+    report = usage.for_resolutions(view.resolutions, providers)  # never changes the exit code
     config_file = paths.config_path()
     if args.json:
         out.document({
@@ -162,8 +188,10 @@ def models_status(args: argparse.Namespace) -> int:
             "config_error": config_error,
             "default_model": _str_or_none(models_cfg.get("default")),
             "auth_choice": _str_or_none(models_cfg.get("auth_choice")),
-            "auth_order": st.auth_order_of(models_cfg),
-            "profiles": [row.as_dict() for row in rows],
+            "auth_order": view.auth_order,
+            "profiles": [row.as_dict() for row in view.rows],
+            "serving": _serving(view),
+            "usage": {pid: entry.as_dict() for pid, entry in report.items()},
             "check": code,
         })
         return code if args.check else 0
@@ -173,8 +201,10 @@ def models_status(args: argparse.Namespace) -> int:
     if config_error:
         lines.append(paint(f"  error: {config_error}", "red", colour))
     lines += [f"Default model:  {_str_or_none(models_cfg.get('default')) or '-'}",
-              f"Auth order:     {', '.join(st.auth_order_of(models_cfg)) or '-'}",
-              "", "OAuth/token status", status_table(rows, colour)]
+              f"Auth order:     {', '.join(view.auth_order) or '-'}",
+              "", "OAuth/token status"]
+    lines += [paint(entry.line(), None if entry.available else "dim", colour) for entry in report.values()]
+    lines.append(status_table(view.rows, colour))
     out.print("\n".join(lines))
     return code if args.check else 0
 
@@ -186,8 +216,8 @@ def models_list(args: argparse.Namespace) -> int:
     from wizard import catalog
 
     out = Output(args.json)
-    providers, models_cfg = _providers_and_config(args, out)
-    rows = catalog.rows(models_cfg, providers, args.provider)
+    providers, models_cfg, provider_id = _providers_and_config(args, out)
+    rows = catalog.rows(models_cfg, providers, provider_id)
     if args.json:
         out.document({"models": rows})
         return 0
@@ -315,16 +345,21 @@ def _report_import(args: argparse.Namespace, imported: Imported, *, origin: str)
 
 
 def invoke(args: argparse.Namespace) -> int:
+    from wizard import catalog
     from wizard.auth import access
 
     out = Output(args.json)
-    provider = _provider(args.provider)
-    reply = access.invoke(provider, args.model, args.prompt)
+    providers = _providers()
+    provider_id = _provider(args.provider, providers).id if args.provider else None
+    models_cfg = access.models_config()
+    verdicts = resolve.view(models_cfg, providers).verdicts()
+    provider_id, model = catalog.invoke_target(models_cfg, providers, provider_id, args.model, verdicts)
+    provider = providers[provider_id]
+    reply = access.invoke(provider, model, args.prompt, providers=providers, models_cfg=models_cfg)
     if args.json:
         out.document({"event": "reply", "provider": provider.id, **reply.as_dict()})
         return 0
     usage = reply.usage or {}
     out.print(f"{reply.text}\ntokens: {usage.get('input_tokens', '?')} in, {usage.get('output_tokens', '?')} out, "
-              f"{usage.get('total_tokens', '?')} total ({reply.model})")
+              f"{usage.get('total_tokens', '?')} total ({reply.model}, {provider.id})")
     return 0
-

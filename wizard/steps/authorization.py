@@ -21,7 +21,6 @@ TOKEN_PROVIDERS = (
     Option("anthropic", "Anthropic", "a setup token"),
     Option("openai-codex", "OpenAI Codex", "an access token"),
 )
-KEY_PREFIXES = {"openai-api-key": "sk-", "anthropic-api-key": "sk-ant-"}
 
 
 def choice_of(answers: Answers) -> str:
@@ -35,10 +34,6 @@ def provider_for(answers: Answers) -> str | None:
     if choice == "token":
         return answers.get("authorization", {}).get("token_provider", "anthropic")
     return choice
-
-
-def profile_for(provider: str, choice: str) -> str:
-    return f"{provider}:manual" if choice == "token" else f"{provider}:default"
 
 
 def _is(*choices: str):
@@ -95,13 +90,9 @@ def _check_token(value: SecretValue, answers: Answers, ctx: Context) -> str | No
     if ctx.stored_credentials.get(provider, "").startswith("oauth"):
         return (f"{provider} already has a sign-in, which a pasted token would replace; sign out first "
                 f"(openclaw models auth logout --provider {provider}) or choose Sign in with ChatGPT")
-    text = value.value.strip()
-    if not text or any(c.isspace() for c in text):
-        return "must be a single token without spaces or line breaks"
-    prefix = KEY_PREFIXES.get(choice_of(answers))
-    if prefix and not text.startswith(prefix):
-        return f"an {choice_of(answers).replace('-api-key', '').title()} API key starts with {prefix}"
-    return None
+    from wizard.auth import providers
+
+    return providers.key_problem(providers.BUILTIN.get(provider), value.value.strip())
 
 
 def _check_model(value: str, answers: Answers, ctx: Context) -> str | None:
@@ -157,9 +148,11 @@ def plan(values: dict, answers: Answers, ctx: Context) -> Effects:
     if choice == "skip":
         return Effects(config={"models.auth_choice": "skip"},
                        notes=["sign in later: openclaw models auth login --provider openai-codex"])
+    from wizard.auth import providers, resolve
+
     provider = provider_for(answers)
-    profile = profile_for(provider, choice)
-    order = [profile, "openai-codex:codex-cli"] if provider == "openai-codex" else [profile]
+    order = (resolve.default_auth_order(provider, providers.BUILTIN) if provider in providers.BUILTIN
+             else [resolve.profile_id(provider)])
     config = {"models.default": values["model"], "models.auth_choice": choice, "models.auth_order": order}
     if choice == "openai-codex":
         if values.get("method") == "keep":

@@ -169,18 +169,7 @@ class SecretKind(Kind):
         raise ValueError("must be given by reference (@FILE, -, env:NAME or { env = ... } / { file = ... })")
 
     def from_flag(self, field: Field, raw: str, sources: Sources) -> SecretValue:
-        if raw == "-":
-            return SecretValue(sources.read_stdin(field.flag).strip(), "stdin", None)
-        if raw.startswith("@"):
-            path = expand_user(raw[1:])
-            return SecretValue(read_secret_file(path), "file", {"file": str(path.resolve())})
-        if raw.startswith("env:"):
-            name = raw[4:]
-            if name not in sources.environ:
-                raise ValueError(f"environment variable {name} is not set")
-            return SecretValue(sources.environ[name].strip(), "env", {"env": name})
-        raise ValueError("secrets are taken by reference so they never show in `ps`: "
-                         f"use {field.flag} @FILE, {field.flag} - (stdin) or {field.flag} env:NAME")
+        return secret_from_ref(raw, field.flag, sources)
 
     def from_env(self, field: Field, name: str, raw: str) -> SecretValue:
         return SecretValue(raw.strip(), "env", {"env": name})
@@ -204,6 +193,24 @@ class SecretKind(Kind):
         if value.ref:
             return dict(value.ref), None
         return {"env": field.env}, f"set {field.env} to the value typed in the wizard"
+
+
+def secret_from_ref(raw: str, flag: str, sources: Sources) -> SecretValue:
+    """A secret named on the command line by reference: `@FILE`, `-` (stdin) or `env:NAME`.
+
+    A literal value is refused: it would show in `ps` and the shell's history."""
+    if raw == "-":
+        return SecretValue(sources.read_stdin(flag).strip(), "stdin", None)
+    if raw.startswith("@"):
+        path = expand_user(raw[1:])
+        return SecretValue(read_secret_file(path), "file", {"file": str(path.resolve())})
+    if raw.startswith("env:"):
+        name = raw[4:]
+        if name not in sources.environ:
+            raise ValueError(f"environment variable {name} is not set")
+        return SecretValue(sources.environ[name].strip(), "env", {"env": name})
+    raise ValueError("secrets are taken by reference so they never show in `ps`: "
+                     f"use {flag} @FILE, {flag} - (stdin) or {flag} env:NAME")
 
 
 def expand_user(text: str) -> Path:
