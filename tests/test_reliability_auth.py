@@ -671,7 +671,7 @@ def refused_at(address: str, port: int) -> bool:
 
 def test_callback_listener_is_bound_to_127_0_0_1_only(callback_server):
     server, _ = callback_server
-    assert server._httpd.socket.getsockname() == ("127.0.0.1", server.port)
+    assert server.address == ("127.0.0.1", server.port)
     others = other_local_addresses()
     if not any(not a.startswith("127.") for a in others):
         pytest.skip("this machine has no non-loopback IPv4 address to try")

@@ -14,6 +14,7 @@ from pathlib import Path
 from wizard import paths
 from wizard.auth.jwt import NotAJwt, account_info, expiry_ms
 from wizard.auth.store import CredentialError, parse_json
+from wizard.fsutil import FileRefused, read_regular_file
 
 PROFILE = "openai-codex:codex-cli"
 LOGIN_COMMAND = "codex login"
@@ -31,15 +32,14 @@ def load(path: Path | None = None) -> dict | None:
     """
     path = path or auth_path()
     try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
+        read = read_regular_file(path)  # never changed: the Codex CLI's file, not ours
+    except FileRefused as exc:
+        hint = (f"give yourself read access (chmod 600 {path}) or run `{LOGIN_COMMAND}`" if exc.permission
+                else f"move it aside and run `{LOGIN_COMMAND}`")
+        raise CredentialError(exc.reason, hint=hint) from None
+    if read is None:
         return None
-    except IsADirectoryError:
-        raise CredentialError(f"{path} is a directory, not the Codex CLI's auth.json",
-                              hint=f"move it aside and run `{LOGIN_COMMAND}`") from None
-    except OSError as exc:
-        raise CredentialError(f"cannot read {path}: {exc.strerror}",
-                              hint=f"give yourself read access (chmod 600 {path}) or run `{LOGIN_COMMAND}`") from None
+    raw = read.data
     try:
         data = parse_json(raw)
     except ValueError as exc:

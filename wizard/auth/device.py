@@ -11,6 +11,7 @@ from abc import ABC, abstractmethod
 
 from wizard.auth import oauth
 from wizard.auth.providers import Provider
+from wizard.auth.safetext import clean
 from wizard.errors import UsageError
 
 DEVICE_CODE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
@@ -70,7 +71,8 @@ class OpenAIDeviceLogin(DeviceLogin):
     def __init__(self, provider: Provider, device_auth_id: str, user_code: str, interval: float, lifetime: float):
         self.provider = provider
         self._device_auth_id = device_auth_id
-        self.user_code = user_code
+        self._sent_user_code = user_code  # sent back as received; shown without terminal controls
+        self.user_code = clean(user_code)
         self.verification_uri = provider.endpoint(OPENAI_VERIFY_PATH)
         self.interval = max(MIN_INTERVAL, interval)
         self.expires_at = time.monotonic() + lifetime
@@ -89,7 +91,7 @@ class OpenAIDeviceLogin(DeviceLogin):
 
     def poll(self, timeout: float) -> dict | None:
         response = oauth.send("POST", self.provider.endpoint(OPENAI_POLL_PATH), what=WHAT, timeout=timeout,
-                              json={"device_auth_id": self._device_auth_id, "user_code": self.user_code})
+                              json={"device_auth_id": self._device_auth_id, "user_code": self._sent_user_code})
         if response.status_code in (403, 404):  # not approved yet
             return None
         data = _require_fields(response, oauth.json_body(response), ("authorization_code", "code_verifier"),
@@ -107,8 +109,8 @@ class Rfc8628DeviceLogin(DeviceLogin):
         self.provider = provider
         self._token_endpoint = token_endpoint
         self._device_code = data["device_code"]
-        self.user_code = data["user_code"]
-        self.verification_uri = data["verification_uri"]
+        self.user_code = clean(data["user_code"])
+        self.verification_uri = clean(data["verification_uri"])
         self.interval = max(MIN_INTERVAL, _seconds(data.get("interval"), DEFAULT_INTERVAL))
         self.expires_at = time.monotonic() + _seconds(data.get("expires_in"), DEFAULT_LIFETIME)
 

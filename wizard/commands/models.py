@@ -341,15 +341,6 @@ def auth_refresh(args) -> int:
 # --------------------------------------------------------------------------- models auth logout
 
 
-def _revoke_all(provider, record: dict) -> bool:
-    """Revoke the refresh token (the grant) and the access token; True only if both were accepted."""
-    from wizard.auth.oauth import revoke
-
-    tokens = [record.get("refresh_token"), record.get("access_token")]
-    results = [revoke(provider, token) for token in tokens if token]
-    return bool(results) and all(results)
-
-
 def auth_logout(args) -> int:
     from wizard.auth import codex_cli
 
@@ -358,16 +349,23 @@ def auth_logout(args) -> int:
     if path.exists() or path.is_symlink():
         from wizard.auth.refresh import credential_lock
 
-        with credential_lock(provider.id):  # a refresh in flight must not re-create the file once it is gone
-            record, unreadable, revoked, deleted = _revoke_and_delete(provider)
+        # A refresh in flight must not re-create the file once it is gone; the lock file goes too.
+        with credential_lock(provider.id, remove=True):
+            record, unreadable, revocations, deleted = _revoke_and_delete(provider)
     else:
-        record, unreadable, revoked, deleted = None, None, None, False
+        record, unreadable, revocations, deleted = None, None, None, False
+    revoked = None
+    if revocations is not None:
+        from wizard.auth.oauth import sign_in_revoked
+
+        revoked = sign_in_revoked(revocations)
     codex_cli_kept = provider.id == "openai-codex" and codex_cli.auth_path().exists()
     if args.json:
         _emit({"event": "logged_out", "provider": provider.id, "revoked": revoked, "deleted": deleted,
+               "revocation": {r.token_type: r.as_dict() for r in revocations or []},
                "source": str(path), "unreadable": unreadable, "codex_cli_untouched": codex_cli_kept})
         return 0
-    for line in logout_messages(provider, record, revoked, deleted, path, unreadable):
+    for line in logout_messages(provider, record, revocations, deleted, path, unreadable):
         print(line)
     if codex_cli_kept:
         print(f"left the Codex CLI's sign-in ({short_path(str(codex_cli.auth_path()))}) alone: "
@@ -375,8 +373,9 @@ def auth_logout(args) -> int:
     return 0
 
 
-def _revoke_and_delete(provider) -> tuple[dict | None, str | None, bool | None, bool]:
-    """(the record, why it was unreadable, whether the provider revoked it, whether the file was deleted)."""
+def _revoke_and_delete(provider) -> tuple[dict | None, str | None, list | None, bool]:
+    """(the record, why it was unreadable, what happened to each token at the provider, whether the file
+    was deleted)."""
     from wizard.auth import store
 
     unreadable = None
@@ -384,19 +383,20 @@ def _revoke_and_delete(provider) -> tuple[dict | None, str | None, bool | None, 
         record = store.load(provider.id)
     except store.CredentialError as exc:
         record, unreadable = None, exc.message
-    revoked = None
+    revocations = None
     if record is not None and provider.kind == "oauth" and provider.revocable:
-        revoked = _revoke_all(provider, record)
-    return record, unreadable, revoked, store.delete(provider.id)
+        from wizard.auth.oauth import revoke_tokens
+
+        revocations = revoke_tokens(provider, record)
+    return record, unreadable, revocations, store.delete(provider.id)
 
 
-def logout_messages(provider, record, revoked, deleted, path: Path, unreadable: str | None) -> list[str]:
-    where = provider.issuer or provider.id
+def logout_messages(provider, record, revocations, deleted, path: Path, unreadable: str | None) -> list[str]:
     lines = []
-    if revoked is True:
-        lines.append(f"revoked the sign-in at {where}")
-    elif revoked is False:
-        lines.append(f"could not revoke at {where} (best effort; the tokens stay valid until they expire)")
+    if revocations is not None:
+        from wizard.auth.oauth import revocation_lines
+
+        lines += revocation_lines(provider.issuer or provider.id, revocations, record)
     elif unreadable:
         lines.append(f"not revoked: the stored file was unusable ({unreadable})")
     elif record is not None:
