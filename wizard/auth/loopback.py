@@ -228,7 +228,7 @@ class Listener:
                 for key, _ in selector.select(POLL):
                     if key.fileobj is self._socket:
                         self._accept(selector, waiting)
-                    else:
+                    elif key.fileobj in waiting:  # not dropped earlier in this round
                         self._receive(key.fileobj, selector, waiting)
                 self._drop_late(selector, waiting)
             for connection in list(waiting):

@@ -45,6 +45,9 @@ def needs_refresh(record: dict, skew_seconds: float) -> bool:
 
 def _refresh_locked(provider_id: str, *, force: bool, skew_seconds: float) -> dict:
     provider = providers.require_oauth(providers.get(provider_id), to="refresh")
+    from wizard.auth import oauth
+
+    oauth.require_tls(provider)  # before the lock or any request: a refresh token never goes out in cleartext
     with credential_lock(provider_id):
         record = _load(provider_id)  # another process may have refreshed while we waited
         if not force and not needs_refresh(record, skew_seconds):
