@@ -506,12 +506,19 @@ def _write_key(path: Path) -> str:
     """A fresh key in `path` (0600): a newer sign-in for the same state dir reads it to take the port over."""
     key = secrets.token_urlsafe(24)
     try:
-        from wizard.fsutil import atomic_write, ensure_private_dir
+        from wizard.fsutil import ensure_private_dir
 
         ensure_private_dir(path.parent.parent)
         ensure_private_dir(path.parent)
-        atomic_write(path, key, mode=0o600)
-    except WizardError:
+        # Not synced: it only matters while this process runs. Renamed into place, so never read half-written.
+        temporary = path.with_name(f"{path.name}.{os.getpid()}")
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
+        try:
+            os.write(fd, key.encode("ascii"))
+        finally:
+            os.close(fd)
+        os.replace(temporary, path)
+    except (WizardError, OSError):
         return ""  # no key: this listener can only be stopped by its own process
     return key
 
