@@ -87,12 +87,28 @@ def dir_problem(path: Path, info: os.stat_result) -> tuple[str, str] | None:
 
 def open_dir_problem(path: Path, info: os.stat_result) -> tuple[str, str] | None:
     mode = stat.S_IMODE(info.st_mode)
-    if not mode & 0o022:
+    if not mode & 0o022 or (mode & 0o022 == 0o020 and private_group(info)):
         return None
     who = " and ".join(w for w, bit in (("group", 0o020), ("others", 0o002)) if mode & bit)
     return (f"{path} is writable by {who} (mode {mode:04o}): anyone who can write there could replace the "
             "credentials or the providers file, so OpenClaw refuses to use it",
             f"if the directory is yours alone, remove that permission (chmod go-w {path}); otherwise {DIR_FIX}")
+
+
+def private_group(info: os.stat_result) -> bool:
+    """The dir's group is its owner's own (user private groups, umask 002): nobody else is in it,
+    so group-writable means owner-writable (as Debian's ssh allows)."""
+    try:
+        import grp
+        import pwd
+
+        owner = pwd.getpwuid(info.st_uid)
+        group = grp.getgrgid(info.st_gid)
+        if owner.pw_gid != info.st_gid or any(member != owner.pw_name for member in group.gr_mem):
+            return False
+        return all(user.pw_gid != info.st_gid or user.pw_uid == info.st_uid for user in pwd.getpwall())
+    except (ImportError, KeyError):
+        return False
 
 
 _warned: set[str] = set()

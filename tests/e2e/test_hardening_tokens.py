@@ -359,6 +359,8 @@ def test_a_refresh_error_description_that_drives_the_terminal_is_printed_as_text
     assert all(word.encode() in result.stderr for word in VISIBLE), result.stderr
     json_result = run_bytes(cli_env, tmp_path, *REFRESH, "--json")
     assert_only_text(json_result.stdout + json_result.stderr, "--json output")
+    figure("provider text: an error_description with ESC[2J, OSC 52, OSC 8, 8-bit CSI, BEL, CR, BS and RLO "
+           "-> printed by refresh (human and --json) with no control character left, its words kept")
 
 
 def test_a_callback_error_description_that_drives_the_terminal_is_printed_as_text(oauth, state_dir, spawn_cli):
@@ -405,6 +407,8 @@ def test_account_values_from_a_credential_file_are_shown_as_text(oauth, state_di
         assert result.returncode in (0, 1), result.stderr
         assert_only_text(result.stdout + result.stderr, " ".join(args))
         assert b"dev@example.com" in result.stdout
+    figure("provider text: hostile email, plan and account id in a credential file -> 3 status commands "
+           "printed them with no control character")
 
 
 def test_a_model_reply_and_an_invoke_error_that_drive_the_terminal_are_printed_as_text(oauth, point_codex_at,

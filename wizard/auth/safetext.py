@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-_CONTROL = re.compile(
+_PATTERN = (
     r"\x1b\[[0-?]*[ -/]*[@-~]?"              # CSI: ESC [ params intermediates final
     r"|\x1b\][^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"  # OSC: ESC ] ... BEL or ST
     r"|\x1b[PX^_][^\x1b\x9c]*(?:\x1b\\|\x9c)?"       # DCS, SOS, PM, APC: ... ST
@@ -22,13 +22,22 @@ _CONTROL = re.compile(
     r"|[\x90\x98\x9d\x9e\x9f][^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"  # 8-bit DCS, SOS, OSC, PM, APC
     r"|[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]"     # C0 but \t \n, DEL, C1, bidi overrides
 )
+_compiled: list[re.Pattern] = []
+
+
+def _control() -> re.Pattern:
+    if not _compiled:  # compiled on first need: most text is printable and never gets here
+        _compiled.append(re.compile(_PATTERN))
+    return _compiled[0]
 
 
 def clean(text: object) -> str:
     """`text` as a string with every terminal control removed (newlines and tabs kept)."""
     text = text if isinstance(text, str) else str(text)
-    return _CONTROL.sub("", text)
+    if text.isprintable():  # no control or format character at all: nothing to remove
+        return text
+    return _control().sub("", text)
 
 
 def is_clean(text: str) -> bool:
-    return _CONTROL.search(text) is None
+    return text.isprintable() or _control().search(text) is None
