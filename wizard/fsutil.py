@@ -126,8 +126,8 @@ def check_dir_for_reading(path: Path) -> None:
     problem = open_dir_problem(path, info)
     if problem:
         raise StorageError(problem[0], hint=problem[1])
-    if info.st_uid != os.geteuid() and str(path) not in _warned:
-        _warned.add(str(path))
+    if info.st_uid != os.geteuid() and not any(str(p) in _warned for p in (path, *path.parents)):
+        _warned.add(str(path))  # once, for the outermost such dir (the credentials dir inside says nothing new)
         print(f"warning: {path} belongs to {user_name(info.st_uid)}, not to you: reading it, but nothing will be "
               "written there", file=sys.stderr)
 

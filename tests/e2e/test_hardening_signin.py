@@ -27,7 +27,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import json_lines, openclaw_argv, snapshot_files
-from tests.e2e.test_hardening_tokens import deliver, figure, start_login, stored, wait_until
+from tests.e2e.test_hardening_tokens import figure, start_login, stored, wait_until
 from tests.e2e.test_signin import Login, browser_get, port_is_free, query_of
 from tests.test_loopback import free_port
 from tests.test_reliability_auth import CommandLineWatcher

@@ -177,7 +177,7 @@ class Listener:
         self._links: dict[str, str] = {}
         self._used_links: set[str] = set()
         self._links_lock = threading.Lock()
-        self._trusted = trusted_uids()
+        self.trusted = trusted_uids()
         self._key_file = key_file
         self._key = _write_key(key_file) if key_file is not None else ""
         self._stop = threading.Event()
@@ -395,7 +395,7 @@ class _Handler(BaseHTTPRequestHandler):
             return self._reply(421, pages.failure_page(
                 "Wrong address", "This sign-in only answers requests made to its own loopback address."))
         uid = peer_uid(self.connection) if check_user else None
-        if uid is not None and uid not in self.listener._trusted:
+        if uid is not None and uid not in self.listener.trusted:
             self.listener.inbox.put(Refused(
                 f"A process of another user (uid {uid}) tried to use this sign-in's listener; it was refused."))
             return self._reply(403, pages.failure_page(

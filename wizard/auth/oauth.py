@@ -193,7 +193,8 @@ def endpoints(provider: Provider, *, timeout: float | None = None) -> Endpoints:
     where = f"the discovery document of {provider.id} ({discovery_url(provider)})"
     hint = f"the provider must publish https endpoints; check the issuer of {provider.id} in {paths.providers_file()}"
     for key, url in (("authorization_endpoint", found.authorize), ("token_endpoint", found.token),
-                     ("revocation_endpoint", found.revoke), ("device_authorization_endpoint", found.device_authorization)):
+                     ("revocation_endpoint", found.revoke),
+                     ("device_authorization_endpoint", found.device_authorization)):
         if url:
             require_secure_url(url, where, key, hint=hint)
     return found

@@ -25,12 +25,19 @@ HELD = (signal.SIGINT, signal.SIGTERM)
 _depth = 0
 
 
+class Held:
+    """What the block tells `deferred`: set `stored = False` when it ends without storing anything."""
+
+    stored = True
+
+
 @contextmanager
-def deferred(what: str) -> Iterator[None]:
-    """Hold SIGINT/SIGTERM inside the block; if one came, raise Cancelled after it (`what` was stored)."""
+def deferred(what: str) -> Iterator[Held]:
+    """Hold SIGINT/SIGTERM inside the block; if one came, raise Cancelled after it (saying `what` was stored)."""
     global _depth
+    held = Held()
     if threading.current_thread() is not threading.main_thread() or _depth:
-        yield  # another thread, or already held by an outer block
+        yield held  # another thread, or already held by an outer block
         return
     received: list[int] = []
 
@@ -46,11 +53,13 @@ def deferred(what: str) -> Iterator[None]:
             signal.signal(sig, hold)
     _depth += 1
     try:
-        yield
+        yield held
     finally:
         _depth -= 1
         for sig, handler in previous.items():
             signal.signal(sig, handler if handler is not None else signal.SIG_DFL)
     if received:
-        raise Cancelled(f"cancelled by {signal.Signals(received[0]).name}; {what} were stored first, "
-                        "so nothing is lost")
+        name = signal.Signals(received[0]).name
+        if not held.stored:
+            raise Cancelled(f"cancelled by {name}; nothing was stored")
+        raise Cancelled(f"cancelled by {name}; {what} were stored first, so nothing is lost")

@@ -118,7 +118,8 @@ def _read_pasted_url(text: str, state: str, where: str, issuer: str = "",
         return PasteRejected(_wrong_state_reason(where))
     problem = issuer_problem(params, issuer, iss_required)
     if problem:
-        return PasteRejected(problem.rstrip(".") + f"; open the URL shown above and paste the address you land on{where}")
+        return PasteRejected(problem.rstrip(".") + "; open the URL shown above and paste the address you land "
+                             f"on{where}")
     if params.get("error"):
         return ProviderRefused(params["error"], params.get("error_description", ""))
     if not params.get("code"):
@@ -352,7 +353,7 @@ def _try_paste(text: str, paste_reader, provider: Provider, exchange, events: Si
     if isinstance(pasted, ProviderRefused):
         raise SignInFailed(f"the provider did not complete the sign-in: {pasted.text}",
                            hint="start the sign-in again to retry")
-    with deferred(SIGN_IN_TOKENS):
+    with deferred(SIGN_IN_TOKENS) as held:
         try:
             tokens = exchange(pasted.code)
         except oauth.OAuthError as exc:
@@ -360,6 +361,7 @@ def _try_paste(text: str, paste_reader, provider: Provider, exchange, events: Si
                 raise
             events.paste_rejected(f"the provider did not accept that code ({exc.description or exc.error}); "
                                   "paste the whole address from the browser's address bar")
+            held.stored = False
             return None
         return _save(provider, tokens, events)
 
@@ -376,10 +378,11 @@ def _device_flow(provider: Provider, events: SignInEvents, wait: _Wait) -> dict:
         if login.expired():
             raise SignInFailed("the device code expired before it was approved; nothing was stored",
                                hint="run the command again for a new code")
-        with deferred(SIGN_IN_TOKENS):  # a poll may bring the tokens (or exchange the code it brings)
+        with deferred(SIGN_IN_TOKENS) as held:  # a poll may bring the tokens (or exchange the code it brings)
             tokens = login.poll(wait.request_timeout())
             if tokens is not None:
                 return _save(provider, tokens, events)
+            held.stored = False
 
 
 def _open_browser(url: str, options: SignInOptions, events: SignInEvents) -> None:
