@@ -40,12 +40,13 @@ class DeviceLogin(ABC):
         return time.monotonic() >= self.expires_at
 
 
-def start(provider: Provider) -> DeviceLogin:
+def start(provider: Provider, timeout: float | None = None) -> DeviceLogin:
+    """Ask for a device code; `timeout` bounds each request (the sign-in's own deadline, when shorter)."""
     if provider.device_style == "openai":
-        return OpenAIDeviceLogin.request(provider)
-    endpoints = oauth.endpoints(provider) if provider.discovery else None
+        return OpenAIDeviceLogin.request(provider, timeout)
+    endpoints = oauth.endpoints(provider, timeout=timeout) if provider.discovery else None
     if endpoints is not None and endpoints.device_authorization:
-        return Rfc8628DeviceLogin.request(provider, endpoints)
+        return Rfc8628DeviceLogin.request(provider, endpoints, timeout)
     raise UsageError(f"{provider.id} does not offer device-code sign-in",
                      hint="sign in with --method browser or --method paste")
 
@@ -78,8 +79,8 @@ class OpenAIDeviceLogin(DeviceLogin):
         self.expires_at = time.monotonic() + lifetime
 
     @classmethod
-    def request(cls, provider: Provider) -> "OpenAIDeviceLogin":
-        response = oauth.send("POST", provider.endpoint(OPENAI_USERCODE_PATH), what=WHAT,
+    def request(cls, provider: Provider, timeout: float | None = None) -> "OpenAIDeviceLogin":
+        response = oauth.send("POST", provider.endpoint(OPENAI_USERCODE_PATH), what=WHAT, timeout=timeout,
                               json={"client_id": provider.client_id})
         data = oauth.json_body(response)
         if response.status_code == 404:
@@ -115,8 +116,9 @@ class Rfc8628DeviceLogin(DeviceLogin):
         self.expires_at = time.monotonic() + _seconds(data.get("expires_in"), DEFAULT_LIFETIME)
 
     @classmethod
-    def request(cls, provider: Provider, endpoints: oauth.Endpoints) -> "Rfc8628DeviceLogin":
-        response = oauth.send("POST", endpoints.device_authorization, what=WHAT,
+    def request(cls, provider: Provider, endpoints: oauth.Endpoints,
+                timeout: float | None = None) -> "Rfc8628DeviceLogin":
+        response = oauth.send("POST", endpoints.device_authorization, what=WHAT, timeout=timeout,
                               data={"client_id": provider.client_id, "scope": provider.scopes})
         data = _require_fields(response, oauth.json_body(response), ("device_code", "user_code", "verification_uri"),
                                "a device code")

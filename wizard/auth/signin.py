@@ -370,7 +370,7 @@ def _device_flow(provider: Provider, events: SignInEvents, wait: _Wait) -> dict:
     from wizard.auth import device
     from wizard.auth.signals import deferred
 
-    login = device.start(provider)
+    login = device.start(provider, wait.request_timeout())
     events.device_code(login.user_code, login.verification_uri)
     events.waiting(wait.deadline)
     while True:
