@@ -74,7 +74,7 @@ def base(srv) -> str:
 
 
 def test_binds_loopback_only(server):
-    assert server._httpd.server_address[0] == "127.0.0.1"
+    assert server.address[0] == "127.0.0.1"
 
 
 @pytest.mark.parametrize("path, status", [
@@ -139,9 +139,29 @@ def test_provider_error_with_a_foreign_state_is_ignored(server, inbox):
     assert code == 400 and inbox.empty()
 
 
-def test_cancel_endpoint_asks_the_wait_to_stop(server, inbox):
-    assert loopback.ask_stale_listener_to_cancel(server.port)
-    assert inbox.get(timeout=5) == loopback.CancelRequested(server.port)
+def test_cancel_with_the_state_dirs_key_asks_the_wait_to_stop(inbox, tmp_path):
+    srv = loopback.start([0], state=STATE, callback_path="/auth/callback", inbox=inbox, key_dir=tmp_path / "creds")
+    try:
+        key = loopback.key_path(tmp_path / "creds", srv.port)
+        assert oct(key.stat().st_mode & 0o777) == "0o600"
+        assert loopback.ask_stale_listener_to_cancel(srv.port, key.read_text())
+        assert inbox.get(timeout=5) == loopback.CancelRequested(srv.port)
+    finally:
+        srv.close()
+    assert not key.exists()  # its key goes with it
+
+
+@pytest.mark.parametrize("key", ["", "a-key-from-another-state-dir"])
+def test_cancel_without_the_key_is_refused_and_names_the_live_sign_in(inbox, tmp_path, key):
+    """A sign-in for another state dir (or another user) asking for the port: told who holds it, never obeyed."""
+    srv = loopback.start([0], state=STATE, callback_path="/auth/callback", inbox=inbox, key_dir=tmp_path / "creds",
+                         describe="openclaw pid 42, signing in to idp as user alice")
+    try:
+        assert loopback.ask_to_give_up(srv.port, key) == "openclaw pid 42, signing in to idp as user alice"
+        time.sleep(0.2)
+        assert inbox.empty()
+    finally:
+        srv.close()
 
 
 @pytest.mark.parametrize("headers", [{}, {loopback.MARKER_HEADER: "0"}, {"Origin": "https://evil.example"}])
@@ -213,9 +233,10 @@ def test_all_ports_busy_is_a_quick_clear_error(inbox):
     assert "--method device" in text and "--method paste" in text and "--callback-port" in text
 
 
-def test_a_stale_listener_of_ours_gives_the_port_up(inbox):
+def test_a_stale_listener_of_the_same_state_dir_gives_the_port_up(inbox, tmp_path):
     stale_inbox: queue.Queue = queue.Queue()
-    stale = loopback.start([0], state="old", callback_path="/auth/callback", inbox=stale_inbox)
+    stale = loopback.start([0], state="old", callback_path="/auth/callback", inbox=stale_inbox,
+                           key_dir=tmp_path)
     port = stale.port
 
     def stale_owner_stops_when_asked():
@@ -224,7 +245,7 @@ def test_a_stale_listener_of_ours_gives_the_port_up(inbox):
 
     owner = threading.Thread(target=stale_owner_stops_when_asked)
     owner.start()
-    fresh = loopback.start([port], state=STATE, callback_path="/auth/callback", inbox=inbox)
+    fresh = loopback.start([port], state=STATE, callback_path="/auth/callback", inbox=inbox, key_dir=tmp_path)
     owner.join(5)
     try:
         assert fresh.port == port

@@ -673,7 +673,7 @@ def refused_at(address: str, port: int) -> bool:
 
 def test_callback_listener_is_bound_to_127_0_0_1_only(callback_server):
     server, _ = callback_server
-    assert server._httpd.socket.getsockname() == ("127.0.0.1", server.port)
+    assert server.address == ("127.0.0.1", server.port)
     others = other_local_addresses()
     if not any(not a.startswith("127.") for a in others):
         pytest.skip("this machine has no non-loopback IPv4 address to try")
@@ -801,8 +801,7 @@ def assert_private_modes(state_dir: Path, *, theirs: tuple[str, ...] = ()) -> No
 
 def test_sign_in_under_umask_000_leaks_nothing_and_keeps_files_private(oauth, cli_env, tmp_path):
     state_dir = tmp_path / "umask-state"
-    state_dir.mkdir()
-    os.chmod(state_dir, 0o777)  # what a umask-000 mkdir would have made
+    state_dir.mkdir(mode=0o700)  # an existing dir open to others is refused (tests/e2e/test_hardening_files.py)
     callback_port = free_port()
     oauth.add_redirect_uri(f"http://127.0.0.1:{callback_port}{CALLBACK}")
     (state_dir / "providers.toml").write_text(provider_table("localidp", oauth.issuer, callback_port, discovery=True))

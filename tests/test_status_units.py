@@ -251,7 +251,7 @@ def test_codex_cli_names_the_problem(data, needle):
     pytest.param(b'{"tokens": ' + b"9" * 5000 + b"}", "is not valid JSON", id="huge-integer"),
     pytest.param(b"\xff\xfe", "is not valid JSON", id="not-utf8"),
     pytest.param(b"  \n", "is empty", id="blank"),
-    pytest.param(b" " * (1 << 20) + b"{}", "is over 1024 KiB", id="huge-file"),
+    pytest.param(b" " * (1 << 20) + b"{}", "is larger than 1024 KiB", id="huge-file"),
 ])
 def test_codex_cli_file_of_hostile_bytes_is_an_error_not_an_exception(tmp_path, raw, needle):
     (tmp_path / "auth.json").write_bytes(raw)

@@ -1,32 +1,298 @@
-"""Crash-safe file writes: a reader only ever sees the old file or the new one."""
+"""Files and directories, carefully: crash-safe writes, bounded reads, dirs we may trust.
+
+- atomic_write: a reader only ever sees the old file or the new one.
+- ensure_private_dir: a dir this program creates is 0700; an existing one is never changed, and
+  is refused for writing when it is not ours or is writable by group/others (like ssh's
+  StrictModes). check_dir_for_reading warns about a dir of another user (read, never written:
+  a host's ~/.openclaw mounted read-only into a container) and refuses a writable-by-others one.
+- read_regular_file: only a regular file, opened without blocking (a FIFO never hangs), at most
+  a size cap (a device never fills memory); a too-open mode is repaired only on a file of ours
+  opened without following links, never on a link's target.
+- sweep_stale_temps: temp files an atomic_write killed mid-way left behind.
+
+Standard library only: `models auth status` loads this.
+"""
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
+import sys
 from pathlib import Path
 
 from wizard.errors import StorageError
+
+MAX_READ_BYTES = 1 << 20
+DIR_FIX = "set OPENCLAW_STATE_DIR to a directory only you can write (e.g. ~/.openclaw)"
 
 
 def _os_reason(exc: OSError) -> str:
     return exc.strerror or exc.__class__.__name__
 
 
+# --------------------------------------------------------------------------- directories
+
+
 def ensure_private_dir(path: Path) -> None:
-    """Create `path` (and parents) as 0700; tighten an existing dir we own."""
+    """Create `path` (and missing parents) if needed, as 0700; an existing dir must be fit to write in.
+
+    The mode of an existing directory is never changed (a shared dir would lose its sticky bit,
+    another user's dir would be taken over); an unfit one is a StorageError naming the fix."""
     try:
-        path.mkdir(mode=0o700, parents=True, exist_ok=True)
-        # mkdir's mode is filtered by the umask; set it explicitly.
-        if path.stat().st_mode & 0o077:
-            os.chmod(path, 0o700)
-    except PermissionError as exc:
-        if path.is_dir():
-            return  # read-only state dir: reading still works, writes report their own error
-        raise StorageError(f"cannot create directory {path}: {_os_reason(exc)}",
-                           hint="set OPENCLAW_STATE_DIR to a writable directory") from None
+        info = os.stat(path)
+    except FileNotFoundError:
+        _create_private_dir(path)
+        return
     except OSError as exc:
-        raise StorageError(f"cannot create directory {path}: {_os_reason(exc)}",
-                           hint="set OPENCLAW_STATE_DIR to a writable directory") from None
+        raise StorageError(f"cannot use directory {path}: {_os_reason(exc)}", hint=DIR_FIX) from None
+    problem = dir_problem(path, info)
+    if problem:
+        raise StorageError(problem[0], hint=problem[1])
+
+
+def _create_private_dir(path: Path) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)  # parents as the umask makes them: not ours to police
+        os.mkdir(path, 0o700)
+    except FileExistsError:
+        ensure_private_dir(path)  # made meanwhile by another process: judge it like any existing one
+        return
+    except OSError as exc:
+        raise StorageError(f"cannot create directory {path}: {_os_reason(exc)}", hint=_create_hint(path, exc)) from None
+    try:
+        os.chmod(path, 0o700)  # mkdir's mode is filtered by the umask (0277 would leave it unwritable)
+    except OSError:
+        pass
+
+
+def _create_hint(path: Path, exc: OSError) -> str:
+    blocker = next((p for p in (path, *path.parents) if p.exists() and not p.is_dir()), None)
+    if exc.errno in (errno.ENOTDIR, errno.EEXIST) and blocker is not None:
+        return f"{blocker} is a file, not a directory: move it aside (mv {blocker} {blocker}.old) or {DIR_FIX}"
+    return DIR_FIX
+
+
+def dir_problem(path: Path, info: os.stat_result) -> tuple[str, str] | None:
+    """(message, fix) when an existing `path` must not be written in; None when it is fine."""
+    if not stat.S_ISDIR(info.st_mode):
+        return (f"{path} is {file_kind(info.st_mode)}, not a directory",
+                f"move it aside (mv {path} {path}.old) or {DIR_FIX}")
+    if info.st_uid != os.geteuid():
+        return (f"{path} belongs to {user_name(info.st_uid)}, not to you ({user_name(os.geteuid())}): OpenClaw "
+                "reads such a directory but never writes in it",
+                f"run this as {user_name(info.st_uid)}, or {DIR_FIX}")
+    return open_dir_problem(path, info)
+
+
+def open_dir_problem(path: Path, info: os.stat_result) -> tuple[str, str] | None:
+    mode = stat.S_IMODE(info.st_mode)
+    if not mode & 0o022 or (mode & 0o022 == 0o020 and private_group(info)):
+        return None
+    who = " and ".join(w for w, bit in (("group", 0o020), ("others", 0o002)) if mode & bit)
+    return (f"{path} is writable by {who} (mode {mode:04o}): anyone who can write there could replace the "
+            "credentials or the providers file, so OpenClaw refuses to use it",
+            f"if the directory is yours alone, remove that permission (chmod go-w {path}); otherwise {DIR_FIX}")
+
+
+def private_group(info: os.stat_result) -> bool:
+    """The dir's group is its owner's own (user private groups, umask 002): nobody else is in it,
+    so group-writable means owner-writable (as Debian's ssh allows)."""
+    try:
+        import grp
+        import pwd
+
+        owner = pwd.getpwuid(info.st_uid)
+        group = grp.getgrgid(info.st_gid)
+        if owner.pw_gid != info.st_gid or any(member != owner.pw_name for member in group.gr_mem):
+            return False
+        return all(user.pw_gid != info.st_gid or user.pw_uid == info.st_uid for user in pwd.getpwall())
+    except (ImportError, KeyError):
+        return False
+
+
+_warned: set[str] = set()
+
+
+def check_dir_for_reading(path: Path) -> None:
+    """Before trusting what is in `path`: a dir writable by group/others is a StorageError; a dir of
+    another user is read, with a warning (once) that nothing will be written there."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return  # missing or unreadable: the read itself says so
+    if not stat.S_ISDIR(info.st_mode):
+        return
+    problem = open_dir_problem(path, info)
+    if problem:
+        raise StorageError(problem[0], hint=problem[1])
+    if info.st_uid != os.geteuid() and not any(str(p) in _warned for p in (path, *path.parents)):
+        _warned.add(str(path))  # once, for the outermost such dir (the credentials dir inside says nothing new)
+        print(f"warning: {path} belongs to {user_name(info.st_uid)}, not to you: reading it, but nothing will be "
+              "written there", file=sys.stderr)
+
+
+def check_writable_dir(path: Path) -> None:
+    """StorageError (path, reason, fix) unless files could be written in `path`, creating it if missing.
+
+    Creates nothing: a missing dir is judged by its nearest existing parent."""
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        parent = next((p for p in path.parents if p.exists()), None)
+        if parent is not None and not parent.is_dir():
+            raise StorageError(f"cannot create directory {path}: {parent} is a file, not a directory",
+                               hint=f"move it aside (mv {parent} {parent}.old) or {DIR_FIX}") from None
+        if parent is not None and not os.access(parent, os.W_OK | os.X_OK):
+            raise StorageError(f"cannot create directory {path}: {parent} is not writable",
+                               hint=DIR_FIX) from None
+        return
+    except OSError as exc:
+        raise StorageError(f"cannot use directory {path}: {_os_reason(exc)}", hint=DIR_FIX) from None
+    problem = dir_problem(path, info)
+    if problem:
+        raise StorageError(problem[0], hint=problem[1])
+    if not os.access(path, os.W_OK | os.X_OK):
+        raise StorageError(f"cannot write in {path}: it is read-only for you" +
+                           (" (a read-only file system)" if _read_only_fs(path) else ""), hint=DIR_FIX)
+
+
+def _read_only_fs(path: Path) -> bool:
+    try:
+        return bool(os.statvfs(path).f_flag & os.ST_RDONLY)
+    except (OSError, AttributeError):
+        return False
+
+
+def user_name(uid: int) -> str:
+    try:
+        import pwd
+
+        return f"{pwd.getpwuid(uid).pw_name} (uid {uid})"
+    except (ImportError, KeyError):
+        return f"uid {uid}"
+
+
+def file_kind(mode: int) -> str:
+    for test, word in ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a named pipe (FIFO)"),
+                       (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+                       (stat.S_ISSOCK, "a socket"), (stat.S_ISLNK, "a symbolic link"),
+                       (stat.S_ISREG, "a regular file")):
+        if test(mode):
+            return word
+    return "not a regular file"
+
+
+# --------------------------------------------------------------------------- bounded reads
+
+
+class FileRefused(Exception):
+    """A path that exists but cannot be read as a file: `reason` says why (names the path)."""
+
+    def __init__(self, reason: str, *, permission: bool = False):
+        super().__init__(reason)
+        self.reason = reason
+        self.permission = permission
+
+
+class FileRead:
+    """What read_regular_file found: the bytes, and whether the mode is too open (and was repaired)."""
+
+    __slots__ = ("data", "mode", "uid", "linked", "repaired")
+
+    def __init__(self, data: bytes, mode: int, uid: int, linked: bool, repaired: bool):
+        self.data, self.mode, self.uid, self.linked, self.repaired = data, mode, uid, linked, repaired
+
+
+def read_regular_file(path: Path, *, limit: int = MAX_READ_BYTES, repair_mode: bool = False) -> FileRead | None:
+    """The file's bytes, or None when nothing is there; FileRefused for anything but a regular file
+    up to `limit` bytes. With repair_mode, a group/world-accessible file of ours that `path` names
+    directly (not through a link) is set to 0600 through the open descriptor."""
+    flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
+    linked = False
+    try:
+        fd = os.open(path, flags | getattr(os, "O_NOFOLLOW", 0))
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        if exc.errno != errno.ELOOP:
+            raise _refused(path, exc) from None
+        linked = True  # a symbolic link (container secret mounts are): read through it, change nothing
+        try:
+            fd = os.open(path, flags)
+        except FileNotFoundError:
+            return None
+        except OSError as exc2:
+            raise _refused(path, exc2) from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise FileRefused(f"cannot read {path}: it is {file_kind(info.st_mode)}, not a regular file")
+        data = _read_at_most(fd, limit + 1)
+        if len(data) > limit:
+            raise FileRefused(f"cannot read {path}: it is larger than {limit // 1024} KiB, far more than any "
+                              "credential")
+        mode = stat.S_IMODE(info.st_mode)
+        repaired = False
+        if repair_mode and mode & 0o077 and not linked and info.st_uid == os.geteuid():
+            try:
+                os.fchmod(fd, 0o600)
+                repaired = True
+            except OSError:
+                pass
+        return FileRead(data, mode, info.st_uid, linked, repaired)
+    except OSError as exc:
+        raise _refused(path, exc) from None
+    finally:
+        os.close(fd)
+
+
+def _read_at_most(fd: int, size: int) -> bytes:
+    chunks, total = [], 0
+    while total < size:
+        chunk = os.read(fd, min(65536, size - total))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        total += len(chunk)
+    return b"".join(chunks)
+
+
+def _refused(path: Path, exc: OSError) -> FileRefused:
+    return FileRefused(f"cannot read {path}: {_os_reason(exc)}", permission=isinstance(exc, PermissionError))
+
+
+# --------------------------------------------------------------------------- stale temp files
+
+
+def temp_prefix(path: Path) -> str:
+    """How atomic_write names its temp files for `path`: `.<name>.<random>.tmp` beside it (mkstemp)."""
+    return f".{path.name}."
+
+
+def sweep_stale_temps(path: Path) -> list[Path]:
+    """Remove the temp files of `path` that an atomic_write killed between write and rename left.
+
+    Call it only where no other writer of `path` can be mid-way (under the lock every writer of
+    `path` holds): then every such file is stale. Only our own regular files are removed."""
+    directory, prefix = path.parent, temp_prefix(path)
+    removed = []
+    try:
+        names = os.listdir(directory)
+    except OSError:
+        return removed
+    for name in names:
+        if not (name.startswith(prefix) and name.endswith(".tmp")):
+            continue
+        candidate = directory / name
+        try:
+            info = os.lstat(candidate)
+            if stat.S_ISREG(info.st_mode) and info.st_uid == os.geteuid():
+                os.unlink(candidate)
+                removed.append(candidate)
+        except OSError:
+            continue
+    return removed
 
 
 def atomic_write(path: Path, data: bytes | str, mode: int = 0o600) -> None:

@@ -624,9 +624,11 @@ def test_logout_revokes_at_the_server_then_deletes(run_cli, state_dir, oauth, po
     path = write_credential(state_dir, "openai-codex", record)
     result = run_cli("models", "auth", "logout", "--provider", "openai-codex")
     assert result.returncode == 0, result.stderr
-    assert f"revoked the sign-in at {oauth.issuer}" in result.stdout
+    assert f"revoked the refresh token at {oauth.issuer}: the sign-in is ended" in result.stdout
+    assert f"revoked the access token at {oauth.issuer}" in result.stdout
     assert "deleted" in result.stdout
     assert not path.exists()
+    assert not (state_dir / "credentials" / "openai-codex.lock").exists()  # the lock file goes with it
     assert oauth.stats["revoke"] == 2
     assert {tokens["refresh_token"], tokens["access_token"]} <= oauth.revoked
     assert oauth.errors == []
@@ -641,8 +643,12 @@ def test_logout_when_revocation_fails_still_deletes(run_cli, state_dir, point_co
     result = run_cli("models", "auth", "logout", "--provider", "openai-codex", "--json")
     assert result.returncode == 0, result.stderr
     event = json_lines(result.stdout)[-1]
+    revocation = event.pop("revocation")
     assert event == {"event": "logged_out", "provider": "openai-codex", "revoked": False, "deleted": True,
                      "source": str(path), "unreadable": None, "codex_cli_untouched": False}
+    assert {kind: outcome["outcome"] for kind, outcome in revocation.items()} == {
+        "refresh_token": "failed", "access_token": "failed"}
+    assert "could not reach the revocation endpoint" in revocation["refresh_token"]["detail"]
     assert not path.exists()
 
 

@@ -91,5 +91,5 @@ def test_a_credentials_dir_that_is_a_file_stops_before_the_browser_opens(run_cli
     (state_dir / "credentials").write_text("not a directory")
     result = run_cli("onboard", "--auth-choice", "openai-codex", "--method", "paste", timeout=30)
     assert result.returncode == 1, result.stderr
-    assert "is a file, not a directory" in result.stderr and "https://" not in result.stderr
+    assert "not a directory" in result.stderr and "https://" not in result.stderr
     assert oauth.stats["authorize"] == 0 and not (state_dir / "openclaw.toml").exists()

@@ -388,7 +388,7 @@ def test_auth_status_loads_keyring_only_when_the_codex_config_asks(cli_env, tmp_
     pytest.param(json.dumps({"auth_mode": "chatgpt", "tokens": {"access_token": ["x"]}}),
                  "field 'tokens.access_token' must be a string", id="wrong-type"),
     pytest.param(json.dumps({"auth_mode": 7}), "field 'auth_mode' must be a string", id="mode-type"),
-    pytest.param(" " * (2 << 20), "is over 1024 KiB", id="huge"),
+    pytest.param(" " * (2 << 20), "is larger than 1024 KiB", id="huge"),
 ])
 def test_odd_codex_files_are_invalid_with_a_line_and_untouched(run_cli, cli_env, content, needle):
     path = codex_home(cli_env) / "auth.json"

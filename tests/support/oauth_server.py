@@ -549,6 +549,47 @@ class OAuthTestServer:
         with self._lock:
             return self._issue_tokens(grant, access_ttl)
 
+    # ----------------------------------------------------------------- scripted behaviours
+
+    def delay_next_token_answer(self, seconds: float) -> None:
+        """The next token request takes effect at once (a refresh token rotates, a code is spent), but its
+        answer is sent `seconds` later: the window in which a client may be interrupted."""
+        with self._lock:
+            self._answer_delays.append(seconds)
+
+    def refuse_next_token(self, error: str, description: str, status: int = 400) -> None:
+        """The next token request is answered with this RFC 6749 error, whatever its text contains."""
+        with self._lock:
+            self._token_refusals.append((status, {"error": error, "error_description": description}))
+
+    def refuse_access_token_revocation(self, refuse: bool = True) -> None:
+        """Revoking an access token answers 400 unsupported_token_type (RFC 7009 §2.2.1), as providers
+        whose access tokens are self-contained JWTs do; refresh tokens are still revoked."""
+        with self._lock:
+            self._refuse_access_token_revocation = refuse
+
+    def send_iss_in_responses(self, send: bool = True) -> None:
+        """RFC 9207: advertise authorization_response_iss_parameter_supported and add `iss` to every
+        authorization response."""
+        with self._lock:
+            self._iss_in_response = send
+
+    def override_discovery(self, **fields: object) -> None:
+        """Replace fields of the discovery document (a value of None removes the field)."""
+        with self._lock:
+            self._discovery_overrides.update(fields)
+
+    def _pop_answer_delay(self) -> float:
+        with self._lock:
+            return self._answer_delays.pop(0) if self._answer_delays else 0.0
+
+    def _pop_token_refusal(self) -> Response | None:
+        with self._lock:
+            if not self._token_refusals:
+                return None
+            status, payload = self._token_refusals.pop(0)
+        return json_response(status, payload, {"Cache-Control": "no-store"})
+
     # ----------------------------------------------------------------- inspection
 
     @property
@@ -585,6 +626,15 @@ class OAuthTestServer:
         self._authorize_denial: tuple[str, str] | None = None
         self._access_ttl = self._initial_access_ttl
         self._identity = Identity()
+        self._reset_scripts()
+
+    def _reset_scripts(self) -> None:
+        """Scripted answers (see "scripted behaviours" below), forgotten by reset()."""
+        self._answer_delays: list[float] = []
+        self._token_refusals: list[tuple[int, dict]] = []
+        self._refuse_access_token_revocation = False
+        self._iss_in_response = False
+        self._discovery_overrides: dict = {}
 
     def _count(self, key: str) -> None:
         with self._lock:
@@ -752,6 +802,14 @@ class OAuthTestServer:
         if self.device_flow:
             document["device_authorization_endpoint"] = f"{issuer}/oauth/device/code"
             grant_types.append(DEVICE_CODE_GRANT)
+        with self._lock:
+            if self._iss_in_response:
+                document["authorization_response_iss_parameter_supported"] = True
+            for name, value in self._discovery_overrides.items():
+                if value is None:
+                    document.pop(name, None)
+                else:
+                    document[name] = value
         return json_response(200, document)
 
     def _ep_jwks(self, request: Request) -> Response:
@@ -791,7 +849,9 @@ class OAuthTestServer:
             )
         with self._lock:
             code, scope = self._new_code(params)
-        return redirect_response(_with_query(redirect_uri, {"code": code, "scope": scope, "state": state}))
+        with self._lock:
+            iss = {"iss": self.issuer} if self._iss_in_response else {}
+        return redirect_response(_with_query(redirect_uri, {"code": code, "scope": scope, "state": state, **iss}))
 
     @staticmethod
     def _authorize_problem(params: dict[str, str], repeated: set[str]) -> str | None:
@@ -837,7 +897,13 @@ class OAuthTestServer:
             return self._fault_response("500")
         if parse_error:
             raise parse_error
+        refusal = self._pop_token_refusal()
+        if refusal is not None:
+            return refusal
         tokens = self._grant_handler(params)(self._require_client(params), params)
+        delay = self._pop_answer_delay()
+        if delay:
+            self._stopping.wait(delay)
         return json_response(200, tokens, {"Cache-Control": "no-store", "Pragma": "no-cache"})
 
     def _pop_token_fault(self) -> str | None:
@@ -952,6 +1018,8 @@ class OAuthTestServer:
         self._count("revoke")
         token = _require(request.params(), "token")
         with self._lock:
+            if self._refuse_access_token_revocation and token in self._access_tokens:
+                raise oauth_error("unsupported_token_type", "access tokens cannot be revoked; revoke the refresh token")
             self._revoked.add(token)  # RFC 7009 §2.2: unknown tokens also get 200
         return json_response(200, {})
 

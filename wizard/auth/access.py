@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from wizard import paths
 from wizard.auth import codex_cli, resolve, store
@@ -12,6 +13,9 @@ from wizard.auth import status as st
 from wizard.auth.invoke import Reply
 from wizard.auth.providers import Provider
 from wizard.errors import UsageError, WizardError
+
+if TYPE_CHECKING:
+    from wizard.auth.oauth import Revocation
 
 
 class CallCredentials:
@@ -150,40 +154,47 @@ def store_key(provider: Provider, key: str) -> st.ProfileStatus:
 
 @dataclass(frozen=True)
 class Logout:
-    """What signing out did: the stored record (if readable), whether the provider revoked it
-    (None: not attempted), whether the file was deleted, and whether the Codex CLI's is left alone."""
+    """What signing out did: the stored record (if readable), what happened to each token at the provider
+    (None: nothing was sent), whether the file was deleted, and whether the Codex CLI's is left alone."""
 
     path: Path
-    record: dict | None
+    record: dict[str, Any] | None
     unreadable: str | None
-    revoked: bool | None
+    revocations: list[Revocation] | None
     deleted: bool
     codex_cli_untouched: bool
 
+    @property
+    def revoked(self) -> bool | None:
+        """Whether the sign-in is ended at the provider (its refresh token revoked); None if not attempted."""
+        from wizard.auth.oauth import sign_in_revoked
+
+        return None if self.revocations is None else sign_in_revoked(self.revocations)
+
 
 def logout(provider: Provider) -> Logout:
-    """Revoke at the provider (best effort), then always delete locally; never touch the Codex CLI's file."""
+    """Revoke at the provider (best effort, token by token), then always delete locally; never touch
+    the Codex CLI's file."""
     path = paths.credential_path(provider.id)
-    record, unreadable, revoked, deleted = None, None, None, False
+    record, unreadable, revocations, deleted = None, None, None, False
     if path.exists() or path.is_symlink():
         from wizard.auth.refresh import credential_lock
 
-        with credential_lock(provider.id):  # a refresh in flight must not re-create the file once it is gone
-            record, unreadable, revoked = _revoke(provider)
+        # A refresh in flight must not re-create the file once it is gone; the lock file goes too.
+        with credential_lock(provider.id, remove=True):
+            record, unreadable, revocations = _revoke(provider)
             deleted = store.delete(provider.id)
     untouched = provider.id == st.CODEX_PROVIDER and codex_cli.auth_path().exists()
-    return Logout(path, record, unreadable, revoked, deleted, untouched)
+    return Logout(path, record, unreadable, revocations, deleted, untouched)
 
 
-def _revoke(provider: Provider) -> tuple[dict | None, str | None, bool | None]:
+def _revoke(provider: Provider) -> tuple[dict[str, Any] | None, str | None, list[Revocation] | None]:
     try:
         record = store.load(provider.id)
     except store.CredentialError as exc:
         return None, exc.message, None
     if record is None or provider.kind != "oauth" or not provider.revocable:
         return record, None, None
-    from wizard.auth.oauth import revoke
+    from wizard.auth.oauth import revoke_tokens
 
-    tokens = [record.get("refresh_token"), record.get("access_token")]
-    results = [revoke(provider, token) for token in tokens if token]
-    return record, None, bool(results) and all(results)
+    return record, None, revoke_tokens(provider, record)

@@ -8,6 +8,11 @@ uses `open` on macOS and the Windows side on WSL. `none`, `default`
 Nothing here raises but WizardError: `check_choice` and `custom_command` refuse a
 command line that cannot be parsed with a UsageError, and `open_url` (also behind
 the TUI's Open button) reports every failure in the Launch it returns.
+
+While a sign-in waits, its authorize URL is never given to a browser command: the argv of
+every process is readable by every local user, and the URL carries the state and the PKCE
+challenge. `open_url` opens a one-time loopback link instead (see loopback.Listener), which
+redirects to the URL once; the sign-in registers its URL with `offer_one_time_links`.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ import shlex
 import shutil
 import subprocess
 import sys
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,6 +39,29 @@ LAUNCH_WAIT = 1.0
 class Launch:
     opened: bool
     message: str
+
+
+_one_time_links: dict[str, object] = {}  # authorize URL -> the listener that mints one-time links to it
+_links_lock = threading.Lock()
+
+
+def offer_one_time_links(url: str, listener: object) -> None:
+    """From now on, opening `url` opens a fresh one-time link of `listener` (one_time_link(url)) instead."""
+    with _links_lock:
+        _one_time_links[url] = listener
+
+
+def forget_one_time_links(listener: object) -> None:
+    with _links_lock:
+        for url in [u for u, owner in _one_time_links.items() if owner is listener]:
+            del _one_time_links[url]
+
+
+def address_to_open(url: str) -> str:
+    """What a browser command is given for `url`: a one-time link while a sign-in offers one, else `url`."""
+    with _links_lock:
+        listener = _one_time_links.get(url)
+    return listener.one_time_link(url) if listener is not None else url  # type: ignore[attr-defined]
 
 
 def open_url(url: str, choice: str | None = None, *, no_browser: bool = False,
@@ -58,6 +87,8 @@ def _open(url: str, choice: str | None, no_browser: bool, env, platform: str) ->
         reason = why_no_browser(env, platform)
         if reason:
             return Launch(False, f"Not opening a browser: {reason}.")
+    url = address_to_open(url)
+    if choice == "auto":
         return _launch_auto(url, env, platform)
     if choice == "default":
         return _launch_webbrowser(url)

@@ -24,6 +24,7 @@ from typing import Any
 from wizard import paths
 from wizard.auth.jwt import NotAJwt, account_info, expiry_ms
 from wizard.auth.store import CredentialError, parse_json
+from wizard.fsutil import FileRefused, read_regular_file
 
 LOGIN_COMMAND = "codex login"
 KEYRING_SERVICE = "Codex Auth"
@@ -94,8 +95,8 @@ def configured_store(codex_home: Path) -> tuple[str, bool, str | None]:
         raw = _read_capped(path)
     except FileNotFoundError:
         return "file", False, None
-    except OSError as exc:
-        return "file", False, f"cannot read {path}: {exc.strerror or exc}"
+    except FileRefused as exc:
+        return "file", False, exc.reason
     if not any(key in raw for key in _CONFIG_KEYS):
         return "file", False, None
     import tomllib
@@ -135,15 +136,10 @@ def read_file(path: Path) -> CodexSignIn:
         raw = _read_capped(path)
     except FileNotFoundError:
         return CodexSignIn(str(path))
-    except IsADirectoryError:
-        return _broken(str(path), f"{path} is a directory, not the Codex CLI's auth.json",
-                       f"move it aside and run `{LOGIN_COMMAND}`")
-    except _TooLarge:
-        return _broken(str(path), f"{path} is over {_MAX_FILE_BYTES // 1024} KiB: not a Codex CLI sign-in",
-                       f"move it aside and run `{LOGIN_COMMAND}`")
-    except OSError as exc:
-        return _broken(str(path), f"cannot read {path}: {exc.strerror or exc}",
-                       f"give yourself read access (chmod 600 {path}) or run `{LOGIN_COMMAND}`")
+    except FileRefused as exc:
+        hint = (f"give yourself read access (chmod 600 {path}) or run `{LOGIN_COMMAND}`" if exc.permission
+                else f"move it aside and run `{LOGIN_COMMAND}`")
+        return _broken(str(path), exc.reason, hint)
     sign_in = parse(raw, str(path))
     if sign_in.error is not None and not raw.rstrip().endswith(b"}"):
         # Codex CLI versions before the atomic write truncated auth.json and rewrote it in place:
@@ -151,7 +147,7 @@ def read_file(path: Path) -> CodexSignIn:
         time.sleep(_REREAD_AFTER_SECONDS)
         try:
             return parse(_read_capped(path), str(path))
-        except OSError:
+        except (OSError, FileRefused):
             return sign_in
     return sign_in
 
@@ -169,16 +165,13 @@ def parse(raw: bytes | str, source: str, store: str = "file") -> CodexSignIn:
         return CodexSignIn(source, store, error=exc)
 
 
-class _TooLarge(OSError):
-    pass
-
-
 def _read_capped(path: Path) -> bytes:
-    with open(path, "rb") as fh:
-        raw = fh.read(_MAX_FILE_BYTES + 1)
-    if len(raw) > _MAX_FILE_BYTES:
-        raise _TooLarge()
-    return raw
+    """A regular file of at most 1 MiB, read without following a FIFO or a device (never changed: the
+    Codex CLI's file, not ours); FileNotFoundError when there is none, FileRefused for anything else."""
+    read = read_regular_file(path, limit=_MAX_FILE_BYTES)
+    if read is None:
+        raise FileNotFoundError(path)
+    return read.data
 
 
 def _broken(source: str, message: str, hint: str, store: str = "file") -> CodexSignIn:

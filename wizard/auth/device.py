@@ -11,6 +11,7 @@ from abc import ABC, abstractmethod
 
 from wizard.auth import oauth
 from wizard.auth.providers import Provider
+from wizard.auth.safetext import clean
 from wizard.errors import UsageError
 
 DEVICE_CODE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
@@ -39,12 +40,13 @@ class DeviceLogin(ABC):
         return time.monotonic() >= self.expires_at
 
 
-def start(provider: Provider) -> DeviceLogin:
+def start(provider: Provider, timeout: float | None = None) -> DeviceLogin:
+    """Ask for a device code; `timeout` bounds each request (the sign-in's own deadline, when shorter)."""
     if provider.device_style == "openai":
-        return OpenAIDeviceLogin.request(provider)
-    endpoints = oauth.endpoints(provider) if provider.discovery else None
+        return OpenAIDeviceLogin.request(provider, timeout)
+    endpoints = oauth.endpoints(provider, timeout=timeout) if provider.discovery else None
     if endpoints is not None and endpoints.device_authorization:
-        return Rfc8628DeviceLogin.request(provider, endpoints)
+        return Rfc8628DeviceLogin.request(provider, endpoints, timeout)
     raise UsageError(f"{provider.id} does not offer device-code sign-in",
                      hint="sign in with --method browser or --method paste")
 
@@ -70,14 +72,15 @@ class OpenAIDeviceLogin(DeviceLogin):
     def __init__(self, provider: Provider, device_auth_id: str, user_code: str, interval: float, lifetime: float):
         self.provider = provider
         self._device_auth_id = device_auth_id
-        self.user_code = user_code
+        self._sent_user_code = user_code  # sent back as received; shown without terminal controls
+        self.user_code = clean(user_code)
         self.verification_uri = provider.endpoint(OPENAI_VERIFY_PATH)
         self.interval = max(MIN_INTERVAL, interval)
         self.expires_at = time.monotonic() + lifetime
 
     @classmethod
-    def request(cls, provider: Provider) -> OpenAIDeviceLogin:
-        response = oauth.send("POST", provider.endpoint(OPENAI_USERCODE_PATH), what=WHAT,
+    def request(cls, provider: Provider, timeout: float | None = None) -> OpenAIDeviceLogin:
+        response = oauth.send("POST", provider.endpoint(OPENAI_USERCODE_PATH), what=WHAT, timeout=timeout,
                               json={"client_id": provider.client_id})
         data = oauth.json_body(response)
         if response.status_code == 404:
@@ -89,7 +92,7 @@ class OpenAIDeviceLogin(DeviceLogin):
 
     def poll(self, timeout: float) -> dict | None:
         response = oauth.send("POST", self.provider.endpoint(OPENAI_POLL_PATH), what=WHAT, timeout=timeout,
-                              json={"device_auth_id": self._device_auth_id, "user_code": self.user_code})
+                              json={"device_auth_id": self._device_auth_id, "user_code": self._sent_user_code})
         if response.status_code in (403, 404):  # not approved yet
             return None
         data = _require_fields(response, oauth.json_body(response), ("authorization_code", "code_verifier"),
@@ -107,14 +110,15 @@ class Rfc8628DeviceLogin(DeviceLogin):
         self.provider = provider
         self._token_endpoint = token_endpoint
         self._device_code = data["device_code"]
-        self.user_code = data["user_code"]
-        self.verification_uri = data["verification_uri"]
+        self.user_code = clean(data["user_code"])
+        self.verification_uri = clean(data["verification_uri"])
         self.interval = max(MIN_INTERVAL, _seconds(data.get("interval"), DEFAULT_INTERVAL))
         self.expires_at = time.monotonic() + _seconds(data.get("expires_in"), DEFAULT_LIFETIME)
 
     @classmethod
-    def request(cls, provider: Provider, endpoints: oauth.Endpoints) -> Rfc8628DeviceLogin:
-        response = oauth.send("POST", endpoints.device_authorization, what=WHAT,
+    def request(cls, provider: Provider, endpoints: oauth.Endpoints,
+                timeout: float | None = None) -> Rfc8628DeviceLogin:
+        response = oauth.send("POST", endpoints.device_authorization, what=WHAT, timeout=timeout,
                               data={"client_id": provider.client_id, "scope": provider.scopes})
         data = _require_fields(response, oauth.json_body(response), ("device_code", "user_code", "verification_uri"),
                                "a device code")

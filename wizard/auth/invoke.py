@@ -4,6 +4,8 @@ For a ChatGPT sign-in this is what the Codex CLI sends to
 https://chatgpt.com/backend-api/codex/responses: a Bearer token, the
 ChatGPT-Account-Id header, `OpenAI-Beta: responses=experimental`, `originator`,
 and a streamed, unstored Responses body. The URL is provider data (Provider.invoke_url).
+The request has a total deadline (OPENCLAW_HTTP_TIMEOUT, like every other); what the model
+and the server say is shown without terminal controls (safetext).
 """
 
 from __future__ import annotations
@@ -14,12 +16,12 @@ from dataclasses import dataclass, field
 
 from wizard.auth.jwt import account_info
 from wizard.auth.providers import ORIGINATOR, Provider
+from wizard.auth.safetext import clean
 from wizard.auth.status import login_command
 from wizard.auth.store import parse_json
 from wizard.errors import UsageError, WizardError
 
 INSTRUCTIONS = "You are a helpful assistant. Answer briefly."
-TIMEOUT_SECONDS = 60.0
 
 
 @dataclass
@@ -64,26 +66,44 @@ def request_headers(provider: Provider, record: dict) -> dict:
     return headers
 
 
-def send(provider: Provider, record: dict, model: str, prompt: str, *, timeout: float = TIMEOUT_SECONDS) -> Reply:
+def send(provider: Provider, record: dict, model: str, prompt: str, *, timeout: float | None = None) -> Reply:
     if not provider.invoke_url:
         raise UsageError(f"provider {provider.id!r} has no invoke endpoint",
                          hint="set invoke_url for it in providers.toml")
     import httpx2
 
-    try:
-        with httpx2.Client(timeout=timeout) as client:
-            with client.stream("POST", provider.invoke_url, json=request_body(model, prompt),
-                               headers=request_headers(provider, record)) as response:
-                if response.status_code != 200:
-                    response.read()
-                    raise http_error(provider, response.status_code, response.text)
-                if response.headers.get("content-type", "").startswith("text/event-stream"):
-                    return reply_from_events(response.iter_lines(), model)
-                response.read()
-                return reply_from_object(_json_object(response.text), model)
-    except httpx2.HTTPError as exc:
-        raise WizardError(f"cannot reach {provider.invoke_url}: {exc or exc.__class__.__name__}",
-                          hint="check the network (and any proxy settings), then try again") from None
+    from wizard.auth import oauth
+    from wizard.auth.deadline import RequestDeadline
+
+    oauth.require_tls(provider)  # the access token goes there
+    timeout = oauth.http_timeout() if timeout is None else timeout
+    where = f"the model endpoint at {clean(httpx2.URL(provider.invoke_url).host)}"
+    with RequestDeadline(timeout) as deadline:
+        try:
+            with httpx2.Client(timeout=timeout, limits=httpx2.Limits(max_keepalive_connections=0)) as client:
+                with client.stream("POST", provider.invoke_url, json=request_body(model, prompt),
+                                   headers=request_headers(provider, record),
+                                   extensions={"trace": deadline.trace}) as response:
+                    if response.status_code != 200:
+                        body = oauth.read_capped(response, deadline, where)
+                        raise http_error(provider, response.status_code, body.decode("utf-8", "replace"))
+                    if response.headers.get("content-type", "").startswith("text/event-stream"):
+                        return reply_from_events(_lines(response, deadline), model)
+                    body = oauth.read_capped(response, deadline, where)
+                    return reply_from_object(_json_object(body.decode("utf-8", "replace")), model)
+        except (httpx2.TimeoutException, TimeoutError):
+            raise oauth.too_slow(where, timeout) from None
+        except httpx2.HTTPError as exc:
+            if deadline.expired:
+                raise oauth.too_slow(where, timeout) from None
+            raise WizardError(f"cannot reach {clean(provider.invoke_url)}: {clean(exc) or exc.__class__.__name__}",
+                              hint="check the network (and any proxy settings), then try again") from None
+
+
+def _lines(response, deadline) -> Iterator[str]:
+    for line in response.iter_lines():
+        deadline.check()
+        yield line
 
 
 def http_error(provider: Provider, status: int, body: str) -> WizardError:
@@ -104,13 +124,13 @@ def _error_message(body: str) -> str:
     try:
         data = parse_json(body)
     except ValueError:
-        return body.strip()[:200] or "no details"
+        return clean(body.strip()[:200]) or "no details"
     error = data.get("error") if isinstance(data, dict) else None
     if isinstance(error, dict) and error.get("message"):
-        return str(error["message"])
+        return clean(error["message"])
     if isinstance(error, str):
-        return data.get("error_description") or error
-    return body.strip()[:200]
+        return clean(data.get("error_description") or error)
+    return clean(body.strip()[:200])
 
 
 def _json_object(text: str) -> dict:
@@ -145,7 +165,7 @@ def reply_from_events(lines, model: str) -> Reply:
             deltas.append(str(event.get("delta", "")))
         elif kind == "response.completed":
             reply = reply_from_object(event.get("response") or {}, model)
-            return reply if reply.text else Reply("".join(deltas), reply.model, reply.response_id, reply.usage)
+            return reply if reply.text else Reply(clean("".join(deltas)), reply.model, reply.response_id, reply.usage)
         elif kind in ("response.failed", "error"):
             detail = (event.get("response") or {}).get("error") or event.get("error") or event
             raise WizardError(f"the model reported an error: {json.dumps(detail)[:300]}", code="INVOKE_FAILED")
@@ -160,4 +180,5 @@ def reply_from_object(response: dict, model: str) -> Reply:
                 if isinstance(part, dict) and part.get("type") == "output_text":
                     texts.append(str(part.get("text", "")))
     usage = response.get("usage") if isinstance(response.get("usage"), dict) else {}
-    return Reply("".join(texts), str(response.get("model") or api_model_name(model)), response.get("id"), usage)
+    response_id = response.get("id") if isinstance(response.get("id"), str) else None
+    return Reply(clean("".join(texts)), clean(response.get("model") or api_model_name(model)), response_id, usage)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import math
 
+from wizard.auth.safetext import clean
 from wizard.auth.store import MAX_EXPIRES_AT_MS, parse_json
 
 OPENAI_AUTH_CLAIM = "https://api.openai.com/auth"
@@ -30,7 +31,8 @@ def decode_claims(token: str) -> dict:
 
 
 def account_info(id_token: str | None, access_token: str | None = None) -> dict:
-    """account_id, plan and email from the id_token (falling back to the access token)."""
+    """account_id, plan and email from the id_token (falling back to the access token), as data:
+    terminal controls removed (a token's claims are text from the network)."""
     info: dict = {}
     for token in (access_token, id_token):  # id_token wins: read last
         if not token:
@@ -43,12 +45,12 @@ def account_info(id_token: str | None, access_token: str | None = None) -> dict:
         profile = claims.get(OPENAI_PROFILE_CLAIM) or {}
         if isinstance(auth, dict):
             if _text(auth.get("chatgpt_account_id")):
-                info["account_id"] = auth["chatgpt_account_id"]
+                info["account_id"] = clean(auth["chatgpt_account_id"])
             if _text(auth.get("chatgpt_plan_type")):
-                info["plan"] = auth["chatgpt_plan_type"]
+                info["plan"] = clean(auth["chatgpt_plan_type"])
         email = claims.get("email") or (profile.get("email") if isinstance(profile, dict) else None)
         if _text(email):
-            info["email"] = email
+            info["email"] = clean(email)
     return info
 
 

@@ -1,8 +1,10 @@
 """The OAuth client calls: authorize URL, code exchange, refresh, revoke, discovery.
 
 Only the sign-in, refresh and logout paths import this module (it loads httpx2).
-Error text from the provider reaches the user verbatim; request bodies (codes,
-verifiers, tokens) never appear in messages.
+Error text from the provider reaches the user verbatim but for terminal controls (safetext);
+request bodies (codes, verifiers, tokens) never appear in messages. Every request has a total
+deadline (deadline.RequestDeadline) and a size cap on its answer, and goes only to https
+addresses, or to plain http on a loopback address (test servers).
 """
 
 from __future__ import annotations
@@ -16,10 +18,13 @@ from datetime import UTC, datetime
 
 import httpx2
 
-from wizard import __version__
+from wizard import __version__, paths
 from wizard.auth import jwt, store
+from wizard.auth.deadline import MAX_RESPONSE_BYTES, RequestDeadline
 from wizard.auth.providers import Provider
-from wizard.errors import WizardError
+from wizard.auth.redirect import same_issuer
+from wizard.auth.safetext import clean, is_clean
+from wizard.errors import UsageError, WizardError
 
 DEFAULT_HTTP_TIMEOUT = 30.0
 JSON_TYPES = ("application/json", "text/json")
@@ -49,6 +54,18 @@ class Endpoints:
     token: str
     revoke: str = ""
     device_authorization: str = ""
+    issuer: str = ""
+    # RFC 9207: the provider says it adds `iss` to every authorization response.
+    iss_in_response: bool = False
+
+
+@dataclass(frozen=True)
+class HttpReply:
+    """A whole answer, read within the request's deadline and size cap."""
+
+    status_code: int
+    headers: httpx2.Headers
+    content: bytes
 
 
 def http_timeout() -> float:
@@ -62,12 +79,64 @@ _client: httpx2.Client | None = None
 
 
 def client() -> httpx2.Client:
-    """One HTTP client per process; creating it (TLS context) is the slow part, so do it early."""
+    """One HTTP client per process; creating it (TLS context) is the slow part, so do it early.
+
+    No keep-alive: RequestDeadline must see every request's connection being made."""
     global _client
     if _client is None:
         _client = httpx2.Client(timeout=http_timeout(), follow_redirects=False,
+                                limits=httpx2.Limits(max_keepalive_connections=0),
                                 headers={"User-Agent": f"openclaw/{__version__}", "Accept": "application/json"})
     return _client
+
+
+# --------------------------------------------------------------------------- TLS except on loopback
+
+LOOPBACK_NAMES = ("localhost",)
+TLS_HINT = ("use an https:// address; plain http is allowed only on a loopback address "
+            "(127.0.0.1, ::1, localhost), e.g. a local test server")
+
+
+def is_loopback_host(host: str) -> bool:
+    import ipaddress
+
+    host = host.strip("[]").lower()
+    if host in LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def require_secure_url(url: str, where: str, key: str, *, hint: str = TLS_HINT) -> None:
+    """UsageError unless `url` is https, or http on a loopback address; nothing else (javascript:, file:)."""
+    try:
+        parts = urllib.parse.urlsplit(url)
+        host = parts.hostname or ""
+    except ValueError:
+        parts, host = None, ""
+    shown = repr(clean(url))
+    if parts is None or not host or not is_clean(url) or any(c.isspace() for c in url) \
+            or parts.scheme.lower() not in ("https", "http"):
+        raise UsageError(f"{where}: {key} = {shown} is not an http(s) address", hint=hint)
+    if parts.scheme.lower() == "http" and not is_loopback_host(host):
+        raise UsageError(f"{where}: {key} = {shown} is not https: tokens would cross the network unencrypted",
+                         hint=hint)
+
+
+def require_tls(provider: Provider) -> None:
+    """Refuse, before any traffic, a provider whose issuer or endpoints are not https (loopback aside)."""
+    where = f"{paths.providers_file()} [providers.{provider.id}]"
+    if provider.issuer:
+        require_secure_url(provider.issuer, where, "issuer")
+    if provider.invoke_url:
+        require_secure_url(provider.invoke_url, where, "invoke_url")
+    if provider.issuer and not provider.discovery:  # a key provider has no issuer, so no endpoints built on one
+        for key, url in (("authorize_path", provider.authorize_endpoint), ("token_path", provider.token_endpoint),
+                         ("revoke_path", provider.revoke_endpoint)):
+            if url:
+                require_secure_url(url, where, key)
 
 
 # --------------------------------------------------------------------------- endpoints and discovery
@@ -79,31 +148,57 @@ def discovery_url(provider: Provider) -> str:
     return provider.issuer.rstrip("/") + "/.well-known/openid-configuration"
 
 
-def discover(provider: Provider) -> dict:
-    """The provider's OIDC discovery document, fetched once per run."""
+def discover(provider: Provider, *, timeout: float | None = None) -> dict:
+    """The provider's OIDC discovery document, fetched once per run; its `issuer` must be ours."""
     url = discovery_url(provider)
     if url not in _discovery_cache:
         what = f"the discovery document of {provider.id}"
-        response = send("GET", url, what=what)
+        response = send("GET", url, what=what, timeout=timeout)
         document = json_body(response)
         if response.status_code != 200 or not isinstance(document, dict):
             raise OAuthError(f"{what} could not be read ({_status_text(response, document)})",
                              status=response.status_code,
                              hint=f"check the issuer of {provider.id} in the providers file")
+        _require_same_issuer(provider, document, url)
         _discovery_cache[url] = document
     return _discovery_cache[url]
 
 
-def endpoints(provider: Provider) -> Endpoints:
+def _require_same_issuer(provider: Provider, document: dict, url: str) -> None:
+    """OpenID Connect Discovery §4.3: a document for another issuer is a mix-up, not a detail."""
+    published = document.get("issuer")
+    if isinstance(published, str) and same_issuer(published, provider.issuer):
+        return
+    shown = repr(clean(published)) if isinstance(published, str) else "no issuer"
+    raise OAuthError(f"the discovery document at {url} names {shown} as its issuer, not {provider.issuer!r}; "
+                     "refusing to use it (another provider's endpoints would receive this sign-in)",
+                     hint=f"set the issuer of {provider.id} in {paths.providers_file()} to exactly the provider's "
+                          "issuer", error="issuer_mismatch")
+
+
+def endpoints(provider: Provider, *, timeout: float | None = None) -> Endpoints:
+    """Where to send each request; refuses any address that is not https (loopback aside) before using it."""
+    require_tls(provider)
     if not provider.discovery:
-        return Endpoints(provider.authorize_endpoint, provider.token_endpoint, provider.revoke_endpoint)
-    document = discover(provider)
-    return Endpoints(
+        return Endpoints(provider.authorize_endpoint, provider.token_endpoint, provider.revoke_endpoint,
+                         issuer=provider.issuer)
+    document = discover(provider, timeout=timeout)
+    found = Endpoints(
         authorize=_str(document.get("authorization_endpoint")) or provider.authorize_endpoint,
         token=_str(document.get("token_endpoint")) or provider.token_endpoint,
         revoke=_str(document.get("revocation_endpoint")),
         device_authorization=_str(document.get("device_authorization_endpoint")),
+        issuer=provider.issuer,
+        iss_in_response=document.get("authorization_response_iss_parameter_supported") is True,
     )
+    where = f"the discovery document of {provider.id} ({discovery_url(provider)})"
+    hint = f"the provider must publish https endpoints; check the issuer of {provider.id} in {paths.providers_file()}"
+    for key, url in (("authorization_endpoint", found.authorize), ("token_endpoint", found.token),
+                     ("revocation_endpoint", found.revoke),
+                     ("device_authorization_endpoint", found.device_authorization)):
+        if url:
+            require_secure_url(url, where, key, hint=hint)
+    return found
 
 
 def _str(value: object) -> str:
@@ -157,7 +252,7 @@ def token_request(url: str, params: dict, *, body: str = "form", timeout: float 
     raise provider_error(response, data, what)
 
 
-def provider_error(response: httpx2.Response, data: object, what: str) -> OAuthError:
+def provider_error(response: HttpReply, data: object, what: str) -> OAuthError:
     """An OAuthError carrying the provider's own words, or a plain description of what came back."""
     error, description = _error_fields(data)
     status = response.status_code
@@ -176,13 +271,13 @@ def _error_fields(data: object) -> tuple[str, str]:
     error = data.get("error")
     if isinstance(error, dict):  # the OpenAI API shape: {"error": {"code", "message"}}
         code = error.get("code") or error.get("type") or ""
-        return str(code), str(error.get("message") or "")
+        return clean(code), clean(error.get("message") or "")
     if isinstance(error, str) and error:
-        return error, str(data.get("error_description") or "")
+        return clean(error), clean(data.get("error_description") or "")
     return "", ""
 
 
-def _status_text(response: httpx2.Response, data: object) -> str:
+def _status_text(response: HttpReply, data: object) -> str:
     status = response.status_code
     if data is None and "html" in response.headers.get("content-type", "").lower():
         return f"HTTP {status} with an HTML page instead of JSON"
@@ -193,7 +288,7 @@ def _status_text(response: httpx2.Response, data: object) -> str:
     return f"HTTP {status}"
 
 
-def json_body(response: httpx2.Response) -> object | None:
+def json_body(response: HttpReply) -> object | None:
     content_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
     if content_type not in JSON_TYPES and not content_type.endswith("+json"):
         return None
@@ -203,37 +298,141 @@ def json_body(response: httpx2.Response) -> object | None:
         return None
 
 
-def send(method: str, url: str, *, what: str, timeout: float | None = None, **kwargs) -> httpx2.Response:
+def send(method: str, url: str, *, what: str, timeout: float | None = None, **kwargs) -> HttpReply:
+    """One request, answered in full within `timeout` seconds in total (default OPENCLAW_HTTP_TIMEOUT)."""
     timeout = timeout if timeout is not None else http_timeout()
-    host = urllib.parse.urlsplit(url).netloc or url
-    try:
-        return client().request(method, url, timeout=timeout, **kwargs)
-    except httpx2.TimeoutException:
-        raise NetworkError(f"{what} at {host} did not answer within {timeout:g} s",
-                           hint="check your network connection and try again") from None
-    except httpx2.HTTPError as exc:
-        raise NetworkError(f"could not reach {what} at {host}: {_reason(exc)}",
-                           hint="check your network connection (and proxy settings) and try again") from None
+    host = clean(urllib.parse.urlsplit(url).netloc or url)
+    with RequestDeadline(timeout) as deadline:
+        try:
+            with client().stream(method, url, timeout=timeout, extensions={"trace": deadline.trace},
+                                 **kwargs) as response:
+                content = read_capped(response, deadline, f"{what} at {host}")
+                return HttpReply(response.status_code, response.headers, content)
+        except (httpx2.TimeoutException, TimeoutError):
+            raise too_slow(f"{what} at {host}", timeout) from None
+        except httpx2.HTTPError as exc:
+            if deadline.expired:
+                raise too_slow(f"{what} at {host}", timeout) from None
+            raise NetworkError(f"could not reach {what} at {host}: {_reason(exc)}",
+                               hint="check your network connection (and proxy settings) and try again") from None
+
+
+def read_capped(response: httpx2.Response, deadline: RequestDeadline, where: str) -> bytes:
+    chunks, size = [], 0
+    for chunk in response.iter_bytes():
+        deadline.check()
+        size += len(chunk)
+        if size > MAX_RESPONSE_BYTES:
+            raise NetworkError(f"{where} answered with more than {MAX_RESPONSE_BYTES // (1 << 20)} MiB; "
+                               "far more than any answer to this request",
+                               hint="a proxy or captive portal may be in the way; try again, or from another network")
+        chunks.append(chunk)
+    deadline.check()
+    return b"".join(chunks)
+
+
+def too_slow(where: str, timeout: float) -> NetworkError:
+    return NetworkError(f"{where} did not answer within {timeout:.3g} s",
+                        hint="check your network connection and try again (OPENCLAW_HTTP_TIMEOUT sets the limit "
+                             "in seconds)")
 
 
 def _reason(exc: Exception) -> str:
-    text = str(exc).strip()
+    text = clean(str(exc)).strip()
     return text or exc.__class__.__name__
 
 
 # --------------------------------------------------------------------------- revoke
 
-def revoke(provider: Provider, token: str) -> bool:
+REVOKED, REFUSED, FAILED, NOT_SENT = "revoked", "refused", "failed", "not_sent"
+
+
+@dataclass(frozen=True)
+class Revocation:
+    """What happened to one token at the revocation endpoint (RFC 7009)."""
+
+    token_type: str  # refresh_token | access_token
+    outcome: str     # revoked | refused (the provider said no) | failed (no answer) | not_sent
+    detail: str = ""
+
+    @property
+    def revoked(self) -> bool:
+        return self.outcome == REVOKED
+
+    def as_dict(self) -> dict:
+        return {"outcome": self.outcome, "detail": self.detail or None}
+
+
+def revoke(provider: Provider, token: str, token_type: str = "") -> bool:
     """Best effort (RFC 7009): True if the provider accepted the revocation."""
+    return revoke_token(provider, token, token_type).revoked
+
+
+def revoke_tokens(provider: Provider, record: dict) -> list[Revocation]:
+    """Revoke the refresh token (which ends the sign-in), then the access token; one outcome each."""
+    return [revoke_token(provider, record[kind], kind)
+            for kind in ("refresh_token", "access_token") if isinstance(record.get(kind), str) and record[kind]]
+
+
+def revoke_token(provider: Provider, token: str, token_type: str = "") -> Revocation:
+    if not provider.revocable:
+        return Revocation(token_type, NOT_SENT, f"{provider.id} has no revocation endpoint")
     try:
-        url = endpoints(provider).revoke if provider.discovery else provider.revoke_endpoint
-        if not url or not provider.revocable:
-            return False
-        response = send("POST", url, what="the revocation endpoint",
-                        data={"token": token, "client_id": provider.client_id})
-        return response.status_code == 200
-    except WizardError:
-        return False
+        url = endpoints(provider).revoke
+    except WizardError as exc:
+        return Revocation(token_type, NOT_SENT, exc.message)
+    if not url:
+        return Revocation(token_type, NOT_SENT, f"{provider.id} publishes no revocation endpoint")
+    data = {"token": token, "client_id": provider.client_id}
+    if token_type:
+        data["token_type_hint"] = token_type
+    try:
+        response = send("POST", url, what="the revocation endpoint", data=data)
+    except WizardError as exc:
+        return Revocation(token_type, FAILED, exc.message)
+    if response.status_code == 200:
+        return Revocation(token_type, REVOKED)
+    body = json_body(response)
+    error, description = _error_fields(body)
+    detail = (f"{error}: {description}" if description else error) if error else _status_text(response, body)
+    return Revocation(token_type, REFUSED, f"{detail} (HTTP {response.status_code})" if error else detail)
+
+
+def sign_in_revoked(revocations: list[Revocation]) -> bool | None:
+    """Whether the sign-in is ended at the provider: its refresh token (the grant) was revoked, or, for
+    a record with no refresh token, its access token. None when nothing was revocable."""
+    by_type = {r.token_type: r for r in revocations}
+    deciding = by_type.get("refresh_token") or by_type.get("access_token")
+    if deciding is None or deciding.outcome == NOT_SENT:
+        return None
+    return deciding.revoked
+
+
+def revocation_lines(where: str, revocations: list[Revocation], record: dict | None) -> list[str]:
+    """What logout says happened to each token, refresh token first: revoking it is what ends the sign-in."""
+    lines = []
+    for r in revocations:
+        name = r.token_type.replace("_", " ")
+        if r.revoked:
+            ends = ": the sign-in is ended" if r.token_type == "refresh_token" else ""
+            lines.append(f"revoked the {name} at {where}{ends}")
+        elif r.outcome == NOT_SENT:
+            lines.append(f"did not revoke the {name}: {r.detail}")
+        else:
+            verb = "refused to revoke" if r.outcome == REFUSED else "could not be asked to revoke"
+            lines.append(f"{where} {verb} the {name} ({r.detail}); {still_valid_text(r.token_type, record)}")
+    return lines
+
+
+def still_valid_text(token_type: str, record: dict | None) -> str:
+    if token_type == "refresh_token":
+        return "the sign-in stays valid at the provider until it is revoked there (best effort)"
+    expires_at = (record or {}).get("expires_at")
+    if isinstance(expires_at, int):
+        from wizard.auth.status import format_duration
+
+        return f"it stays valid until it expires (in {format_duration((expires_at - store.now_ms()) // 1000)})"
+    return "it stays valid until it expires"
 
 
 # --------------------------------------------------------------------------- the stored record

@@ -42,3 +42,7 @@ def cancelled_page() -> str:
     return _page("fail", "Sign-in stopped", [
         "Another OpenClaw sign-in on this computer took over; this one has stopped.",
     ])
+
+
+def redirect_page() -> str:
+    return _page("ok", "Continuing to sign in", ["Your browser is being sent to the sign-in page."])

@@ -162,13 +162,21 @@ _EXAMPLE = '[providers.myidp]\nissuer = "https://id.example.com"\nclient_id = ".
 
 
 def _load_file() -> dict:
+    from wizard import fsutil
+    from wizard.errors import StorageError
+
     path = paths.providers_file()
     fix = "fix the file and run the command again"
     try:
-        with open(path, "rb") as fh:
-            data = tomllib.load(fh)
-    except FileNotFoundError:
-        return {}
+        read = fsutil.read_regular_file(path)
+        if read is None:
+            return {}
+        fsutil.check_dir_for_reading(path.parent)  # it says where tokens go: only from a dir others cannot write
+        data = tomllib.loads(read.data.decode("utf-8"))
+    except fsutil.FileRefused as exc:
+        raise UsageError(exc.reason, hint=fix) from None
+    except StorageError as exc:
+        raise UsageError(f"refusing to read {path}: {exc.message}", hint=exc.hint) from None
     except UnicodeDecodeError:
         raise UsageError(f"{path} is not valid TOML: it is not UTF-8 text", hint=fix) from None
     except ValueError as exc:  # tomllib.TOMLDecodeError

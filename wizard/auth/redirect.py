@@ -22,11 +22,34 @@ def first_values(query: str) -> dict[str, str]:
 
 @dataclass(frozen=True)
 class ProviderRefused:
-    """The provider sent the browser back with `error` (and maybe `error_description`)."""
+    """The provider sent the browser back with `error` (and maybe `error_description`), as data:
+    terminal controls in it are removed (safetext)."""
 
     error: str
     description: str = ""
 
+    def __post_init__(self) -> None:
+        from wizard.auth.safetext import clean
+
+        object.__setattr__(self, "error", clean(self.error))
+        object.__setattr__(self, "description", clean(self.description))
+
     @property
     def text(self) -> str:
         return f"{self.error}: {self.description}" if self.description else self.error
+
+
+def same_issuer(a: str, b: str) -> bool:
+    return a.rstrip("/") == b.rstrip("/")
+
+
+def issuer_problem(params: dict[str, str], issuer: str, required: bool) -> str:
+    """RFC 9207: why an authorization response's `iss` shows it is not from our provider ("" if it is fine)."""
+    iss = params.get("iss")
+    if iss is None:
+        return ("The provider promises to name itself in every response (RFC 9207), and this one does not; "
+                "it may come from another provider.") if required and issuer else ""
+    if issuer and not same_issuer(iss, issuer):
+        return ("This response names another provider as its issuer (RFC 9207), so it is not the answer to "
+                "this sign-in.")
+    return ""

@@ -45,6 +45,9 @@ def needs_refresh(record: dict, skew_seconds: float) -> bool:
 
 def _refresh_locked(provider_id: str, *, force: bool, skew_seconds: float) -> dict:
     provider = providers.require_oauth(providers.get(provider_id), to="refresh")
+    from wizard.auth import oauth
+
+    oauth.require_tls(provider)  # before the lock or any request: a refresh token never goes out in cleartext
     with credential_lock(provider_id):
         record = _load(provider_id)  # another process may have refreshed while we waited
         if not force and not needs_refresh(record, skew_seconds):
@@ -62,18 +65,22 @@ def _refresh_locked(provider_id: str, *, force: bool, skew_seconds: float) -> di
 
 def _rotate(provider: providers.Provider, record: dict) -> dict:
     from wizard.auth import oauth
+    from wizard.auth.signals import deferred
 
-    try:
-        tokens = oauth.refresh_tokens(provider, record["refresh_token"])
-    except oauth.OAuthError as exc:
-        if not _is_permanent(exc):
-            raise
-        reason = f"{exc.error}: {exc.description}" if exc.description else exc.error
-        mark_revoked(record, exc.error, exc.description)
-        raise WizardError(f"the provider no longer accepts the stored refresh token for {provider.id} ({reason}); "
-                          f"{sign_in_again(provider.id)}", code="REFRESH_REJECTED") from None
-    updated = oauth.credential_record(provider.id, tokens, previous=record)
-    store.save(updated)
+    # Once the request is sent the provider may have spent the old refresh token: a signal
+    # waits until the new one is on disk.
+    with deferred("the refreshed tokens"):
+        try:
+            tokens = oauth.refresh_tokens(provider, record["refresh_token"])
+        except oauth.OAuthError as exc:
+            if not _is_permanent(exc):
+                raise
+            reason = f"{exc.error}: {exc.description}" if exc.description else exc.error
+            mark_revoked(record, exc.error, exc.description)
+            raise WizardError(f"the provider no longer accepts the stored refresh token for {provider.id} "
+                              f"({reason}); {sign_in_again(provider.id)}", code="REFRESH_REJECTED") from None
+        updated = oauth.credential_record(provider.id, tokens, previous=record)
+        store.save(updated)
     return updated
 
 
@@ -104,13 +111,16 @@ def _load(provider_id: str) -> dict:
 
 
 @contextmanager
-def credential_lock(provider_id: str) -> Iterator[None]:
-    """Hold `<state>/credentials/<provider>.lock`, across processes, while a credential file changes."""
+def credential_lock(provider_id: str, *, remove: bool = False) -> Iterator[None]:
+    """Hold `<state>/credentials/<provider>.lock`, across processes, while a credential file changes.
+
+    With remove (logout), the lock file is deleted before the lock is let go: a process waiting on it
+    then finds its lock on a deleted file and takes a new one (filelock checks), so none is left over."""
     from filelock import FileLock, Timeout
 
     ensure_private_dir(paths.state_dir())
     ensure_private_dir(paths.credentials_dir())
-    path = paths.credentials_dir() / f"{provider_id}.lock"
+    path = store.lock_path(provider_id)
     lock = FileLock(str(path), timeout=LOCK_TIMEOUT_SECONDS, mode=0o600)
     try:
         lock.acquire()
@@ -124,5 +134,10 @@ def credential_lock(provider_id: str) -> Iterator[None]:
                                 "set OPENCLAW_STATE_DIR to a writable directory") from None
     try:
         yield
+        if remove:
+            try:
+                path.unlink()
+            except OSError:
+                pass  # already gone, or a read-only dir: the lock file is empty and harmless
     finally:
         lock.release()

@@ -2,7 +2,10 @@
 
 `sign_in` runs a method to the end and stores the credential the moment tokens
 arrive: `browser` (the loopback callback and a pasted redirect race, first valid
-one wins), `paste` (no listener), or `device` (a code entered on any device).
+one wins), `paste` (no callback: a listener on a port the system picks serves only the
+one-time link the browser is opened at), or `device` (a code entered on any device).
+Before any of that, the store is checked (a sign-in that could not be kept is not begun);
+from sending the code exchange to storing its answer, SIGINT/SIGTERM wait (signals.deferred).
 The UI is a `SignInEvents`; `run_headless` is the one for stderr/stdin/JSON lines,
 used by `openclaw models auth login` and by the onboard headless driver.
 """
@@ -24,8 +27,8 @@ from wizard import paths
 from wizard.auth import providers, store
 from wizard.auth.methods import NAMES as METHODS
 from wizard.auth.providers import Provider
-from wizard.auth.redirect import ProviderRefused, first_values
-from wizard.errors import Cancelled, TimedOut, UsageError, WizardError
+from wizard.auth.redirect import ProviderRefused, first_values, issuer_problem
+from wizard.errors import Cancelled, StorageError, TimedOut, UsageError, WizardError
 from wizard.output import Output
 from wizard.request import DEFAULT_SIGN_IN_TIMEOUT as DEFAULT_TIMEOUT
 from wizard.request import SignInOptions
@@ -34,8 +37,8 @@ if TYPE_CHECKING:
     from wizard.auth.browser import Launch
 
 POLL_SECONDS = 0.1
-MIN_REQUEST_TIMEOUT = 2.0
 PAGE_SEND_WAIT = 1.0
+SIGN_IN_TOKENS = "the new sign-in's tokens"
 # A bare authorization code: one URL-safe token, no spaces.
 BARE_CODE = re.compile(r"[A-Za-z0-9._~+/=\-]{16,4096}")
 MAX_PASTE_LINE = 1 << 16
@@ -69,16 +72,18 @@ class PasteRejected:
     reason: str
 
 
-def read_paste(text: str, state: str, redirect_uri: str = "") -> PastedCode | PasteRejected | ProviderRefused | None:
+def read_paste(text: str, state: str, redirect_uri: str = "", *, issuer: str = "",
+               iss_required: bool = False) -> PastedCode | PasteRejected | ProviderRefused | None:
     """What a pasted line means: the redirect URL (or its query), `code#state`, a bare code, or garbage.
 
-    Reasons never quote the pasted text: it may be a secret pasted by mistake."""
+    A pasted address is checked exactly as the loopback checks the callback (state, then the RFC 9207
+    `iss`). Reasons never quote the pasted text: it may be a secret pasted by mistake."""
     text = text.strip().strip("'\"<>").strip()
     if not text:
         return None
     where = f" (it starts with {redirect_uri})" if redirect_uri else ""
     if "://" in text or "?" in text or any(key in text for key in ("code=", "state=", "error=")):
-        return _read_pasted_url(text, state, where)
+        return _read_pasted_url(text, state, where, issuer, iss_required)
     if "#" in text:
         code, _, pasted_state = text.partition("#")
         if not _same(pasted_state, state):
@@ -89,7 +94,8 @@ def read_paste(text: str, state: str, redirect_uri: str = "") -> PastedCode | Pa
     return PasteRejected(_garbage_reason(where))
 
 
-def _read_pasted_url(text: str, state: str, where: str) -> PastedCode | PasteRejected | ProviderRefused:
+def _read_pasted_url(text: str, state: str, where: str, issuer: str = "",
+                     iss_required: bool = False) -> PastedCode | PasteRejected | ProviderRefused:
     try:
         parts = urllib.parse.urlsplit(text) if "://" in text else None  # ValueError: "http://[::1"
         query = parts.query if parts else text.split("?", 1)[-1]
@@ -105,6 +111,10 @@ def _read_pasted_url(text: str, state: str, where: str) -> PastedCode | PasteRej
         return PasteRejected(_garbage_reason(where))
     if not _same(params["state"], state):
         return PasteRejected(_wrong_state_reason(where))
+    problem = issuer_problem(params, issuer, iss_required)
+    if problem:
+        return PasteRejected(problem.rstrip(".") + "; open the URL shown above and paste the address you land "
+                             f"on{where}")
     if params.get("error"):
         return ProviderRefused(params["error"], params.get("error_description", ""))
     if not params.get("code"):
@@ -182,9 +192,11 @@ class _Wait:
                 time.sleep(step)
 
     def request_timeout(self) -> float:
+        """A request's total deadline: OPENCLAW_HTTP_TIMEOUT, but never past the sign-in's own (--timeout)."""
         from wizard.auth import oauth
 
-        return min(oauth.http_timeout(), max(MIN_REQUEST_TIMEOUT, self.remaining()))
+        self.check()
+        return min(oauth.http_timeout(), self.remaining())
 
 
 # --------------------------------------------------------------------------- the flow
@@ -194,12 +206,14 @@ def sign_in(provider_id: str, options: SignInOptions, events: SignInEvents, *,
     """Run the sign-in to the end; store and return the credential record."""
     _check_options(options)
     provider = oauth_provider(provider_id)
+    store.check_writable(provider.id)  # before any listener, browser or request: tokens nobody could keep
     from wizard.auth import oauth
 
+    oauth.require_tls(provider)
     oauth.client()  # pay for the HTTP stack now, not between the callback and the saved file
     wait = _Wait(options.timeout, paste, cancel)
     if options.method == "device":
-        return _save(provider, _device_tokens(provider, events, wait), events)
+        return _device_flow(provider, events, wait)
     return _code_flow(provider, options, events, wait)
 
 
@@ -234,19 +248,25 @@ def callback_ports(provider: Provider, options: SignInOptions) -> tuple[int, ...
 
 
 def _code_flow(provider: Provider, options: SignInOptions, events: SignInEvents, wait: _Wait) -> dict:
-    from wizard.auth import loopback, oauth, pkce
+    from wizard.auth import browser, loopback, oauth, pkce
 
-    endpoints = oauth.endpoints(provider)
+    endpoints = oauth.endpoints(provider, timeout=wait.request_timeout())
     secret, state = pkce.new_pkce(), pkce.new_state()
     ports = callback_ports(provider, options)
     server = None
-    if options.method == "browser":
-        server = loopback.start(ports, state=state, callback_path=provider.redirect_path, inbox=wait.inbox,
-                                on_message=events.message)
     try:
-        redirect_uri = provider.redirect_uri(server.port if server else ports[0])
+        if options.method == "browser":
+            server = loopback.start(ports, state=state, callback_path=provider.redirect_path, inbox=wait.inbox,
+                                    on_message=events.message, issuer=endpoints.issuer,
+                                    iss_required=endpoints.iss_in_response, key_dir=paths.credentials_dir(),
+                                    describe=_who(provider))
+            redirect_uri = provider.redirect_uri(server.port)
+        else:
+            server = loopback.start_links_only(wait.inbox)  # serves only the one-time link the browser opens
+            redirect_uri = provider.redirect_uri(ports[0])
         url = oauth.authorize_url(provider, endpoints.authorize, redirect_uri=redirect_uri,
                                   code_challenge=secret.challenge, state=state)
+        browser.offer_one_time_links(url, server)
         events.authorize_url(url)
         _open_browser(url, options, events, server.port if server else None)
         events.waiting(wait.deadline)
@@ -254,6 +274,10 @@ def _code_flow(provider: Provider, options: SignInOptions, events: SignInEvents,
         def exchange(code: str) -> dict:
             return oauth.exchange_code(provider, endpoints.token, code=code, redirect_uri=redirect_uri,
                                        code_verifier=secret.verifier, timeout=wait.request_timeout())
+
+        def paste_reader(text: str) -> object:
+            return read_paste(text, state, redirect_uri, issuer=endpoints.issuer,
+                              iss_required=endpoints.iss_in_response)
 
         while True:
             item = wait.next()
@@ -263,9 +287,18 @@ def _code_flow(provider: Provider, options: SignInOptions, events: SignInEvents,
                 raise SignInFailed(f"the provider did not complete the sign-in: {item.text}",
                                    hint="start the sign-in again to retry")
             if isinstance(item, loopback.CancelRequested):
-                raise Cancelled(f"another sign-in on this computer took over port {item.port}; this one stopped")
+                raise Cancelled(f"a newer sign-in for the same state dir took over port {item.port}; "
+                                "this one stopped, nothing was stored")
+            if isinstance(item, loopback.StartLinkReused):
+                raise SignInFailed("the one-time sign-in link was opened twice: another program on this computer "
+                                   "may have read it (a browser's command line is visible to every local user), "
+                                   "so this sign-in was stopped for safety; nothing was stored",
+                                   hint="start the sign-in again; where other users share this computer, "
+                                        "--method device keeps the sign-in off it entirely")
+            if isinstance(item, loopback.Refused):
+                events.message(item.text)
             if isinstance(item, Pasted):
-                record = _try_paste(item.text, state, redirect_uri, provider, exchange, events)
+                record = _try_paste(item.text, paste_reader, provider, exchange, events)
                 if record is not None:
                     return record
     finally:
@@ -273,28 +306,41 @@ def _code_flow(provider: Provider, options: SignInOptions, events: SignInEvents,
             server.close()
 
 
+def _who(provider: Provider) -> str:
+    """How a listener names itself to a sign-in it turns away (the holder of the port, not a secret)."""
+    try:
+        import pwd
+
+        user = pwd.getpwuid(os.geteuid()).pw_name
+    except (ImportError, KeyError):
+        user = f"uid {os.geteuid()}"
+    return f"openclaw pid {os.getpid()}, signing in to {provider.id} as user {user}"
+
+
 def _finish_in_browser(received, provider: Provider, exchange, events: SignInEvents) -> dict:
     from wizard.auth import pages
+    from wizard.auth.signals import deferred
 
-    try:
-        record = _save(provider, exchange(received.code), events)
-    except WizardError as exc:
-        received.respond(400, pages.failure_page("Sign-in failed", exc.message))
+    with deferred(SIGN_IN_TOKENS):  # the code is spent once the exchange is sent: keep what it brings
+        try:
+            record = _save(provider, exchange(received.code), events)
+        except WizardError as exc:
+            received.respond(400, pages.failure_page("Sign-in failed", exc.message))
+            received.wait_sent(PAGE_SEND_WAIT)
+            raise
+        except BaseException:
+            received.respond(400, pages.failure_page("Sign-in stopped", "The sign-in was cancelled."))
+            raise
+        received.respond(200, pages.success_page(provider.label, record.get("email")))
         received.wait_sent(PAGE_SEND_WAIT)
-        raise
-    except BaseException:
-        received.respond(400, pages.failure_page("Sign-in stopped", "The sign-in was cancelled."))
-        raise
-    received.respond(200, pages.success_page(provider.label, record.get("email")))
-    received.wait_sent(PAGE_SEND_WAIT)
     return record
 
 
-def _try_paste(text: str, state: str, redirect_uri: str, provider: Provider, exchange,
-               events: SignInEvents) -> dict | None:
+def _try_paste(text: str, paste_reader, provider: Provider, exchange, events: SignInEvents) -> dict | None:
     from wizard.auth import oauth
+    from wizard.auth.signals import deferred
 
-    pasted = read_paste(text, state, redirect_uri)
+    pasted = paste_reader(text)
     if pasted is None:
         return None
     if isinstance(pasted, PasteRejected):
@@ -303,21 +349,24 @@ def _try_paste(text: str, state: str, redirect_uri: str, provider: Provider, exc
     if isinstance(pasted, ProviderRefused):
         raise SignInFailed(f"the provider did not complete the sign-in: {pasted.text}",
                            hint="start the sign-in again to retry")
-    try:
-        tokens = exchange(pasted.code)
-    except oauth.OAuthError as exc:
-        if pasted.state_checked or exc.error != "invalid_grant":
-            raise
-        events.paste_rejected(f"the provider did not accept that code ({exc.description or exc.error}); "
-                              "paste the whole address from the browser's address bar")
-        return None
-    return _save(provider, tokens, events)
+    with deferred(SIGN_IN_TOKENS) as held:
+        try:
+            tokens = exchange(pasted.code)
+        except oauth.OAuthError as exc:
+            if pasted.state_checked or exc.error != "invalid_grant":
+                raise
+            events.paste_rejected(f"the provider did not accept that code ({exc.description or exc.error}); "
+                                  "paste the whole address from the browser's address bar")
+            held.stored = False
+            return None
+        return _save(provider, tokens, events)
 
 
-def _device_tokens(provider: Provider, events: SignInEvents, wait: _Wait) -> dict:
+def _device_flow(provider: Provider, events: SignInEvents, wait: _Wait) -> dict:
     from wizard.auth import device
+    from wizard.auth.signals import deferred
 
-    login = device.start(provider)
+    login = device.start(provider, wait.request_timeout())
     events.device_code(login.user_code, login.verification_uri)
     events.waiting(wait.deadline)
     while True:
@@ -325,9 +374,11 @@ def _device_tokens(provider: Provider, events: SignInEvents, wait: _Wait) -> dic
         if login.expired():
             raise SignInFailed("the device code expired before it was approved; nothing was stored",
                                hint="run the command again for a new code")
-        tokens = login.poll(wait.request_timeout())
-        if tokens is not None:
-            return tokens
+        with deferred(SIGN_IN_TOKENS) as held:  # a poll may bring the tokens (or exchange the code it brings)
+            tokens = login.poll(wait.request_timeout())
+            if tokens is not None:
+                return _save(provider, tokens, events)
+            held.stored = False
 
 
 def _open_browser(url: str, options: SignInOptions, events: SignInEvents, callback_port: int | None) -> None:
@@ -342,10 +393,31 @@ def _save(provider: Provider, tokens: dict, events: SignInEvents) -> dict:
     from wizard.auth.refresh import credential_lock
 
     record = oauth.credential_record(provider.id, tokens)
-    with credential_lock(provider.id):  # a refresh in flight must not write its older tokens over these
-        _set_aside_unusable_file(provider.id, events)
-        store.save(record)
+    try:
+        with credential_lock(provider.id):  # a refresh in flight must not write its older tokens over these
+            _set_aside_unusable_file(provider.id, events)
+            store.save(record)
+    except StorageError as exc:
+        raise _not_stored(provider, record, exc) from None
     return userinfo.with_email(provider, record)
+
+
+def _not_stored(provider: Provider, record: dict, exc: StorageError) -> StorageError:
+    """The store failed after the provider issued tokens: revoke them (best effort) and say what happened."""
+    from wizard.auth import oauth
+
+    outcomes = {o.token_type: o for o in oauth.revoke_tokens(provider, record)}
+    refresh = outcomes.get("refresh_token")
+    if refresh is not None and refresh.revoked:
+        fate = "the tokens the provider had just issued were revoked there, so none stays valid"
+        if "access_token" in outcomes and not outcomes["access_token"].revoked:
+            fate = ("the refresh token the provider had just issued was revoked there, so the sign-in is ended "
+                    f"(its access token could not be revoked: {oauth.still_valid_text('access_token', record)})")
+    else:
+        why = next((o.detail for o in outcomes.values() if o.detail), "no answer")
+        fate = f"the tokens the provider had just issued could not be revoked ({why}); they lapse on their own"
+    return StorageError(f"signed in, but the credentials could not be stored: {exc.message}; {fate}",
+                        hint=exc.hint or "fix the state dir and sign in again", code=exc.code)
 
 
 def _set_aside_unusable_file(provider_id: str, events: SignInEvents) -> None:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from wizard import paths
 from wizard.auth import store
 from wizard.auth.jwt import NotAJwt, account_info, decode_claims, exp_to_ms
+from wizard.auth.safetext import clean
 from wizard.errors import WizardError
 
 if TYPE_CHECKING:
@@ -221,12 +222,17 @@ def describe(profile: str, provider_id: str, record: dict[str, Any] | None, sour
     return ProfileStatus(
         profile, provider_id, status, source, at_ms,
         expires_at=None if record.get("type") == "api_key" else record.get("expires_at"),
-        email=record.get("email") or info.get("email"),
-        plan=record.get("plan") or info.get("plan"),
-        account_id=record.get("account_id") or info.get("account_id"),
-        scopes=_scopes(record), fix=fix, error=error, kind=record.get("type"),
+        email=_shown(record.get("email") or info.get("email")),
+        plan=_shown(record.get("plan") or info.get("plan")),
+        account_id=_shown(record.get("account_id") or info.get("account_id")),
+        scopes=[clean(scope) for scope in _scopes(record)], fix=fix, error=error, kind=record.get("type"),
         refreshable=refreshable, read_only=read_only, revoked=revoked, record=record,
     )
+
+
+def _shown(value: str | None) -> str | None:
+    """A value from a credential file or a token, as data: without terminal controls."""
+    return clean(value) if value else value
 
 
 def broken(profile: str, provider_id: str, source: str, error: WizardError, at_ms: int, *,

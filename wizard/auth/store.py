@@ -13,12 +13,11 @@ from __future__ import annotations
 
 import json
 import os
-import stat
 import sys
 import time
 from pathlib import Path
 
-from wizard import paths
+from wizard import fsutil, paths
 from wizard.errors import StorageError
 from wizard.fsutil import atomic_write, ensure_private_dir
 
@@ -114,16 +113,42 @@ def load(provider: str, path: Path | None = None) -> dict | None:
 
 
 def _read_private(path: Path, hint: str) -> bytes | None:
-    """The file's bytes (None when missing), after repairing a too-open mode."""
+    """The file's bytes (None when missing): a regular file only, size-capped, from a dir we may trust;
+    a too-open mode is repaired on a file of ours, reported on anything else."""
     try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
+        for directory in (path.parent.parent, path.parent):
+            fsutil.check_dir_for_reading(directory)
+    except StorageError as exc:
+        raise CredentialError(exc.message, hint=exc.hint) from None
+    try:
+        read = fsutil.read_regular_file(path, repair_mode=True)
+    except fsutil.FileRefused as exc:
+        fix = hint if exc.permission else f"move it aside (mv {path} {path}.old) and sign in again"
+        raise CredentialError(exc.reason, hint=fix) from None
+    if read is None:
         return None
-    except OSError as exc:
-        raise CredentialError(f"cannot read {path}: {exc.strerror}",
-                              hint=hint if isinstance(exc, PermissionError) else None) from None
-    repair_mode(path)
-    return raw
+    report_mode(path, read)
+    return read.data
+
+
+def report_mode(path: Path, read: fsutil.FileRead) -> None:
+    """A group/world-accessible credential file: repaired to 0600 if it is ours, otherwise the fix is named."""
+    if not read.mode & 0o077:
+        return
+    if read.repaired:
+        print(f"warning: {path} was readable by others (mode {read.mode:04o}); repaired to 0600", file=sys.stderr)
+        return
+    if read.linked:
+        why = "it is a symbolic link, and OpenClaw never changes the file a link points to"
+        target = path.resolve()
+    elif read.uid != os.geteuid():
+        why = f"it belongs to {fsutil.user_name(read.uid)}, not to you"
+        target = path
+    else:
+        why = "it could not be changed"
+        target = path
+    print(f"warning: {path} is readable by others (mode {read.mode:04o}) and was left as it is: {why}; "
+          f"run chmod 600 {target}", file=sys.stderr)
 
 
 def parse_json(raw: bytes | str) -> object:
@@ -137,57 +162,34 @@ def parse_json(raw: bytes | str) -> object:
         raise ValueError("nested too deeply") from None
 
 
-def repair_mode(path: Path) -> None:
-    """A group/world-readable credential file is tightened to 0600, with a warning."""
-    try:
-        mode = stat.S_IMODE(path.stat().st_mode)
-    except OSError:
-        return
-    if not mode & 0o077:
-        return
-    try:
-        os.chmod(path, 0o600)
-        print(f"warning: {path} was readable by others (mode {mode:04o}); repaired to 0600", file=sys.stderr)
-    except OSError as exc:
-        print(f"warning: {path} is readable by others (mode {mode:04o}) and could not be repaired: "
-              f"{exc.strerror}; run chmod 600 {path}", file=sys.stderr)
+def check_writable(provider_id: str) -> None:
+    """StorageError naming the path, the reason and the fix when `provider_id`'s credential could not be
+    stored (the state or credentials dir is a file, not ours, open to others, read-only or not
+    creatable; the credential or lock path is a directory). Writes nothing."""
+    fsutil.check_writable_dir(paths.state_dir())
+    fsutil.check_writable_dir(paths.credentials_dir())
+    for path in (paths.credential_path(provider_id), lock_path(provider_id)):
+        if path.is_dir():
+            raise StorageError(f"cannot store the {provider_id} credentials: {path} is a directory",
+                               hint=f"move it aside (mv {path} {path}.old) and run the command again")
+
+
+def lock_path(provider_id: str) -> Path:
+    return paths.credentials_dir() / f"{provider_id}.lock"
 
 
 def save(record: dict) -> Path:
-    """Validate and write atomically as 0600 in a 0700 credentials dir."""
+    """Validate and write atomically as 0600 in a 0700 credentials dir.
+
+    Callers hold the provider's credential lock (refresh.credential_lock), as every writer of the
+    file does, so any temp file of it found here was left by a writer that was killed: removed."""
     record = validate_record(record, "credential", record.get("provider") if isinstance(record, dict) else None)
     ensure_private_dir(paths.state_dir())
     ensure_private_dir(paths.credentials_dir())
     path = paths.credential_path(record["provider"])
+    fsutil.sweep_stale_temps(path)  # a killed write may have left a rotated refresh token in one
     atomic_write(path, json.dumps(record, indent=2, sort_keys=True) + "\n", mode=0o600)
     return path
-
-
-def check_writable(provider: str) -> None:
-    """Raise StorageError, before a sign-in starts, if its credentials could not be stored.
-
-    Nothing is left behind: the check probes the nearest directory that exists with a file it
-    removes at once, and creates no directory."""
-    import tempfile
-
-    path = paths.credential_path(provider)
-    fix = "set OPENCLAW_STATE_DIR to a writable directory, or fix the path named"
-    if path.is_dir():
-        raise StorageError(f"cannot store the {provider} credentials: {path} is a directory",
-                           hint=f"move {path} aside, then sign in again")
-    existing = path.parent
-    while not existing.exists() and existing != existing.parent:
-        existing = existing.parent
-    if not existing.is_dir():
-        raise StorageError(f"cannot store the {provider} credentials: {existing} is a file, not a directory",
-                           hint=f"move {existing} aside, or {fix}")
-    try:
-        fd, probe = tempfile.mkstemp(prefix=".openclaw-probe-", dir=existing)
-    except OSError as exc:
-        raise StorageError(f"cannot store the {provider} credentials in {existing}: {exc.strerror or exc}",
-                           hint=fix) from None
-    os.close(fd)
-    os.unlink(probe)
 
 
 def delete(provider: str) -> bool:
@@ -228,9 +230,11 @@ def secrets_payload(updates: dict[str, str]) -> str:
 
 
 def save_secrets(updates: dict[str, str]) -> Path:
+    """Callers hold the onboard lock (one wizard per state dir): a temp file found here is stale."""
     payload = secrets_payload(updates)
     ensure_private_dir(paths.state_dir())
     ensure_private_dir(paths.credentials_dir())
     path = paths.secrets_path()
+    fsutil.sweep_stale_temps(path)
     atomic_write(path, payload, mode=0o600)
     return path

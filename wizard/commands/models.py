@@ -262,7 +262,9 @@ def auth_logout(args: argparse.Namespace) -> int:
     result = logout(provider)
     if args.json:
         out.document({"event": "logged_out", "provider": provider.id, "revoked": result.revoked,
-                      "deleted": result.deleted, "source": str(result.path), "unreadable": result.unreadable,
+                      "deleted": result.deleted,
+                      "revocation": {r.token_type: r.as_dict() for r in result.revocations or []},
+                      "source": str(result.path), "unreadable": result.unreadable,
                       "codex_cli_untouched": result.codex_cli_untouched})
         return 0
     lines = logout_messages(provider, result)
@@ -274,12 +276,11 @@ def auth_logout(args: argparse.Namespace) -> int:
 
 
 def logout_messages(provider: Provider, result: Logout) -> list[str]:
-    where = provider.issuer or provider.id
     lines = []
-    if result.revoked is True:
-        lines.append(f"revoked the sign-in at {where}")
-    elif result.revoked is False:
-        lines.append(f"could not revoke at {where} (best effort; the tokens stay valid until they expire)")
+    if result.revocations is not None:
+        from wizard.auth.oauth import revocation_lines
+
+        lines += revocation_lines(provider.issuer or provider.id, result.revocations, result.record)
     elif result.unreadable:
         lines.append(f"not revoked: the stored file was unusable ({result.unreadable})")
     elif result.record is not None:
