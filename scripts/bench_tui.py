@@ -82,7 +82,7 @@ class Tmux:
         try:
             wall = self._wait_for(session, marker, start, timeout)
             procs = _descendants(pid)
-            sample = Sample(wall, _tree_peak_mib(pid))
+            sample = Sample(wall, _tree_peak_mib(pid), _tree_cpu_s(procs))
             if settle is not None:
                 settle()
             return sample
@@ -159,6 +159,19 @@ def _tree_peak_mib(pid: int) -> float | None:
         except OSError:
             continue
     return max(peaks) if peaks else None
+
+
+def _tree_cpu_s(procs: list[Proc]) -> float | None:
+    """CPU time (user + system, with reaped children's) of the tree so far; clock-tick resolution."""
+    ticks = 0
+    for pid, _ in procs:
+        try:
+            with open(f"/proc/{pid}/stat", encoding="utf-8") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        ticks += sum(int(x) for x in fields[11:15])  # utime stime cutime cstime
+    return ticks / os.sysconf("SC_CLK_TCK") or None
 
 
 def _reap(procs: list[Proc], timeout: float = 10.0) -> None:

@@ -32,6 +32,7 @@ MIB = 1024 * 1024
 class Sample:
     wall_s: float
     peak_mib: float | None  # ru_maxrss of the child (or its VmHWM when it is measured from outside)
+    cpu_s: float | None = None  # user + system CPU time: hardly moved by other programs' load
 
 
 class CommandFailed(RuntimeError):
@@ -62,8 +63,11 @@ int main(int argc, char **argv) {
     clock_gettime(CLOCK_MONOTONIC, &t1);
     FILE *out = fopen(argv[1], "w");
     if (!out) return 126;
-    fprintf(out, "%lld %ld %d\n", (long long)(t1.tv_sec - t0.tv_sec) * 1000000000LL + (t1.tv_nsec - t0.tv_nsec),
-            ru.ru_maxrss, WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+    fprintf(out, "%lld %ld %d %lld\n",
+            (long long)(t1.tv_sec - t0.tv_sec) * 1000000000LL + (t1.tv_nsec - t0.tv_nsec),
+            ru.ru_maxrss, WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status),
+            (long long)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000LL
+                + ru.ru_utime.tv_usec + ru.ru_stime.tv_usec);
     return fclose(out) == 0 ? 0 : 126;
 }
 """
@@ -102,16 +106,16 @@ def run_timed(argv: Sequence[str], env: dict[str, str], *, ok_codes: Sequence[in
             proc.wait()
             raise CommandFailed(f"{' '.join(argv)} did not finish within {timeout:g} s") from None
         fields = result.read().split()
-        if helper != 0 or len(fields) != 3:
+        if helper != 0 or len(fields) != 4:
             raise CommandFailed(f"the spawn helper failed ({helper}) running {' '.join(argv)}")
-        wall_ns, maxrss_kib, code = (int(x) for x in fields)
+        wall_ns, maxrss_kib, code, cpu_us = (int(x) for x in fields)
         if code not in ok_codes:
             stderr.seek(0)
             tail = stderr.read().decode(errors="replace")[-2000:]
             raise CommandFailed(f"{' '.join(argv)} exited {code} (expected {'/'.join(map(str, ok_codes))}):\n{tail}")
     # ru_maxrss is KiB on Linux, bytes on macOS.
     peak = maxrss_kib / MIB if sys.platform == "darwin" else maxrss_kib / 1024
-    return Sample(wall_ns / 1e9, peak)
+    return Sample(wall_ns / 1e9, peak, cpu_us / 1e6)
 
 
 def run_captured(argv: Sequence[str], env: dict[str, str], timeout: float = 120.0,
@@ -158,6 +162,7 @@ class Comparison:
     reference: Side
     goal: Goal | None
     ratios: list[float] = field(default_factory=list)
+    cpu_ratios: list[float] = field(default_factory=list)
 
 
 @dataclass
@@ -188,6 +193,7 @@ class Row:
     reference_peak_mib: float | None
     subject_median_ms: float | None
     reference_median_ms: float | None
+    cpu_ratio_median: float | None = None  # the same ratio in CPU time (not judged; a check on the noise)
     subject: str = ""  # the subject's full command
     reference_command: str = ""
     note: str = ""
@@ -205,9 +211,12 @@ def measure(figure: Figure, runs: int, warmup: int = 1, progress: Callable[[str]
         round_samples = {id(side): side.run() for side in order}
         for side in sides:
             side.samples.append(round_samples[id(side)])
-        subject = round_samples[id(figure.subject)].wall_s
+        subject = round_samples[id(figure.subject)]
         for comparison in figure.comparisons:
-            comparison.ratios.append(subject / round_samples[id(comparison.reference)].wall_s)
+            reference = round_samples[id(comparison.reference)]
+            comparison.ratios.append(subject.wall_s / reference.wall_s)
+            if subject.cpu_s and reference.cpu_s:
+                comparison.cpu_ratios.append(subject.cpu_s / reference.cpu_s)
         if progress:
             progress(f"{figure.name}: round {n + 1}/{runs}")
 
@@ -235,13 +244,14 @@ def rows(figure: Figure) -> list[Row]:
         ref = comparison.reference
         out.append(Row(figure.name, figure.title, ref.label, median_ratio, min(ratios), max(ratios), goal_text,
                        verdict, subject.peak_mib, ref.peak_mib, subject.median_s * 1000, ref.median_s * 1000,
+                       statistics.median(comparison.cpu_ratios) if comparison.cpu_ratios else None,
                        subject.command or subject.label, ref.command or ref.label,
                        figure.note if comparison is figure.comparisons[0] else ""))
     return out
 
 
 def format_table(all_rows: Sequence[Row]) -> str:
-    header = ("figure", "against", "ratio: median (min-max)", "goal", "result", "peak MiB (against)",
+    header = ("figure", "against", "ratio: median (min-max)", "goal", "result", "cpu ratio", "peak MiB (against)",
               "on this machine: median ms (against)")
     lines = [header]
     previous = ""
@@ -249,11 +259,12 @@ def format_table(all_rows: Sequence[Row]) -> str:
         title = r.title if r.title != previous else ""
         previous = r.title
         if r.verdict == "skipped":
-            lines.append((title, "-", "-", "-", "skipped", "-", "-"))
+            lines.append((title, "-", "-", "-", "skipped", "-", "-", "-"))
             continue
         assert r.ratio_median is not None and r.ratio_min is not None and r.ratio_max is not None
         lines.append((title, r.reference, f"{_ratio(r.ratio_median)} ({_ratio(r.ratio_min)}-{_ratio(r.ratio_max)})",
-                      r.goal, r.verdict, f"{_mib(r.subject_peak_mib)} ({_mib(r.reference_peak_mib)})",
+                      r.goal, r.verdict, "-" if r.cpu_ratio_median is None else _ratio(r.cpu_ratio_median),
+                      f"{_mib(r.subject_peak_mib)} ({_mib(r.reference_peak_mib)})",
                       f"{r.subject_median_ms:.0f} ({r.reference_median_ms:.0f})"))
     widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
     text = ["  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip()
