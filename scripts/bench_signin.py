@@ -2,7 +2,7 @@
 
 Runs the real `openclaw models auth login --provider openai-codex --no-browser` against the local
 OAuth test server N times (port 1455 must be free) and prints the medians in milliseconds.
-Budget: well under 300 ms from callback to exit.
+Not one of scripts/bench's figures (it has no floor to be a ratio of); run it by hand.
 
     .venv/bin/python scripts/bench_signin.py [-n 15]
 """
@@ -64,16 +64,6 @@ def sample(runs: int) -> list[tuple[float, float]]:
         (state / "providers.toml").write_text(f'[providers.openai-codex]\nissuer = "{server.issuer}"\n')
         one_run(server, state)  # warm-up
         return [one_run(server, state) for _ in range(runs)]
-
-
-def measure(runs: int):
-    """For scripts/bench: callback -> command exited, against the 0.3 s budget."""
-    sys.path.insert(0, str(ROOT / "scripts"))
-    from benchlib import Result
-
-    result = Result("sign-in: callback -> saved and exited", budget_s=0.3, budget_mib=None)
-    result.samples_s = [exited for _, exited in sample(runs)]
-    return result
 
 
 def main() -> None:

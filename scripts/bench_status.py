@@ -1,31 +1,28 @@
-"""Benchmark `openclaw models auth status`: wall-clock median and peak RSS over N runs.
+"""State dirs and local endpoints for the `models` figures.
 
-Not part of the test suite. Runs the installed console script against a
-temporary state dir holding one OAuth credential, a Codex CLI auth.json and a
-config (the usual after-onboarding state), and compares with the budget:
-median under 60 ms wall, peak RSS under 30 MiB.
-
-    .venv/bin/python scripts/bench_status.py [-n 30] [--json] [-- extra args]
+- an empty state dir (the first thing a new user runs);
+- a signed-in state dir: an openai-codex sign-in as onboarding leaves it, with providers.toml
+  pointing the provider's `usage_url` at a local endpoint;
+- the usage endpoint itself, answering like the ChatGPT backend's `wham/usage`, or a black hole
+  (accepts connections, never answers: the worst case of being offline, which only the command's
+  own deadline ends).
 """
 
 from __future__ import annotations
 
-import argparse
 import base64
+import http.client
 import json
-import os
-import statistics
-import subprocess
-import sys
-import tempfile
+import socket
+import threading
 import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-BUDGET_MS = 60.0
-BUDGET_MIB = 30.0
+USAGE_PATH = "/backend-api/wham/usage"
 
 
-def _b64(data: dict) -> str:
+def _b64(data: dict[str, object]) -> str:
     return base64.urlsafe_b64encode(json.dumps(data).encode()).rstrip(b"=").decode()
 
 
@@ -36,96 +33,112 @@ def _jwt(exp: int) -> str:
     return f"{_b64({'alg': 'none'})}.{_b64(claims)}.sig"
 
 
-def prepare(root: Path) -> dict:
-    """A state dir as onboarding leaves it; returns the environment to run in."""
-    state, codex = root / "state", root / "codex"
+def signed_in_state(state: Path, usage_url: str) -> None:
+    """A state dir holding a ChatGPT sign-in valid for 9 more days, its usage endpoint at `usage_url`."""
     (state / "credentials").mkdir(parents=True, mode=0o700)
-    codex.mkdir()
     exp = int(time.time()) + 9 * 86400
-    credential = {"provider": "openai-codex", "type": "oauth", "access_token": _jwt(exp),
-                  "refresh_token": "rt_bench", "expires_at": exp * 1000, "scope": "openid profile email offline_access"}
+    credential = {"provider": "openai-codex", "type": "oauth", "access_token": _jwt(exp), "id_token": _jwt(exp),
+                  "refresh_token": "rt_bench", "expires_at": exp * 1000, "account_id": "acct_bench",
+                  "email": "bench@example.com", "plan": "plus", "scope": "openid profile email offline_access"}
     path = state / "credentials" / "openai-codex.json"
     path.write_text(json.dumps(credential))
     path.chmod(0o600)
-    (codex / "auth.json").write_text(json.dumps({"OPENAI_API_KEY": None, "last_refresh": "2026-01-01T00:00:00Z",
-                                                 "tokens": {"access_token": _jwt(exp - 86400), "id_token": _jwt(exp),
-                                                            "refresh_token": "rt_cli", "account_id": "acct_bench"}}))
-    (state / "openclaw.toml").write_text('[models]\ndefault = "openai-codex/gpt-5.2"\nauth_choice = "openai-codex"\n'
-                                         'auth_order = ["openai-codex:default", "openai-codex:codex-cli"]\n')
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENCLAW_", "CODEX_"))}
-    env.update({"OPENCLAW_STATE_DIR": str(state), "CODEX_HOME": str(codex), "NO_COLOR": "1"})
-    # Measure what an installed package does: bytecode cached (pip compiles at install time).
-    # A dev shell's PYTHONDONTWRITEBYTECODE=1 would recompile every module on every run (~15 ms);
-    # the cache goes to a temp dir so the checkout stays untouched.
-    env.pop("PYTHONDONTWRITEBYTECODE", None)
-    env["PYTHONPYCACHEPREFIX"] = str(root / "pycache")
-    return env
+    (state / "openclaw.toml").write_text('[models]\ndefault = "openai-codex/gpt-5.2"\nauth_choice = "openai-codex"\n')
+    (state / "providers.toml").write_text(f'[providers.openai-codex]\nusage_url = "{usage_url}"\n')
 
 
-def command() -> list[str]:
-    script = Path(sys.executable).with_name("openclaw")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "wizard"]
+def usage_answer() -> dict[str, object]:
+    now = int(time.time())
+    return {"plan_type": "plus",
+            "rate_limit": {"primary_window": {"used_percent": 12, "limit_window_seconds": 18000,
+                                              "reset_at": now + 4 * 3600},
+                           "secondary_window": {"used_percent": 47, "limit_window_seconds": 604800,
+                                                "reset_at": now + 2 * 86400}},
+            "credits": {"balance": "0"}}
 
 
-def run_once(argv: list[str], env: dict) -> tuple[float, float]:
-    """(wall ms, peak RSS MiB) of one run; RSS from wait4's rusage of that child alone."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = (time.perf_counter() - start) * 1000
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode != 0:
-        raise SystemExit(f"{' '.join(argv)} exited {proc.returncode}: {proc.stderr.read().decode()}")
-    proc.stderr.close()
-    # ru_maxrss is KiB on Linux, bytes on macOS.
-    rss_mib = usage.ru_maxrss / (1024 * 1024) if sys.platform == "darwin" else usage.ru_maxrss / 1024
-    return wall, rss_mib
+class UsageServer:
+    """`GET <usage path>` answered at once with a wham/usage JSON body; counts the requests it served."""
+
+    def __init__(self) -> None:
+        owner = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+                body = json.dumps(usage_answer()).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.send_header("Connection", "close")
+                self.end_headers()
+                self.wfile.write(body)
+                owner.requests += 1
+
+            def log_message(self, format: str, *args: object) -> None:  # noqa: A002 (the base class's name)
+                pass
+
+        self.requests = 0
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.thread = threading.Thread(target=self.server.serve_forever, name="usage-server", daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}{USAGE_PATH}"
+
+    def round_trip(self) -> float:
+        """Seconds for one request on a new connection: what a usage fetch adds over `models auth status`."""
+        start = time.perf_counter()
+        conn = http.client.HTTPConnection("127.0.0.1", self.server.server_address[1], timeout=10)
+        try:
+            conn.request("GET", USAGE_PATH, headers={"Authorization": "Bearer x", "Accept": "application/json"})
+            conn.getresponse().read()
+        finally:
+            conn.close()
+        return time.perf_counter() - start
+
+    def __enter__(self) -> UsageServer:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()
 
 
-def measure(argv: list[str], env: dict, runs: int, warmup: int) -> list[tuple[float, float]]:
-    for _ in range(warmup):
-        run_once(argv, env)
-    return [run_once(argv, env) for _ in range(runs)]
+class BlackHole:
+    """Accepts connections and never answers: requests wait until the client gives up."""
 
+    def __init__(self) -> None:
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.held: list[socket.socket] = []
+        self.thread = threading.Thread(target=self._hold, name="black-hole", daemon=True)
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("-n", "--runs", type=int, default=30)
-    parser.add_argument("--warmup", type=int, default=3)
-    parser.add_argument("--json", action="store_true")
-    parser.add_argument("--baseline", action="store_true",
-                        help="also time `python -c pass` and `openclaw --version` to show where the time goes")
-    parser.add_argument("extra", nargs="*", help="extra arguments after `models auth status`")
-    args = parser.parse_args()
-    argv = [*command(), "models", "auth", "status", *args.extra]
-    baselines = {}
-    with tempfile.TemporaryDirectory(prefix="bench-status-") as root:
-        env = prepare(Path(root))
-        samples = measure(argv, env, args.runs, args.warmup)
-        if args.baseline:
-            for name, base_argv in (("python -c pass", [sys.executable, "-c", "pass"]),
-                                    ("openclaw --version", [*command(), "--version"])):
-                walls = [w for w, _ in measure(base_argv, env, args.runs, args.warmup)]
-                baselines[name] = round(statistics.median(walls), 1)
-    walls = [w for w, _ in samples]
-    peak = max(r for _, r in samples)
-    result = {"runs": args.runs, "median_ms": round(statistics.median(walls), 1), "min_ms": round(min(walls), 1),
-              "max_ms": round(max(walls), 1), "peak_rss_mib": round(peak, 1),
-              "budget_ms": BUDGET_MS, "budget_rss_mib": BUDGET_MIB,
-              "within_budget": statistics.median(walls) < BUDGET_MS and peak < BUDGET_MIB,
-              "baseline_median_ms": baselines}
-    if args.json:
-        print(json.dumps(result))
-    else:
-        print(f"openclaw models auth status, {args.runs} runs ({' '.join(argv)})")
-        print(f"  wall  median {result['median_ms']} ms  min {result['min_ms']}  max {result['max_ms']}"
-              f"   budget {BUDGET_MS:g} ms  {'OK' if result['median_ms'] < BUDGET_MS else 'OVER'}")
-        print(f"  peak RSS {result['peak_rss_mib']} MiB   budget {BUDGET_MIB:g} MiB  "
-              f"{'OK' if peak < BUDGET_MIB else 'OVER'}")
-        for name, median in baselines.items():
-            print(f"  baseline: {name:<20} median {median} ms")
-    return 0 if result["within_budget"] else 1
+    def _hold(self) -> None:
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:  # closed: the bench is done
+                return
+            self.held.append(conn)  # a few per run; closed when the bench ends
 
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.sock.getsockname()[1]}{USAGE_PATH}"
 
-if __name__ == "__main__":
-    sys.exit(main())
+    def __enter__(self) -> BlackHole:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        try:
+            self.sock.shutdown(socket.SHUT_RDWR)  # wakes the accept() above
+        except OSError:
+            pass
+        self.sock.close()
+        for conn in self.held:
+            conn.close()
