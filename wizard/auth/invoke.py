@@ -82,7 +82,9 @@ def send(provider: Provider, record: dict, model: str, prompt: str, *, timeout: 
                 response.read()
                 return reply_from_object(_json_object(response.text), model)
     except httpx2.HTTPError as exc:
-        raise WizardError(f"cannot reach {provider.invoke_url}: {exc or exc.__class__.__name__}",
+        from wizard.errors import network_reason
+
+        raise WizardError(f"cannot reach {provider.invoke_url}: {network_reason(exc)}",
                           hint="check the network (and any proxy settings), then try again") from None
 
 

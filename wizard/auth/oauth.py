@@ -217,8 +217,9 @@ def send(method: str, url: str, *, what: str, timeout: float | None = None, **kw
 
 
 def _reason(exc: Exception) -> str:
-    text = str(exc).strip()
-    return text or exc.__class__.__name__
+    from wizard.errors import network_reason
+
+    return network_reason(exc)
 
 
 # --------------------------------------------------------------------------- revoke

@@ -331,7 +331,9 @@ def _open_browser(url: str, options: SignInOptions, events: SignInEvents) -> Non
         return
     from wizard.auth import browser
 
-    events.message(browser.open_url(url, options.browser).message)
+    launch = browser.open_url(url, options.browser)
+    if launch.opened or options.method == "browser":  # with paste, a browser not opened is no news
+        events.message(launch.message)
 
 
 def _save(provider: Provider, tokens: dict, events: SignInEvents) -> dict:
