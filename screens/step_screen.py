@@ -43,7 +43,7 @@ class StepScreen(WizardScreen):
         self.step = machine.step_named(step_id)
         self.initial = initial
         self.blink = blink
-        self.focus_next = focus_next  # every answer was given already (--auth-choice): Next is the one key to press
+        self.next_first = focus_next  # every answer was given already (--auth-choice): Next is the one key to press
         self.submitted = False  # Next was tried: show every message, touched or not
         self.last_draft: dict[str, Any] = {}
 
@@ -77,7 +77,7 @@ class StepScreen(WizardScreen):
 
     def initial_focus(self) -> Widget:
         rows = self.visible_rows()
-        if self.focus_next or not rows:
+        if self.next_first or not rows:
             return self.query_one("#next", Button)
         return rows[0].input
 

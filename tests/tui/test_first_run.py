@@ -233,3 +233,19 @@ async def test_messages_on_screen_start_uppercase_and_name_no_internal_ids(tui_s
         assert note.message == ("Use Existing Configuration does not apply here: it applies only when a config "
                                 "file exists")
         assert "'" not in note.message
+
+
+async def test_tab_and_shift_tab_move_between_fields(tui_state):
+    """Tab used to crash every step screen: an attribute named focus_next hid Screen.focus_next()."""
+    app = make_app(make_machine(start_at="hatch"), presets_for(hatch={"agent_name": "scout"}))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert app.focused is on_screen(pilot, "#next")  # every answer given: Next first
+        on_screen(pilot, "#field-hatch").focus()
+        await pilot.press("tab")
+        assert app.focused is on_screen(pilot, "#field-agent_name")
+        await pilot.press("tab", "tab")
+        assert app.focused is on_screen(pilot, "#field-persona")
+        await pilot.press("shift+tab")
+        assert app.focused is on_screen(pilot, "#field-workspace")
+        assert screen_name(pilot) == "hatch"
