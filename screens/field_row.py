@@ -140,17 +140,23 @@ class FieldRow(Vertical):
     def set_value(self, value: Any) -> None:
         """Show a value the machine worked out (a default following another answer); secrets are left alone."""
         widget = self.input
-        with widget.prevent(Input.Changed, NoteArea.Changed, ChoiceSet.Changed, Switch.Changed,
-                            MultiSelect.SelectedChanged):
-            if isinstance(widget, ChoiceSet):
-                for button in widget.query(ChoiceButton):
-                    button.value = button.id == f"opt-{self.key}-{value}"
-            elif isinstance(widget, Switch):
-                widget.value = bool(value)
-            elif isinstance(widget, NoteArea):
-                widget.text = "" if value is None else str(value)
-            elif isinstance(widget, Input) and not self.field.kind.is_secret:
-                widget.value = "" if value is None else str(value)
+        if isinstance(widget, ChoiceSet):
+            # Pressing the button lets the set turn the others off; its Changed finds nothing more to follow.
+            for button in widget.query(ChoiceButton):
+                if button.id == f"opt-{self.key}-{value}":
+                    button.value = True
+        else:
+            with widget.prevent(Input.Changed, NoteArea.Changed, Switch.Changed, MultiSelect.SelectedChanged):
+                if isinstance(widget, Switch):
+                    widget.value = bool(value)
+                elif isinstance(widget, NoteArea):
+                    widget.text = "" if value is None else str(value)
+                elif isinstance(widget, MultiSelect):
+                    widget.deselect_all()
+                    for item in value or []:
+                        widget.select(item)
+                elif isinstance(widget, Input) and not self.field.kind.is_secret:
+                    widget.value = "" if value is None else str(value)
         self.update_option_help()
 
     def cursor_option(self) -> Option | None:

@@ -249,3 +249,25 @@ async def test_tab_and_shift_tab_move_between_fields(tui_state):
         await pilot.press("shift+tab")
         assert app.focused is on_screen(pilot, "#field-workspace")
         assert screen_name(pilot) == "hatch"
+
+
+async def test_a_value_worked_out_by_the_machine_shows_in_every_kind_of_field(tui_state):
+    """FieldRow.set_value (defaults that follow another answer) for each widget, read back as the machine reads it."""
+    app = make_app(make_machine(), presets_for(quickstart={"accept_risk": True}))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        rows = {row.key: row for row in app.screen.rows()}
+        rows["flow"].set_value("manual")
+        rows["accept_risk"].set_value(False)
+        await pilot.pause()
+        assert rows["flow"].value() == "manual" and on_screen(pilot, "#field-flow").pressed_index == 1
+        assert rows["accept_risk"].value() is False
+        assert "gateway_port" in shown_rows(pilot)  # the set took the new choice: the Manual fields show
+        rows["gateway_port"].set_value(19000)
+        assert rows["gateway_port"].value() == "19000"
+    channels = make_app(make_machine(start_at="channels"))
+    async with channels.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        row = next(row for row in channels.screen.rows() if row.key == "channels")
+        row.set_value(["slack", "signal"])
+        assert row.value() == ["slack", "signal"]
