@@ -22,6 +22,7 @@ from screens.sidebar import StepSidebar
 from screens.signin_panel import SignInPanel
 from screens.signin_screen import SignInScreen
 from screens.step_screen import StepScreen
+from screens.text import screen_text, sentence
 from wizard.errors import EXIT_CANCELLED, WizardError
 from wizard.machine import DONE, REVIEW, SIGN_IN, Machine, StepInvalid
 from wizard.request import OnboardRequest
@@ -80,8 +81,10 @@ class OnboardApp(App[int]):
 
         target = self.machine.pending_sign_in()
         provider = all_providers().get(target.provider) if target else None
-        return SignInScreen(self.machine, provider.label if provider else "your provider", clock=self.clock,
-                            blink=self.blink, browser=self.request.signin.browser)
+        options = self.request.signin.where_no_browser(self.machine.ctx.browser_blocked)
+        return SignInScreen(self.machine, provider.label if provider else "your provider",
+                            target.method if target else "browser", clock=self.clock, blink=self.blink,
+                            browser=options.browser, browser_opens=not options.no_browser)
 
     def initial_values(self, step_id: str) -> dict[str, Any]:
         """What the fields show: this run's draft, else what the machine would prefill."""
@@ -101,13 +104,16 @@ class OnboardApp(App[int]):
         self.show_current()
 
     def on_step_screen_skip_requested(self, message: StepScreen.SkipRequested) -> None:
-        self.leave_screen(keep_draft=False)
+        try:
+            self.machine.skip()
+        except WizardError as exc:
+            self.notify(sentence(exc.message), title="Cannot skip this step", severity="warning")
+            return
         self.drafts.pop(message.step_id, None)
-        self.machine.skip()
         self.show_current()
 
     def on_wizard_screen_back_requested(self, message: WizardScreen.BackRequested) -> None:
-        if not self.machine.trail:
+        if self.machine.previous() is None:
             return
         self.leave_screen()
         self.machine.back()
@@ -119,7 +125,7 @@ class OnboardApp(App[int]):
         try:
             self.machine.jump(message.step_id)
         except WizardError as exc:
-            self.notify(exc.message, title="Cannot go there", severity="warning")
+            self.notify(sentence(exc.message), title="Cannot go there", severity="warning")
             return
         self.leave_screen(keep_draft=True)
         self.show_current()
@@ -140,9 +146,23 @@ class OnboardApp(App[int]):
         try:
             target = self.machine.begin_sign_in()
         except WizardError as exc:
-            screen.show_step_error(exc.render())
+            screen.show_step_error(screen_text(exc))
             return
-        screen.panel.start(target.provider, self.request.signin.with_method(target.method))
+        options = self.request.signin.with_method(target.method).where_no_browser(self.machine.ctx.browser_blocked)
+        screen.panel.start(target.provider, options)
+
+    def on_sign_in_screen_method_changed(self, message: SignInScreen.MethodChanged) -> None:
+        """Another method: the machine takes the new answer (the rule is its), the panel starts over."""
+        screen = self.screen
+        if not isinstance(screen, SignInScreen) or self.machine.current != SIGN_IN:
+            return
+        try:
+            target = self.machine.change_sign_in_method(message.method)
+        except StepInvalid as exc:
+            screen.show_step_error(sentence("; ".join(exc.errors.values())))
+            return
+        screen.method_changed(target.method, self.machine.sign_in_note())
+        self.on_sign_in_screen_begin_requested(SignInScreen.BeginRequested())
 
     def on_sign_in_panel_signed_in(self, message: SignInPanel.SignedIn) -> None:
         if self.machine.current == SIGN_IN:
@@ -159,7 +179,7 @@ class OnboardApp(App[int]):
         except WizardError as exc:
             screen = self.screen
             if isinstance(screen, ReviewScreen):
-                screen.show_step_error(exc.render())
+                screen.show_step_error(screen_text(exc))
             return
         self.written, self.notes = written, list(plan.notes)
         self.show_current()
@@ -182,6 +202,13 @@ class OnboardApp(App[int]):
             self.leave_screen(keep_draft=False)
             self.machine.cancel()
             self.exit(EXIT_CANCELLED)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Behind the too-small notice only quitting works."""
+        screen = self.screen
+        if isinstance(screen, WizardScreen) and screen.too_small and action != "request_quit":
+            return False
+        return True
 
     def action_toggle_theme(self) -> None:
         self.theme = "textual-light" if self.current_theme.dark else "textual-dark"

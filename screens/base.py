@@ -1,4 +1,8 @@
-"""The frame every wizard screen shares: header with the config path, sidebar, body, footer."""
+"""The frame every wizard screen shares: header with the config path, sidebar, body, footer.
+
+The footer shows only the keys that do something on this screen (`check_action`); behind the
+"needs more room" notice no key does anything but quit.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Button, Footer, Static
 
 from screens.app_header import AppHeader
@@ -20,8 +25,7 @@ STEP_COUNT = len(STEPS)
 
 def too_small_text(width: int, height: int) -> str:
     return (f"This terminal is {width}×{height}; the wizard needs at least {MIN_WIDTH}×{MIN_HEIGHT}.\n\n"
-            "Make the window larger, or press Ctrl+Q to quit (nothing is written).\n"
-            "Scripts: openclaw onboard --non-interactive")
+            "Make the window larger, or press Ctrl+Q to quit (nothing is written).")
 
 
 class WizardScreen(Screen):
@@ -29,7 +33,7 @@ class WizardScreen(Screen):
 
     BINDINGS = [
         Binding("escape", "back", "Back"),
-        Binding("ctrl+n", "next", "Next"),
+        Binding("ctrl+n", "next", "Next", key_display="enter"),  # Enter is Next on every field too
         *[Binding(str(n), f"jump({n})", "Jump", show=n == 1, key_display=f"1-{STEP_COUNT}")
           for n in range(1, STEP_COUNT + 1)],
     ]
@@ -42,6 +46,8 @@ class WizardScreen(Screen):
         self.machine = machine
         self.position = position
         self.sidebar_position = sidebar_position or position  # the sign-in phase belongs to its step
+        self.too_small = False
+        self._focus_before_small: Widget | None = None
 
     def compose(self) -> ComposeResult:
         yield AppHeader(str(self.machine.ctx.config_path))
@@ -56,11 +62,26 @@ class WizardScreen(Screen):
         yield from ()
 
     def on_mount(self) -> None:
-        self.update_size_notice()
         self.prepare()
+        self.update_size_notice()
 
     def prepare(self) -> None:
         """After mounting: subclasses set focus and fill in what depends on mounted widgets."""
+
+    # --- which keys work here -------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Hide (and disable) keys that would do nothing: every one behind the too-small notice."""
+        if self.too_small:
+            return False
+        if action == "back":
+            return self.can_go_back()
+        return True
+
+    def can_go_back(self) -> bool:
+        return self.machine.previous() is not None
+
+    # --- a terminal too small to draw in -----------------------------------------------------
 
     def on_resize(self) -> None:
         self.update_size_notice()
@@ -68,9 +89,24 @@ class WizardScreen(Screen):
     def update_size_notice(self) -> None:
         width, height = self.app.size
         small = width < MIN_WIDTH or height < MIN_HEIGHT
-        self.set_class(small, "-too-small")
         if small:
             self.query_one("#too-small", Static).update(too_small_text(width, height))
+        if small == self.too_small:
+            return
+        self.too_small = small
+        self.set_class(small, "-too-small")
+        frame = self.query_one("#frame")
+        if small:  # nothing behind the notice takes a key: no focus, every field disabled
+            self._focus_before_small = self.focused
+            self.set_focus(None)
+            frame.disabled = True
+        else:
+            frame.disabled = False
+            if self._focus_before_small is not None and self._focus_before_small.is_attached:
+                self.set_focus(self._focus_before_small)
+        self.refresh_bindings()
+
+    # --- navigation ---------------------------------------------------------------------------
 
     @on(Button.Pressed, "#next")
     def next_pressed(self, event: Button.Pressed) -> None:

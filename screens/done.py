@@ -10,6 +10,7 @@ from textual.widgets import Button, Static
 
 from screens.base import WizardScreen
 from screens.bullet_list import BulletList
+from screens.text import sentence
 from wizard.render import short_path
 
 NEXT_COMMANDS = (
@@ -20,6 +21,7 @@ NEXT_COMMANDS = (
 
 class DoneScreen(WizardScreen):
     BINDINGS = [("enter", "close", "Close")]
+    AUTO_FOCUS = None  # Enter is the screen's Close (shown in the footer); the button is there for the mouse
 
     class CloseRequested(Message):
         """Leave the wizard."""
@@ -34,11 +36,11 @@ class DoneScreen(WizardScreen):
         yield Static("Everything below has been written.", id="step-summary")
         with VerticalScroll(id="form"):
             yield Static("Written", classes="field-label")
-            lines = [short_path(p) for p in self.written] or ["nothing: the configuration already said all of this"]
+            lines = [short_path(p) for p in self.written] or ["Nothing: the configuration already said all of this"]
             yield BulletList(lines, id="written")
             if self.notes:
                 yield Static("Notes", classes="field-label")
-                yield BulletList(self.notes, id="notes")
+                yield BulletList([sentence(note) for note in self.notes], id="notes")
             yield Static("Next", classes="field-label")
             yield Static(self.next_text(), id="next-commands")
         with Horizontal(id="nav"):
@@ -53,8 +55,6 @@ class DoneScreen(WizardScreen):
             text.append(f"  {what}\n")
         return text
 
-    def prepare(self) -> None:
-        self.query_one("#next", Button).focus()
 
     def action_close(self) -> None:
         self.post_message(self.CloseRequested())
@@ -62,8 +62,8 @@ class DoneScreen(WizardScreen):
     def action_next(self) -> None:
         self.action_close()
 
-    def action_back(self) -> None:
-        """Nothing to go back to: it is written."""
-
-    def action_jump(self, number: int) -> None:
-        """Steps are finished; jumping would only confuse."""
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """It is written: nothing to go back or jump to; Enter closes."""
+        if action in ("back", "next", "jump"):
+            return False
+        return super().check_action(action, parameters)

@@ -1,7 +1,8 @@
-"""One field of a step, rendered by kind: label, help, the input widget, the inline message.
+"""One field of a step, rendered by kind: label, help, the input widget, a note, the inline message.
 
-Generic on purpose: what a field is (kind, options, help, default) comes from wizard/steps;
-this only maps each kind to a widget (WIDGETS) and reads the raw value back.
+Generic on purpose: what a field is (kind, options, help, default, note) comes from wizard/steps;
+this only maps each kind to a widget (WIDGETS) and reads the raw value back (and sets it, when a
+default follows another answer).
 """
 
 from __future__ import annotations
@@ -13,8 +14,11 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
 from textual.widget import Widget
-from textual.widgets import Checkbox, Input, RadioButton, RadioSet, SelectionList, Static
+from textual.widgets import Input, Static
 
+from screens.inputs import ChoiceButton, ChoiceSet, LineInput, MultiSelect, NoteArea, Switch
+from screens.notice import Notice
+from screens.text import sentence
 from wizard.steps.base import Field, Option, SecretValue
 
 SECRET_HINTS = {"generated": "generated for you; leave empty to keep it",
@@ -35,9 +39,6 @@ class FieldRow(Vertical):
     class Left(Edited):
         """Focus left the field: time to show its message."""
 
-    class Submitted(Edited):
-        """Enter in a text field."""
-
     def __init__(self, field: Field, value: Any, *, blink: bool = True) -> None:
         super().__init__(classes=f"field-row -kind-{field.kind.name}", id=f"row-{field.key}")
         self.field = field
@@ -46,6 +47,8 @@ class FieldRow(Vertical):
         self.touched = False
         self.shown_error: str | None = None
         self.fallback: SecretValue | None = None  # a secret kept when the box is left empty
+        self.field_note: str | None = None  # what the step says with this field (from the machine)
+        self.paste_note: str | None = None  # what a paste of several lines kept, until focus leaves
 
     # --- composing ---------------------------------------------------------------------
 
@@ -57,6 +60,7 @@ class FieldRow(Vertical):
         yield self._make_input()
         if fld.options:
             yield Static("", classes="option-help")
+        yield Notice("", classes="field-note")
         yield Static("", classes="field-error")
 
     def _make_input(self) -> Widget:
@@ -64,19 +68,25 @@ class FieldRow(Vertical):
 
     def _make_choice(self, wid: str) -> Widget:
         fld = self.field
-        return RadioSet(*[RadioButton(o.label, value=o.value == self.initial, id=f"opt-{fld.key}-{o.value}")
-                          for o in fld.options], id=wid)
+        return ChoiceSet(*[ChoiceButton(o.label, value=o.value == self.initial, id=f"opt-{fld.key}-{o.value}")
+                           for o in fld.options], id=wid)
 
     def _make_multi(self, wid: str) -> Widget:
         chosen = set(self.initial or [])
-        return SelectionList[str](*[(o.label, o.value, o.value in chosen) for o in self.field.options], id=wid)
+        return MultiSelect(*[(o.label, o.value, o.value in chosen) for o in self.field.options], id=wid)
 
     def _make_switch(self, wid: str) -> Widget:
-        return Checkbox(self.field.label, value=bool(self.initial), id=wid)
+        return Switch(self.field.label, value=bool(self.initial), id=wid)
 
     def _make_text(self, wid: str) -> Widget:
         value = self.initial
         return self._input(wid, "" if value is None else str(value), self.field.placeholder, password=False)
+
+    def _make_multiline(self, wid: str) -> Widget:
+        area = NoteArea("" if self.initial is None else str(self.initial), id=wid, soft_wrap=True,
+                        show_line_numbers=False, compact=True)
+        area.cursor_blink = self.blink
+        return area
 
     def _make_secret(self, wid: str) -> Widget:
         value = self.initial
@@ -92,14 +102,14 @@ class FieldRow(Vertical):
         return self._input(wid, typed, hint, password=True)
 
     def _input(self, wid: str, value: str, placeholder: str, *, password: bool) -> Input:
-        box = Input(value=value, placeholder=placeholder, password=password, id=wid, compact=True)
+        box = LineInput(value=value, placeholder=placeholder, password=password, id=wid, compact=True)
         box.cursor_blink = self.blink
         return box
 
     def on_mount(self) -> None:
         self.update_option_help()
 
-    # --- reading -------------------------------------------------------------------------
+    # --- reading and setting -------------------------------------------------------------
 
     @property
     def key(self) -> str:
@@ -112,27 +122,54 @@ class FieldRow(Vertical):
     def value(self) -> Any:
         """The raw value as the machine's check() takes it; None for an empty secret with no fallback."""
         widget = self.input
-        if isinstance(widget, RadioSet):
+        if isinstance(widget, ChoiceSet):
             index = widget.pressed_index
             return self.field.options[index].value if index >= 0 else None
-        if isinstance(widget, SelectionList):
+        if isinstance(widget, MultiSelect):
             chosen = set(widget.selected)
             return [o.value for o in self.field.options if o.value in chosen]
-        if isinstance(widget, Checkbox):
+        if isinstance(widget, Switch):
             return widget.value
+        if isinstance(widget, NoteArea):
+            return widget.text
         assert isinstance(widget, Input)
         if self.field.kind.is_secret:
             return widget.value or self.fallback
         return widget.value
 
-    def highlighted_option(self) -> Option | None:
+    def set_value(self, value: Any) -> None:
+        """Show a value the machine worked out (a default following another answer); secrets are left alone."""
         widget = self.input
-        if isinstance(widget, RadioSet):
-            index = widget.pressed_index
-            return self.field.options[index] if 0 <= index < len(self.field.options) else None
-        if isinstance(widget, SelectionList):
+        if isinstance(widget, ChoiceSet):
+            # Pressing the button lets the set turn the others off; its Changed finds nothing more to follow.
+            for button in widget.query(ChoiceButton):
+                if button.id == f"opt-{self.key}-{value}":
+                    button.value = True
+        else:
+            with widget.prevent(Input.Changed, NoteArea.Changed, Switch.Changed, MultiSelect.SelectedChanged):
+                if isinstance(widget, Switch):
+                    widget.value = bool(value)
+                elif isinstance(widget, NoteArea):
+                    widget.text = "" if value is None else str(value)
+                elif isinstance(widget, MultiSelect):
+                    widget.deselect_all()
+                    for item in value or []:
+                        widget.select(item)
+                elif isinstance(widget, Input) and not self.field.kind.is_secret:
+                    widget.value = "" if value is None else str(value)
+        self.update_option_help()
+
+    def cursor_option(self) -> Option | None:
+        """The option the help line describes: under the cursor while the group has focus, else the chosen one."""
+        widget = self.input
+        options = self.field.options
+        if isinstance(widget, ChoiceSet):
+            index = widget.cursor_index if widget.has_focus and widget.cursor_index is not None \
+                else widget.pressed_index
+            return options[index] if index is not None and 0 <= index < len(options) else None
+        if isinstance(widget, MultiSelect):
             highlighted = widget.highlighted
-            return self.field.options[highlighted] if highlighted is not None else None
+            return options[highlighted] if highlighted is not None else None
         return None
 
     # --- showing -----------------------------------------------------------------------
@@ -145,16 +182,21 @@ class FieldRow(Vertical):
         error.update(Text(f"✖ {self.error_sentence(message)}") if message else "")
         self.set_class(bool(message), "-invalid")
 
+    def show_note(self, text: str | None) -> None:
+        self.field_note = text
+        notes = [sentence(note) for note in (self.paste_note, self.field_note) if note]
+        self.query_one(".field-note", Notice).update(Text("\n".join(notes)) if notes else "")
+
     def error_sentence(self, message: str) -> str:
         """Messages written to follow the field's name ("must be ...") get it; others stand alone."""
-        if message.startswith(("must ", "is ", "unknown")):
+        if message.startswith(("must ", "is ", "needs ", "unknown")):
             return f"{self.field.label} {message}"
-        return message[:1].upper() + message[1:]
+        return sentence(message)
 
     def update_option_help(self) -> None:
         if not self.field.options:
             return
-        option = self.highlighted_option()
+        option = self.cursor_option()
         self.query_one(".option-help", Static).update(
             Text(f"{option.label}: {option.help}") if option and option.help else "")
 
@@ -165,14 +207,21 @@ class FieldRow(Vertical):
         self.update_option_help()
         self.post_message(self.Edited(self))
 
-    def on_radio_set_changed(self, event: RadioSet.Changed) -> None:
+    def on_radio_set_changed(self, event: ChoiceSet.Changed) -> None:
         event.stop()
         self._edited()
+
+    def on_descendant_focus(self) -> None:
+        self.update_option_help()
+
+    def on_choice_set_cursor_moved(self, event: ChoiceSet.CursorMoved) -> None:
+        event.stop()
+        self.update_option_help()
 
     def on_selection_list_selection_toggled(self, event) -> None:
         event.stop()
 
-    def on_selection_list_selected_changed(self, event: SelectionList.SelectedChanged) -> None:
+    def on_selection_list_selected_changed(self, event: MultiSelect.SelectedChanged) -> None:
         event.stop()
         self._edited()
 
@@ -180,7 +229,7 @@ class FieldRow(Vertical):
         event.stop()
         self.update_option_help()
 
-    def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
+    def on_checkbox_changed(self, event: Switch.Changed) -> None:
         event.stop()
         self._edited()
 
@@ -189,16 +238,25 @@ class FieldRow(Vertical):
         self.touched = True
         self.post_message(self.Edited(self))
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
+    def on_text_area_changed(self, event: NoteArea.Changed) -> None:
         event.stop()
         self.touched = True
-        self.post_message(self.Submitted(self))
+        self.post_message(self.Edited(self))
+
+    def on_line_input_multi_line_paste(self, event: LineInput.MultiLinePaste) -> None:
+        event.stop()
+        self.paste_note = f"Pasted {event.lines} lines; this box takes one, so it kept the first."
+        self.show_note(self.field_note)
 
     def on_descendant_blur(self) -> None:
+        if self.paste_note:
+            self.paste_note = None
+            self.show_note(self.field_note)
         self.touched = True
+        self.update_option_help()
         self.post_message(self.Left(self))
 
 
 # Each kind's widget; a kind not named here is typed into a one-line box.
 WIDGETS = {"choice": FieldRow._make_choice, "multi": FieldRow._make_multi, "bool": FieldRow._make_switch,
-           "secret": FieldRow._make_secret}
+           "secret": FieldRow._make_secret, "multiline": FieldRow._make_multiline}

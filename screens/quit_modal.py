@@ -6,12 +6,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Static
+from textual.widgets import Button, Footer, Static
 
 
 class ConfirmQuit(ModalScreen[bool]):
     BINDINGS = [
-        Binding("escape,n", "stay", "Keep going"),
+        Binding("escape,n", "stay", "Keep going", key_display="esc/n"),
         Binding("y", "leave", "Quit"),
     ]
 
@@ -29,6 +29,7 @@ class ConfirmQuit(ModalScreen[bool]):
             with Horizontal(id="quit-buttons"):
                 yield Button("Keep going", id="stay", variant="primary", compact=True)
                 yield Button("Quit", id="leave", variant="error", compact=True)
+        yield Footer()  # this dialog's keys, over the screen's (which do nothing while it is open)
 
     def on_mount(self) -> None:
         self.query_one("#stay", Button).focus()

@@ -4,33 +4,45 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
 from textual.message import Message
 from textual.widgets import Button, Static
 
 from screens.base import WizardScreen
 from screens.bullet_list import BulletList
 from screens.notice import Notice
+from screens.text import sentence
 
 
-def diff_text(diff: str) -> Text:
-    """A unified diff with + and - lines coloured by the theme-neutral diff styles."""
-    text = Text(no_wrap=False, overflow="fold")
+def diff_text(diff: str) -> Content:
+    """A unified diff with + and - lines in the theme's own success/error text colours (readable in both)."""
+    parts: list[tuple[str, str]] = []
     for line in diff.splitlines():
         style = ""
         if line.startswith(("+++", "---")):
             style = "bold"
         elif line.startswith("+"):
-            style = "green"
+            style = "$text-success"
         elif line.startswith("-"):
-            style = "red"
+            style = "$text-error"
         elif line.startswith("@@"):
-            style = "cyan"
-        text.append(line + "\n", style=style)
-    return text
+            style = "$text-primary"
+        parts.append((line + "\n", style))
+    return Content.assemble(*parts)
+
+
+def plan_line(line: str) -> Text:
+    """A line of the plan as a sentence; a warning stands out."""
+    if line.startswith("warning: "):
+        return Text("⚠ " + sentence(line.removeprefix("warning: ")), style="bold", overflow="fold")
+    return Text(sentence(line), overflow="fold")
 
 
 class ReviewScreen(WizardScreen):
+    BINDINGS = [Binding("ctrl+n", "next", "Finish", key_display="enter")]
+
     class FinishRequested(Message):
         """Write the plan (the App applies it)."""
 
@@ -40,18 +52,18 @@ class ReviewScreen(WizardScreen):
 
     def compose_body(self) -> ComposeResult:
         yield Static("Review · nothing has been written yet", id="step-title")
-        yield Static("Finish writes exactly this; Back changes an answer; q quits writing nothing.",
+        yield Static("Finish writes exactly this; Back changes an answer; Ctrl+Q quits, writing nothing.",
                      id="step-summary")
         with VerticalScroll(id="form"):
             yield Static("What will happen", classes="field-label")
-            yield BulletList(self.plan.lines(), id="plan-lines")
+            yield BulletList([plan_line(line) for line in self.plan.lines()], id="plan-lines")
             diff = self.plan.diff()
             yield Static("Configuration changes" if diff else "Configuration: no changes", classes="field-label")
             if diff:
                 yield Static(diff_text(diff), id="plan-diff")
         yield Notice("", id="step-error")
         with Horizontal(id="nav"):
-            yield Button("Back", id="back", disabled=not self.machine.trail, compact=True)
+            yield Button("Back", id="back", disabled=not self.can_go_back(), compact=True)
             yield Static("", classes="nav-spacer")
             yield Button("Finish", id="next", variant="success", compact=True)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -22,8 +23,9 @@ class StepLink(Static):
         self.tooltip = f"{number}. {title}: {status}" + (f" ({description})" if description else "")
 
     @staticmethod
-    def _label(number: int, title: str, status: str) -> Text:
-        return Text.assemble(f"{number} ", (GLYPHS.get(status, " "), "bold"), f" {title}")
+    def _label(number: int, title: str, status: str) -> Table:
+        """The whole title, wrapped under itself when the sidebar is too narrow for it (never cut)."""
+        return _row(Text.assemble(f"{number} ", (GLYPHS.get(status, " "), "bold"), " "), title)
 
     def on_click(self) -> None:
         self.post_message(StepSidebar.JumpRequested(self.step_id))
@@ -51,9 +53,17 @@ class StepSidebar(Vertical):
                 link.add_class("-here")
             yield link
         for marker, title in (("review", "Review"), ("done", "Done")):
-            yield Static(Text.assemble("  ", ("▶" if self.position == marker else " ", "bold"), f" {title}"),
+            yield Static(_row(Text.assemble("  ", ("▶" if self.position == marker else " ", "bold"), " "), title),
                          classes="step-link -final" + (" -here" if self.position == marker else ""))
         yield Static(LEGEND, classes="sidebar-legend")
+
+
+def _row(marker: Text, title: str) -> Table:
+    grid = Table.grid()
+    grid.add_column(no_wrap=True)
+    grid.add_column(overflow="fold")
+    grid.add_row(marker, title)
+    return grid
 
 
 def sidebar_rows(machine) -> list[tuple[str, int, str, str, str]]:

@@ -1,7 +1,13 @@
-"""The sign-in part of the Authorization screen: URL with Copy/Open, paste box, countdown, result.
+"""The sign-in panel: one small state machine, idle -> waiting -> (checking ->) signed in | failed.
 
-`sign_in` (wizard.auth.signin) runs in a thread worker; its events come back as messages
-through `call_from_thread`. Going back, jumping or quitting sets the cancel Event.
+Each state shows its own text and nothing else: idle says what Sign in will do; waiting shows the
+address (shortened, an OSC 8 hyperlink; the whole of it one key away; Copy) or the device code, the
+paste box with its label, and the countdown; checking says the pasted address is being checked;
+signed in says who; failed shows the error and puts focus on Try again. `reset()` (a new method,
+Back) cancels a running attempt and returns to idle.
+
+`sign_in` (wizard.auth.signin) runs in a thread worker; its events come back as messages through
+`call_from_thread`. Going back, jumping, switching method or quitting sets the cancel Event.
 """
 
 from __future__ import annotations
@@ -12,6 +18,7 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from rich.style import Style
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -21,11 +28,22 @@ from textual.reactive import reactive
 from textual.widgets import Button, Input, Static
 
 from screens.notice import Notice
+from screens.text import sentence
 
 if TYPE_CHECKING:
     from wizard.auth.browser import Launch
 
-STATES = ("idle", "running", "signed-in", "failed")
+IDLE, WAITING, CHECKING, SIGNED_IN, FAILED = "idle", "waiting", "checking", "signed-in", "failed"
+STATES = (IDLE, WAITING, CHECKING, SIGNED_IN, FAILED)
+
+# What Sign in will do, per method (the idle state's one line).
+STARTS = {"browser": "Sign in opens the sign-in page in your browser; it comes back here by itself.",
+          "device": "Sign in shows a short code to enter on any device with a browser.",
+          "paste": "Sign in shows an address to open in any browser; paste back the address it lands on."}
+WAITING_FOR = {"browser": "Waiting for the browser (or a pasted address)",
+               "device": "Waiting for the code to be entered",
+               "paste": "Waiting for the pasted address"}
+AFTER_FAILURE = "Press Try again, choose another method above, or press Esc and pick Skip for now to finish without it."
 
 
 def countdown(seconds: float) -> str:
@@ -33,13 +51,25 @@ def countdown(seconds: float) -> str:
     return f"{seconds // 60}:{seconds % 60:02d}"
 
 
+def short_url(url: str, width: int) -> str:
+    """The address cut to `width` cells, its end marked: the whole value is one key away."""
+    return url if len(url) <= width else url[:max(1, width - 1)] + "…"
+
+
+def link(text: str, url: str) -> Text:
+    """`text` as a terminal hyperlink (OSC 8) to `url`."""
+    return Text(text, style=Style(link=url, underline=True))
+
+
 class PanelEvents:
     """SignInEvents for the panel: called on the worker thread, forwarded as messages to the UI thread."""
 
-    def __init__(self, panel: SignInPanel) -> None:
+    def __init__(self, panel: SignInPanel, attempt: int) -> None:
         self.panel = panel
+        self.attempt = attempt
 
-    def _send(self, message: Message) -> None:
+    def _send(self, message: SignInPanel.FromWorker) -> None:
+        message.attempt = self.attempt
         try:
             self.panel.app.call_from_thread(self.panel.post_message, message)
         except RuntimeError:
@@ -66,26 +96,29 @@ class PanelEvents:
 
 
 class SignInPanel(Vertical):
-    state: reactive[str] = reactive("idle")
+    state: reactive[str] = reactive(IDLE, init=False)
 
-    # --- from the worker ------------------------------------------------------------------
-    class UrlReady(Message):
+    # --- from the worker (each tagged with its attempt: a stale attempt's messages are dropped) ---
+    class FromWorker(Message):
+        attempt = 0
+
+    class UrlReady(FromWorker):
         def __init__(self, url: str) -> None:
             super().__init__()
             self.url = url
 
-    class DeviceCode(Message):
+    class DeviceCode(FromWorker):
         def __init__(self, user_code: str, verification_uri: str) -> None:
             super().__init__()
             self.user_code = user_code
             self.verification_uri = verification_uri
 
-    class Waiting(Message):
+    class Waiting(FromWorker):
         def __init__(self, deadline: float) -> None:
             super().__init__()
             self.deadline = deadline
 
-    class Note(Message):
+    class Note(FromWorker):
         def __init__(self, text: str) -> None:
             super().__init__()
             self.text = text
@@ -93,14 +126,14 @@ class SignInPanel(Vertical):
     class PasteRejected(Note):
         pass
 
-    class UsageLine(Message):
+    class UsageLine(FromWorker):
         """The signed-in account's usage windows (`openai-codex usage: 5h 100% left ...`), when they could be read."""
 
         def __init__(self, text: str) -> None:
             super().__init__()
             self.text = text
 
-    class Finished(Message):
+    class Finished(FromWorker):
         def __init__(self, record: dict | None, error: str | None) -> None:
             super().__init__()
             self.record = record
@@ -115,70 +148,101 @@ class SignInPanel(Vertical):
             super().__init__()
             self.record = record
 
-    def __init__(self, *, clock: Callable[[], float] = time.monotonic, blink: bool = True,
-                 browser: str | None = None) -> None:
-        super().__init__(id="signin", classes="-idle")
+    def __init__(self, method: str, provider_label: str = "ChatGPT", *, clock: Callable[[], float] = time.monotonic,
+                 blink: bool = True, browser: str | None = None, browser_opens: bool = True) -> None:
+        super().__init__(id="signin")
         self.clock = clock
         self.blink = blink
         self.browser = browser
+        self.browser_opens = browser_opens
+        self.provider_label = provider_label
+        self.method = method
         self.url = ""
-        self.method = "browser"
+        self.whole_url = False
         self.deadline: float | None = None
+        self.attempt = 0
         self.paste_queue: queue.Queue[str] = queue.Queue()
         self.cancel_event = threading.Event()
         self.record: dict | None = None
 
     def compose(self) -> ComposeResult:
-        yield Static("Not signed in yet. Sign in opens the page; you can also copy the address.",
-                     id="signin-status")
+        yield Static("", id="signin-status")
         with Vertical(id="signin-link"):
             yield Static("", id="signin-url")
             with Horizontal(id="signin-link-actions"):
-                yield Button("Copy URL", id="signin-copy", compact=True)
-                yield Button("Open browser", id="signin-open", compact=True)
-        paste = Input(placeholder="paste the address the browser landed on (or the code), then Enter",
-                      id="signin-paste", compact=True)
-        paste.cursor_blink = self.blink
-        yield paste
+                yield Button("Copy", id="signin-copy", compact=True)
+                yield Button("Whole address", id="signin-whole", compact=True)
+                open_button = Button("Open browser", id="signin-open", compact=True)
+                open_button.display = self.browser_opens
+                yield open_button
+        with Vertical(id="signin-paste-box"):
+            yield Static("Paste the address you land on (or the code), then Enter:", id="signin-paste-label")
+            paste = Input(placeholder="e.g. http://127.0.0.1:1455/auth/callback?code=…", id="signin-paste",
+                          compact=True)
+            paste.cursor_blink = self.blink
+            yield paste
         yield Notice("", id="signin-note")
         yield Notice("", id="signin-error")
+        yield Notice("", id="signin-extra")  # one more line after sign-in (e.g. usage left), set by show_extra
         with Horizontal(id="signin-actions"):
             yield Button("Sign in", id="signin-start", variant="primary", compact=True)
             yield Button("Cancel sign-in", id="signin-cancel", compact=True)
 
     def on_mount(self) -> None:
-        self.border_title = "Sign in with ChatGPT"
+        self.border_title = self.provider_label
         self.set_interval(1.0, self.tick)
+        self.go(IDLE)
 
-    # --- state ------------------------------------------------------------------------------
+    # --- the state machine -----------------------------------------------------------------------
 
-    def watch_state(self, state: str) -> None:
+    def go(self, state: str, *, status: str | Text = "", error: str | Text = "") -> None:
+        """Enter `state`: its classes (which parts show), its status line; every other text cleared."""
+        self.state = state
         for name in STATES:
             self.set_class(name == state, f"-{name}")
-        start = self.query_one("#signin-start", Button)
-        start.label = "Try again" if state == "failed" else "Sign in"
+        self.set_class(self.method != "device", "-pasteable")
+        self._set("#signin-status", status or self._status_for(state))
+        self._set("#signin-note", "")
+        self._set("#signin-error", error)
+        if state != SIGNED_IN:
+            self._set("#signin-extra", "")
+        if state in (IDLE, FAILED):
+            self.url, self.deadline, self.whole_url = "", None, False
+            self._set("#signin-url", "")
+            self.set_class(False, "-has-link")
+        self.query_one("#signin-start", Button).label = "Try again" if state == FAILED else "Sign in"
+        if state == FAILED:
+            self.query_one("#signin-start", Button).focus()
+        if self.is_mounted:
+            self.screen.refresh_bindings()  # the keys shown depend on the state (Next after signing in)
+
+    def _status_for(self, state: str) -> str:
+        return {IDLE: STARTS.get(self.method, "Sign in starts it."), WAITING: "Starting sign-in…",
+                CHECKING: "Checking the pasted address…",
+                FAILED: "Sign-in did not complete; nothing was stored."}.get(state, "")
 
     @property
     def signed_in(self) -> bool:
-        return self.state == "signed-in"
+        return self.state == SIGNED_IN
 
     def start(self, provider: str, options) -> None:
         """Begin a sign-in for `provider` with SignInOptions `options` (a fresh attempt each time)."""
-        if self.state == "running":
+        if self.state in (WAITING, CHECKING):
             return
         self.cancel()
+        self.attempt += 1
         self.cancel_event = threading.Event()
         self.paste_queue = queue.Queue()
         self.method = options.method
-        self.url, self.deadline = "", None
-        self._set("#signin-url", "")
-        self._set("#signin-note", "")
-        self._set("#signin-error", "")
-        self.set_class(False, "-has-link")
-        self.set_class(options.method != "device", "-pasteable")
-        self._set("#signin-status", "Starting sign-in…")
-        self.state = "running"
-        self.run_sign_in(provider, options, self.paste_queue, self.cancel_event)
+        self.go(WAITING)
+        self.run_sign_in(provider, options, self.paste_queue, self.cancel_event, self.attempt)
+
+    def reset(self, method: str) -> None:
+        """The method (or provider) changed: stop the attempt under way and start over from idle."""
+        self.cancel()
+        self.attempt += 1  # whatever the old attempt still sends is dropped
+        self.method = method
+        self.go(IDLE)
 
     def cancel(self) -> None:
         self.cancel_event.set()
@@ -186,123 +250,156 @@ class SignInPanel(Vertical):
     def blocked(self) -> None:
         """The sign-in could not start (the screen shows why): offer Try again."""
         self.cancel()
-        self.deadline = None
-        self.state = "failed"
-        self._set("#signin-status", "Sign-in did not start; nothing was opened or stored.")
+        self.go(FAILED, status="Sign-in did not start; nothing was opened or stored.")
 
     @work(thread=True, exclusive=True, group="sign-in", exit_on_error=False)
-    def run_sign_in(self, provider: str, options, paste: queue.Queue, cancel: threading.Event) -> None:
+    def run_sign_in(self, provider: str, options, paste: queue.Queue, cancel: threading.Event, attempt: int) -> None:
         from wizard.errors import WizardError
 
         record, error = None, None
+        events = PanelEvents(self, attempt)
         try:
             from wizard.auth.signin import sign_in
 
-            record = sign_in(provider, options, PanelEvents(self), paste=paste, cancel=cancel)
+            record = sign_in(provider, options, events, paste=paste, cancel=cancel)
         except WizardError as exc:
-            error = exc.render().removeprefix("error: ")
+            error = sentence(exc.message)  # on screen: the message; the command-line hint does not apply here
         except Exception as exc:  # a bug or an unexpected network failure: shown, never a crash
             error = f"{type(exc).__name__}: {exc}"
         if not cancel.is_set() or record is not None:
-            PanelEvents(self)._send(self.Finished(record, error))
+            events._send(self.Finished(record, error))
         if record is not None and not cancel.is_set():
             from wizard.auth.usage import line_after_sign_in
 
             line = line_after_sign_in(provider, record)
             if line:
-                PanelEvents(self)._send(self.UsageLine(line))
+                events._send(self.UsageLine(line))
 
     # --- worker messages ------------------------------------------------------------------
 
-    def on_sign_in_panel_url_ready(self, message: UrlReady) -> None:
+    def current(self, message: FromWorker) -> bool:
+        """Messages of an attempt that was reset or replaced arrive late: none of them may change the panel."""
         message.stop()
+        return message.attempt == self.attempt and self.state in (WAITING, CHECKING)
+
+    def on_sign_in_panel_url_ready(self, message: UrlReady) -> None:
+        if not self.current(message):
+            return
         self.url = message.url
-        self._set("#signin-url", Text(message.url, overflow="fold"))
+        self.show_url()
         self.set_class(True, "-has-link")
-        self.query_one("#signin-open", Button).display = True
+        self.screen.refresh_bindings()
+        self.query_one("#signin-whole", Button).display = True
         self.call_after_refresh(self.scroll_visible, top=True, animate=False)
         if self.method != "device":
             self.query_one("#signin-paste", Input).focus(scroll_visible=False)
 
     def on_sign_in_panel_device_code(self, message: DeviceCode) -> None:
-        message.stop()
+        if not self.current(message):
+            return
         self.url = message.verification_uri
-        text = Text.assemble("Open ", (message.verification_uri, "underline"), " on any device and enter\n",
-                             (f"  {message.user_code}  ", "bold reverse"))
+        text = Text.assemble("Open ", link(message.verification_uri, message.verification_uri),
+                             " on any device and enter\n", (f"  {message.user_code}  ", "bold reverse"))
         self._set("#signin-url", text)
         self.set_class(True, "-has-link")
-        self.query_one("#signin-open", Button).display = True
+        self.query_one("#signin-whole", Button).display = False  # short already
         self.call_after_refresh(self.scroll_visible, top=True, animate=False)
 
     def on_sign_in_panel_waiting(self, message: Waiting) -> None:
-        message.stop()
+        if not self.current(message):
+            return
         self.deadline = message.deadline
         self.tick()
 
     def on_sign_in_panel_paste_rejected(self, message: PasteRejected) -> None:
-        message.stop()
+        if not self.current(message):
+            return
+        self.state = WAITING
+        self.set_class(False, "-checking")
+        self.set_class(True, "-waiting")
+        self.tick()
         self._set("#signin-error", Text(f"Not accepted: {message.text}. Paste again.", overflow="fold"))
 
     def on_sign_in_panel_note(self, message: Note) -> None:
-        message.stop()
-        self._set("#signin-note", Text(message.text, overflow="fold"))
+        if not self.current(message):
+            return
+        self._set("#signin-note", Text(sentence(message.text), overflow="fold"))
 
     def on_sign_in_panel_finished(self, message: Finished) -> None:
         message.stop()
-        self.deadline = None
+        if message.attempt != self.attempt:
+            return
         if message.record is not None:
             self.record = message.record
-            self.state = "signed-in"
-            self._set("#signin-status", self.success_text(message.record))
-            self._set("#signin-error", "")
+            self.go(SIGNED_IN, status=self.success_text(message.record))
             self.post_message(self.SignedIn(message.record))
         else:
-            self.state = "failed"
-            self._set("#signin-status", "Sign-in did not complete; nothing was stored.")
-            self.show_error(message.error or "sign-in stopped")
+            self.go(FAILED, error=Text(f"{message.error or 'Sign-in stopped.'}\n{AFTER_FAILURE}", overflow="fold"))
 
     def on_sign_in_panel_usage_line(self, message: UsageLine) -> None:
         message.stop()
-        self.set_usage_line(message.text)
+        if message.attempt == self.attempt:
+            self.show_extra(Text(message.text, overflow="fold"))
 
-    def set_usage_line(self, text: str) -> None:
-        """Show the account's usage under the success message (the note line is free once signed in)."""
-        if self.signed_in:
-            self._set("#signin-note", Text(text, overflow="fold"))
-
-    def show_error(self, text: str) -> None:
-        """The one place sign-in errors appear, verbatim."""
-        self._set("#signin-error", Text(text, overflow="fold"))
+    def show_extra(self, text: str | Text) -> None:
+        """One more status line after sign-in (e.g. how much usage is left); shown only while signed in."""
+        if self.state == SIGNED_IN:
+            self._set("#signin-extra", text)
 
     @staticmethod
     def success_text(record: dict) -> Text:
         who = f" as {record['email']}" if record.get("email") else ""
         plan = f" ({record['plan']} plan)" if record.get("plan") else ""
-        return Text(f"✔ Signed in{who}{plan}. Credentials are stored; press Next.", style="bold")
+        return Text(f"✔ Signed in{who}{plan}. Credentials are stored; press Enter for Next.", style="bold")
 
     def tick(self) -> None:
-        if self.state != "running" or self.deadline is None:
+        if self.state != WAITING or self.deadline is None:
             return
         left = countdown(self.deadline - self.clock())
-        if self.method == "device":
-            waiting = "Waiting for the code to be entered"
+        self._set("#signin-status", f"{WAITING_FOR.get(self.method, 'Waiting')}… {left} left")
+
+    # --- the address --------------------------------------------------------------------------
+
+    def show_url(self) -> None:
+        """One line, cut with …, unless the whole address was asked for (it then folds)."""
+        if not self.url or self.method == "device":
+            return  # a device code's short address is shown with the code
+        if self.whole_url:
+            text = link(self.url, self.url)
+            text.overflow = "fold"
         else:
-            waiting = "Waiting for the browser (or a paste)"
-        self._set("#signin-status", f"{waiting}… {left} left")
+            width = max(20, self.query_one("#signin-url", Static).content_region.width or 60)
+            text = link(short_url(self.url, width), self.url)
+            text.no_wrap = True
+        self._set("#signin-url", text)
+        self.query_one("#signin-whole", Button).label = "Shorten" if self.whole_url else "Whole address"
+
+    def toggle_whole_url(self) -> None:
+        if self.url and self.method != "device":
+            self.whole_url = not self.whole_url
+            self.show_url()
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self.show_url)
 
     # --- user actions -----------------------------------------------------------------------
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         text = event.value.strip()
-        if text and self.state == "running":
+        if text and self.state == WAITING:
             self.paste_queue.put(text)
+            self.state = CHECKING
+            self.set_class(False, "-waiting")
+            self.set_class(True, "-checking")
+            self._set("#signin-status", self._status_for(CHECKING))
             self._set("#signin-error", "")
-            self._set("#signin-note", "Checking the pasted address…")
+            self._set("#signin-note", "")
         event.input.value = ""
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         actions = {"signin-copy": self.copy_url, "signin-open": self.open_url, "signin-cancel": self.stop_by_user,
+                   "signin-whole": self.toggle_whole_url,
                    "signin-start": lambda: self.post_message(self.StartRequested())}
         action = actions.get(event.button.id or "")
         if action:
@@ -310,10 +407,9 @@ class SignInPanel(Vertical):
             action()
 
     def stop_by_user(self) -> None:
-        self.cancel()
-        self.deadline = None
-        self.state = "idle"
-        self._set("#signin-status", "Sign-in cancelled; nothing was stored. Sign in to start again.")
+        self.reset(self.method)
+        self._set("#signin-status", "Sign-in cancelled; nothing was stored. " + STARTS.get(self.method, ""))
+        self.query_one("#signin-start", Button).focus()
 
     def copy_url(self) -> None:
         if not self.url:
@@ -322,14 +418,14 @@ class SignInPanel(Vertical):
 
         if not clipboard.copy(self.url):
             self.app.copy_to_clipboard(self.url)  # OSC 52: the terminal's clipboard, also over SSH
-        self._set("#signin-note", "Copied the address to the clipboard.")
+        self._set("#signin-note", "Copied the whole address to the clipboard.")
 
     def open_url(self) -> None:
         if not self.url:
             return
         from wizard.auth import browser
 
-        self._set("#signin-note", Text(browser.open_url(self.url, self.browser).message, overflow="fold"))
+        self._set("#signin-note", Text(sentence(browser.open_url(self.url, self.browser).message), overflow="fold"))
 
     def on_unmount(self) -> None:
         self.cancel()

@@ -1,6 +1,6 @@
-"""The screen for any step: its fields (live applicability and validation from the machine), the
-step's note about this machine, and Back/Next. Every step uses it; what differs between steps is
-data in wizard/steps.
+"""The screen for any step: its fields (live applicability, validation and following defaults from the
+machine), the step's note about this machine, and Back/Next. Every step uses it; what differs between
+steps is data in wizard/steps.
 """
 
 from __future__ import annotations
@@ -43,8 +43,9 @@ class StepScreen(WizardScreen):
         self.step = machine.step_named(step_id)
         self.initial = initial
         self.blink = blink
-        self.focus_next = focus_next  # every answer was given already (--auth-choice): Next is the one key to press
+        self.next_first = focus_next  # every answer was given already (--auth-choice): Next is the one key to press
         self.submitted = False  # Next was tried: show every message, touched or not
+        self.last_draft: dict[str, Any] = {}
 
     @property
     def step_id(self) -> str:
@@ -60,21 +61,23 @@ class StepScreen(WizardScreen):
             for fld in self.step.fields:
                 fld = fld.available(answers, self.machine.ctx)  # only the options that apply here
                 yield FieldRow(fld, self.initial.get(fld.key), blink=self.blink)
-            if self.step.note:
-                yield Static(self.step.note(self.machine.ctx), id="step-note", classes="field-help")
+            note = self.step.note(self.machine.ctx) if self.step.note else None
+            if note:
+                yield Static(note, id="step-note", classes="field-help")
         yield Notice("", id="step-error")
         with Horizontal(id="nav"):
-            yield Button("Back", id="back", disabled=not self.machine.trail, compact=True)
+            yield Button("Back", id="back", disabled=not self.can_go_back(), compact=True)
             yield Static("", classes="nav-spacer")
             yield Button("Next", id="next", variant="primary", compact=True)
 
     def prepare(self) -> None:
         self.refresh_fields()
+        self.last_draft = self.draft()
         self.initial_focus().focus()
 
     def initial_focus(self) -> Widget:
         rows = self.visible_rows()
-        if self.focus_next or not rows:
+        if self.next_first or not rows:
             return self.query_one("#next", Button)
         return rows[0].input
 
@@ -96,26 +99,38 @@ class StepScreen(WizardScreen):
             values[row.key] = value
         return values
 
-    # --- live applicability and validation -----------------------------------------------
+    # --- live applicability, following defaults and validation ------------------------------
 
     def refresh_fields(self) -> None:
         draft = self.draft()
-        shown = {f.key for f in self.machine.fields(self.step_id, draft)}
+        shown = {f.key: f for f in self.machine.fields(self.step_id, draft)}
         _, errors = self.machine.check(self.step_id, draft)
+        answers = self.machine.answers(self.step_id, draft)
         for row in self.rows():
             if row.display != (row.key in shown):
                 row.display = row.key in shown
             visible_error = errors.get(row.key) if (row.touched or self.submitted) else None
             row.show_error(visible_error)
+            if row.key in shown:
+                row.show_note(shown[row.key].note_for(answers, self.machine.ctx))
+
+    def follow_defaults(self) -> None:
+        """Defaults that depend on the answer just changed move with it, until the user edits them."""
+        draft = self.draft()
+        followed = self.machine.follow_defaults(self.step_id, self.last_draft, draft)
+        for row in self.rows():
+            if followed.get(row.key) != draft.get(row.key) and not row.field.kind.is_secret:
+                row.set_value(followed[row.key])
+        self.last_draft = self.draft()
 
     def show_errors(self, errors: dict[str, str]) -> None:
-        """Next was refused: every message beside its field, focus on the first one."""
+        """Next was refused: every message beside its field, focus on the first field that needs an answer."""
         self.submitted = True
         self.refresh_fields()
         for row in self.visible_rows():
             if row.key in errors:
                 row.input.focus()
-                row.scroll_visible()
+                row.scroll_visible(animate=False)
                 break
 
     def show_step_error(self, text: str) -> None:
@@ -124,25 +139,21 @@ class StepScreen(WizardScreen):
     # --- events --------------------------------------------------------------------------
 
     def on_field_row_edited(self, event: FieldRow.Edited) -> None:
+        self.follow_defaults()
         self.refresh_fields()
 
     def on_field_row_left(self, event: FieldRow.Left) -> None:
         self.refresh_fields()
 
-    def on_field_row_submitted(self, event: FieldRow.Submitted) -> None:
-        self.refresh_fields()
-        self.advance_from(event.row)
-
-    def advance_from(self, row: FieldRow) -> None:
-        """Enter in a text field: the next field, or Next on the last one."""
-        rows = self.visible_rows()
-        if row is rows[-1]:
-            self.action_next()
-        else:
-            rows[rows.index(row) + 1].input.focus()
 
     def action_next(self) -> None:
         self.post_message(self.NextRequested(self.step_id, self.draft()))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        allowed = super().check_action(action, parameters)
+        if allowed and action == "skip" and self.step.required is not None:
+            return not self.step.required(self.machine.ctx)  # a step that must be answered has no Skip
+        return allowed
 
     def action_skip(self) -> None:
         self.post_message(self.SkipRequested(self.step_id))

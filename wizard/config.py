@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tomllib
+from dataclasses import dataclass
 from datetime import UTC
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -17,20 +18,33 @@ HEADER = ("OpenClaw gateway configuration, written by `openclaw onboard`.\n"
           "Secrets live in the credential store; values like { secret = \"...\" } refer to them.")
 
 
-def load(path: Path) -> tuple[str | None, dict | None]:
-    """(text, parsed) of the existing config; (None, None) when there is none.
+@dataclass(frozen=True)
+class Loaded:
+    """The existing config: its text and parsed form, or why the text is not valid TOML."""
 
-    Invalid TOML is a usage error naming the line and column; the file is left as it is.
-    """
+    text: str | None  # None when there is no file
+    data: dict | None  # None when there is no file, or it is not valid TOML
+    problem: str | None = None  # the parse error, with its line and column
+
+
+def read(path: Path) -> Loaded:
+    """The existing config as it is, valid or not; the file is never changed here."""
     text = read_text(path)
     if text is None:
-        return None, None
+        return Loaded(None, None)
     try:
-        return text, tomllib.loads(text)
+        return Loaded(text, tomllib.loads(text))
     except tomllib.TOMLDecodeError as exc:
-        raise UsageError(f"{path} is not valid TOML: {exc}", code="BAD_CONFIG",
-                         hint=f"fix the file by hand, or move it aside (e.g. to {path.name}.broken) and "
-                              "run `openclaw onboard` again; it was not changed") from None
+        return Loaded(text, None, str(exc))  # "Invalid statement (at line 3, column 1)"
+    except RecursionError:
+        return Loaded(text, None, "it is nested too deeply")
+
+
+def not_valid_toml(path: Path, problem: str) -> UsageError:
+    return UsageError(f"{path} is not valid TOML: {problem}", code="BAD_CONFIG",
+                      hint=f"fix the file by hand, or move it aside (e.g. to {path.name}.broken) and run "
+                           "`openclaw onboard` again; or pass --existing reset to keep it as a timestamped "
+                           "backup and start from defaults. It was not changed")
 
 
 def read_table(path: Path, name: str) -> tuple[dict[str, Any], str | None]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 
 from wizard import config as config_store
 from wizard import paths
@@ -14,17 +15,24 @@ def load_context(*, interactive: bool = False) -> Context:
     from wizard.auth import store
 
     config_path = paths.config_path()
-    text, existing = config_store.load(config_path)
+    loaded = config_store.read(config_path)
     existing_secrets: set[str] = set()
     secrets_problem = None
     try:
         existing_secrets = set(store.load_secrets())
     except store.CredentialError as exc:
         secrets_problem = exc  # raised by plan.check_writable only if this run stores a secret
-    return Context(state_dir=paths.state_dir(), config_path=config_path, existing=existing, existing_text=text,
-                   existing_secrets=existing_secrets, stored_credentials=_stored_credentials(),
-                   which=shutil.which, environ=dict(os.environ), secrets_problem=secrets_problem,
-                   interactive=interactive)
+    return Context(state_dir=paths.state_dir(), config_path=config_path, existing=loaded.data,
+                   existing_text=loaded.text, existing_secrets=existing_secrets,
+                   stored_credentials=_stored_credentials(), which=shutil.which, environ=dict(os.environ),
+                   secrets_problem=secrets_problem, interactive=interactive,
+                   browser_blocked=_browser_blocked(), config_problem=loaded.problem)
+
+
+def _browser_blocked() -> str | None:
+    from wizard.auth.browser import why_no_browser
+
+    return why_no_browser(dict(os.environ), sys.platform)
 
 
 def _stored_credentials() -> dict[str, str]:

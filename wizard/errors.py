@@ -16,10 +16,11 @@ class WizardError(Exception):
     show_code = False  # codes users grep for (INVALID_PROVIDER) are printed in the human line too
 
     def __init__(self, message: str, *, hint: str | None = None, code: str | None = None,
-                 exit_code: int | None = None, details: list[str] | None = None):
+                 exit_code: int | None = None, details: list[str] | None = None, on_screen: str | None = None):
         super().__init__(message)
         self.message = message
-        self.hint = hint
+        self.hint = hint  # what to do on the command line
+        self.on_screen = on_screen  # what to do in the TUI, when it differs (hints name flags and env vars)
         self.details = details or []
         if code is not None:
             self.code = code
@@ -72,3 +73,35 @@ class Cancelled(WizardError):
 class TimedOut(WizardError):
     exit_code = EXIT_TIMEOUT
     code = "TIMEOUT"
+
+
+def network_reason(exc: BaseException) -> str:
+    """Why a connection failed, in words ("the server's name could not be looked up"), not "[Errno -2] ..."."""
+    import errno
+    import re
+    import socket
+    import ssl
+
+    words = {errno.ECONNREFUSED: "the connection was refused (nothing is listening there)",
+             errno.ECONNRESET: "the connection was cut off", errno.ENETUNREACH: "the network is unreachable",
+             errno.EHOSTUNREACH: "the server cannot be reached from this network",
+             errno.ETIMEDOUT: "the connection timed out"}
+    seen: set[int] = set()
+    cause: BaseException | None = exc
+    while cause is not None and id(cause) not in seen:
+        seen.add(id(cause))
+        if isinstance(cause, socket.gaierror):
+            return "the server's name could not be looked up (no network connection, or DNS is not working)"
+        if isinstance(cause, ssl.SSLCertVerificationError):
+            return f"the server's certificate could not be verified ({cause.verify_message})"
+        if isinstance(cause, ssl.SSLError):
+            return "the secure connection could not be set up"
+        if isinstance(cause, TimeoutError):
+            return "the connection timed out"
+        if isinstance(cause, OSError) and cause.errno in words:
+            return words[cause.errno]
+        cause = cause.__cause__ or cause.__context__
+    from wizard.auth.safetext import clean  # the text may quote what a server sent
+
+    text = clean(re.sub(r"\[Errno -?\d+\]\s*", "", str(exc))).strip()
+    return text or exc.__class__.__name__

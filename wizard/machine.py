@@ -58,11 +58,10 @@ class Machine:
         self.steps: tuple[Step, ...] = step_registry.STEPS
         self.values: dict[str, dict] = {}
         self.status: dict[str, str] = {s.id: "pending" for s in self.steps}
-        self.trail: list[str] = []
         self._kept_by: dict[str, list[str]] = {}  # step -> the steps its answer marked kept (Keep)
         self.signed: SignedIn | None = None
         self.log: list[str] = []  # the phases in order: step:<id>:<status>, precheck, sign-in:..., review ...
-        self.current: str = self._next_pending(after=None)
+        self.current: str = self._first_step()
 
     # --- reading -----------------------------------------------------------------
 
@@ -139,6 +138,18 @@ class Machine:
                 values[fld.key] = fld.default_for(self.answers(step_id, values), self.ctx)
         return values
 
+    def follow_defaults(self, step_id: str, before: dict, after: dict) -> dict:
+        """`after` with every value that still was its default in `before` moved to its default in `after`:
+        a default that depends on other answers (the model on the auth choice) follows them until edited."""
+        followed = dict(after)
+        for fld in step_registry.get(step_id).fields:
+            if fld.key not in before or before[fld.key] != after.get(fld.key):
+                continue  # edited in this change, or not shown before
+            was = fld.default_for(self.answers(step_id, before), self.ctx)
+            if before[fld.key] == was:
+                followed[fld.key] = fld.default_for(self.answers(step_id, followed), self.ctx)
+        return followed
+
     def check(self, step_id: str, values: dict) -> tuple[dict, dict[str, str]]:
         """Typed values for the applicable fields, and {key: message} for the invalid ones."""
         typed: dict = {}
@@ -183,7 +194,6 @@ class Machine:
         self.log.append(f"step:{step_id}:done")
         if step.on_record:
             step.on_record(typed, self.ctx)
-        self.trail.append(step_id)
         for earlier in self._kept_by.pop(step_id, []):  # answered differently this time (Keep, Back, Update)
             if self.status[earlier] == "kept":
                 self.status[earlier] = "pending"
@@ -199,9 +209,31 @@ class Machine:
         else:
             self._go(self._next_pending(after=step_id))
 
+    def previous(self) -> str | None:
+        """Where Back goes: the step before this position in step order that is part of this run (not
+        kept, not n/a); None at the first one, and on Done."""
+        if self.current in (DONE, CANCELLED):
+            return None
+        here = self.step.number - 1 if self.step is not None else len(self.steps)
+        for s in reversed(self.steps[:here]):
+            if self._in_run(s):
+                return s.id
+        return None
+
+    def following(self) -> str | None:
+        """The step after this one in step order that is part of this run, or None after the last."""
+        if self.step is None:
+            return None
+        for s in self.steps[self.step.number:]:
+            if self._in_run(s):
+                return s.id
+        return None
+
     def back(self) -> str:
-        if self.trail:
-            self.current = self.trail.pop()
+        """To the previous step in step order (the same for both drivers, whatever the path here)."""
+        target = self.previous()
+        if target is not None:
+            self.current = target
         return self.current
 
     def jump(self, step_id: str) -> str:
@@ -209,20 +241,21 @@ class Machine:
         if not self.applies(step):
             raise UsageError(f"{step.title} does not apply here" + (f": it applies {step.applies_when}"
                                                                     if step.applies_when else ""))
-        if self.current in step_registry.BY_ID:
-            self.trail.append(self.current)
         self.current = step_id
         return step_id
 
     def skip(self, step_id: str | None = None) -> str:
-        """Leave a step as the config has it (the current one by default) and move on."""
+        """Leave a step as the config has it (the current one by default) and go to the next one in order."""
         step = step_registry.get(step_id) if step_id else self._require_step()
+        reason = step.required(self.ctx) if step.required else None
+        if reason:
+            raise UsageError(f"{step.title} cannot be skipped: {reason}")
+        following = self.following() if step.id == self.current else None
         self.status[step.id] = "skipped"
         self.values.pop(step.id, None)
         self.log.append(f"step:{step.id}:skipped")
         if step.id == self.current:
-            self.trail.append(step.id)
-            self._go(self._next_pending(after=step.id))
+            self._go(following or self._next_pending(after=step.id))
         return self.current
 
     def start_at(self, step_id: str) -> str:
@@ -232,7 +265,8 @@ class Machine:
             raise UsageError(f"--skip {step_id} contradicts starting at {step_id} (--step/--auth-choice)",
                              hint="drop one of the two")
         for s in self.steps:
-            if s.id != step_id and self.status[s.id] == "pending":
+            required = s.required(self.ctx) if s.required else None
+            if s.id != step_id and self.status[s.id] == "pending" and not required:
                 self.status[s.id] = "kept"
         if not self.applies(step):
             raise UsageError(f"step {step_id!r} does not apply here: it applies {step.applies_when} "
@@ -279,6 +313,31 @@ class Machine:
         self.log.append(f"sign-in:{target.provider}:{target.method}")
         return target
 
+    def sign_in_methods(self) -> list[tuple[str, str]]:
+        """(value, label) of the methods the sign-in due could switch to (Keep is not one: it signs in to nothing)."""
+        fld = self._sign_in_method_field()
+        return [(o.value, o.label) for o in fld.options if o.value != "keep"]
+
+    def sign_in_note(self) -> str | None:
+        """What the step says about the method here (why Device code was chosen), for the sign-in phase too."""
+        return self._sign_in_method_field().note_for(self.answers(), self.ctx)
+
+    def change_sign_in_method(self, method: str) -> SignInTarget:
+        """At `sign-in`: answer the step that asked for it again with another method. The driver abandons
+        the attempt under way; the sign-in due is now this one (begin it with begin_sign_in)."""
+        if self.current != SIGN_IN:
+            raise RuntimeError(f"no sign-in is due (at {self.current})")
+        step = self._sign_in_step()
+        typed, errors = self.check(step.id, {**self.values[step.id], step.sign_in_method: method})
+        if errors:
+            raise StepInvalid(step.id, errors)
+        self.values[step.id] = typed
+        self.log.append(f"sign-in-method:{method}")
+        target = self.pending_sign_in()
+        if target is None:
+            raise RuntimeError(f"{method} asks for no sign-in")
+        return target
+
     def signed_in(self, record: dict[str, Any]) -> str:
         """The driver's sign-in succeeded (tokens stored): record it and move on to review."""
         target = self.pending_sign_in()
@@ -318,6 +377,28 @@ class Machine:
         return step.describe(step.from_config(self.ctx))
 
     # --- internals ----------------------------------------------------------------
+
+    def _sign_in_step(self) -> Step:
+        for step in self.steps:
+            if self.status[step.id] == "done" and step.sign_in is not None \
+                    and step.sign_in(self.values[step.id], self.answers(), self.ctx):
+                return step
+        raise RuntimeError("no step asks for a sign-in")
+
+    def _sign_in_method_field(self) -> Field:
+        step = self._sign_in_step()
+        return step.field(step.sign_in_method).available(self.answers(), self.ctx)
+
+    def _in_run(self, step: Step) -> bool:
+        """Part of this run: to do, done or skipped here (not kept from the config, not n/a)."""
+        return self.status[step.id] in ("pending", "done", "skipped") and self.applies(step)
+
+    def _first_step(self) -> str:
+        """Where the run opens: a step that must come first (a broken config opens on `existing`), else step 1."""
+        for s in self.steps:
+            if s.first_when is not None and s.first_when(self.ctx) and self.applies(s):
+                return s.id
+        return self._next_pending(after=None)
 
     def _require_step(self) -> Step:
         if self.step is None:

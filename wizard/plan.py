@@ -26,7 +26,8 @@ class Plan:
     dirs: list[Path] = field(default_factory=list)
     files: list[tuple[Path, str]] = field(default_factory=list)  # to create
     kept_files: list[Path] = field(default_factory=list)  # exist already: left alone
-    notes: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # the warnings too: every driver's last lines show them
+    warnings: list[str] = field(default_factory=list)
     sign_in: tuple[str, str] | None = None  # (provider, method) the answers ask to sign in with
     signed: SignedIn | None = None  # that sign-in, completed in this run (its tokens are stored)
 
@@ -65,7 +66,8 @@ class Plan:
                        "tokens are stored as soon as they arrive")
         out += [f"create {short_path(str(path))}" for path, _ in self.files]
         out += [f"keep {short_path(str(path))} (exists)" for path in self.kept_files]
-        out += [f"note: {n}" for n in self.notes]
+        out += [f"warning: {w}" for w in self.warnings]
+        out += [f"note: {n}" for n in self.notes if n not in self.warnings]
         return out
 
     def as_dict(self) -> dict:
@@ -74,7 +76,7 @@ class Plan:
                 "credentials": [c["provider"] for c in self.credentials],
                 "files": [str(p) for p, _ in self.files], "kept_files": [str(p) for p in self.kept_files],
                 "sign_in": list(self.sign_in) if self.sign_in else None,
-                "signed_in": self.signed is not None, "notes": self.notes}
+                "signed_in": self.signed is not None, "notes": self.notes, "warnings": self.warnings}
 
 
 def build(machine: Machine) -> Plan:
@@ -102,11 +104,65 @@ def build(machine: Machine) -> Plan:
         plan.signed = machine.signed
     before_text = ctx.existing_text
     plan.before = before_text
+    if ctx.config_problem is not None and not plan.reset:
+        from wizard.errors import UsageError
+
+        raise UsageError(f"{ctx.config_path} is not valid TOML ({ctx.config_problem}): only Reset can replace it")
     if patch or plan.reset:
         plan.after = config_store.render(before_text, patch, reset=plan.reset)
     else:
         plan.after = before_text or ""
+    warning = model_without_credential(plan, ctx)
+    if warning:
+        plan.warnings.append(warning)
+        plan.notes.append(warning)
     return plan
+
+
+def model_without_credential(plan: Plan, ctx: Context) -> str | None:
+    """A warning when the new config's default model has no credential behind it: none stored, none stored
+    by this plan, no sign-in in this run (a config whose agent could never answer)."""
+    import tomllib
+
+    from wizard.steps.base import Advice, said
+
+    models = tomllib.loads(plan.after).get("models", {}) if plan.after else {}
+    model = models.get("default") if isinstance(models, dict) else None
+    if not isinstance(model, str) or not model:
+        return None
+    serving = providers_serving(model)
+    if not serving or serving & credentialed_providers(plan, ctx):
+        return None  # a local model, or one that has a credential
+    choice = next((p for p in sorted(serving) if p in ("openai-codex", "openai-api-key", "anthropic-api-key")),
+                  "token")
+    return said(Advice(f"the default model {model} has no credential yet, so the agent cannot use it",
+                       on_screen="go back to Authorization and choose how to reach it",
+                       headless=f"run again with --auth-choice {choice}"), ctx)
+
+
+def providers_serving(model: str) -> set[str]:
+    """The credential providers that can serve `model`: from the catalog, else by its family
+    (openai/... is served by the providers whose default model is openai/...)."""
+    from wizard.auth.providers import BUILTIN
+    from wizard.catalog import load_catalog
+
+    for entry in load_catalog():
+        if entry.get("id") == model:
+            return set() if entry.get("local") else set(entry.get("providers") or [])
+    family = model.partition("/")[0]
+    return {p.id for p in BUILTIN.values() if p.default_model.partition("/")[0] == family} or {family}
+
+
+def credentialed_providers(plan: Plan, ctx: Context) -> set[str]:
+    from wizard.auth import codex_cli
+
+    usable = {p for p, kind in ctx.stored_credentials.items() if kind in ("oauth", "api_key", "token")}
+    usable |= {c["provider"] for c in plan.credentials}
+    if plan.sign_in:
+        usable.add(plan.sign_in[0])  # both drivers sign in before anything is written
+    if codex_cli.auth_path().is_file():
+        usable.add("openai-codex")  # the Codex CLI's own sign-in serves it too (read-only)
+    return usable
 
 
 def check_writable(plan: Plan, ctx: Context) -> None:
@@ -195,8 +251,8 @@ def _make_dir(path: Path) -> None:
         path.mkdir(parents=True)
         os.chmod(path, 0o755)  # mkdir's mode is filtered by the umask (000 would give 0777)
     except OSError as exc:
-        raise StorageError(f"cannot create {path}: {exc.strerror}",
-                           hint="choose another workspace with --workspace") from None
+        raise StorageError(f"cannot create {path}: {exc.strerror}", hint="choose another workspace with --workspace",
+                           on_screen="go back to Agent Hatching and choose another workspace") from None
 
 
 def _create_file(path: Path, text: str) -> bool:

@@ -62,6 +62,11 @@ class SignInOptions:
     def with_method(self, method: str) -> SignInOptions:
         return replace(self, method=method)
 
+    def where_no_browser(self, reason: str | None) -> SignInOptions:
+        """Not trying a browser where none can open (`reason`, in auto mode): the screen already says why."""
+        auto = self.browser is None or self.browser.strip() == "auto"
+        return replace(self, no_browser=True) if reason and auto else self
+
 
 @dataclass(frozen=True)
 class OnboardRequest:

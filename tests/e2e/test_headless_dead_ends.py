@@ -56,8 +56,8 @@ def test_a_stored_value_that_is_not_valid_is_named_with_the_config_as_its_source
     result = run_cli("onboard", "--step", "channels", "--non-interactive")
     assert result.returncode == 2
     lines = report_lines(result.stderr, "channels.signal_number")
-    assert lines == ["  channels.signal_number (openclaw.toml): must be a phone number in international format, "
-                     "like +15551234567"]
+    assert lines == ["  channels.signal_number (openclaw.toml): must be a phone number with its country code, "
+                     "like +1 555 123 4567"]
     assert snapshot_files(state_dir) == before
 
 

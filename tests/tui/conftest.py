@@ -36,8 +36,8 @@ def _snapshots_at_top_level(monkeypatch):
 
 def _clean_env(monkeypatch, state: Path, home: Path) -> None:
     for name in list(os.environ):
-        if name.startswith(("OPENCLAW_", "CODEX_")) or name in {"OPENAI_API_KEY", "ANTHROPIC_API_KEY",
-                                                                 "DISPLAY", "BROWSER"}:
+        if name.startswith(("OPENCLAW_", "CODEX_", "SSH_")) or name in {"OPENAI_API_KEY", "ANTHROPIC_API_KEY",
+                                                                          "DISPLAY", "WAYLAND_DISPLAY", "BROWSER"}:
             monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("OPENCLAW_STATE_DIR", str(state))
     monkeypatch.setenv("HOME", str(home))
@@ -68,11 +68,16 @@ def snap_state(monkeypatch) -> Path:
         shutil.rmtree(SNAPSHOT_STATE.parent, ignore_errors=True)
 
 
-def make_machine(*, start_at: str | None = None, which=None):
+NO_DISPLAY = "there is no display here (DISPLAY and WAYLAND_DISPLAY are unset)"
+
+
+def make_machine(*, start_at: str | None = None, which=None, browser_blocked: str | None = NO_DISPLAY):
+    """The machine a TUI run gets (a person answers), on a machine where no browser can open unless told."""
     from wizard.context import load_context
     from wizard.machine import Machine
 
-    machine = Machine(load_context())
+    machine = Machine(load_context(interactive=True))
+    machine.ctx.browser_blocked = browser_blocked
     if which is not None:
         machine.ctx.which = which
     if start_at:

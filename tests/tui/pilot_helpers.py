@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from textual.content import Content
 from textual.widgets import Input, Static
 
 PAUSE = 0.05
@@ -42,9 +43,24 @@ def text_of(pilot, selector: str) -> str:
     content = on_screen(pilot, selector, Static).content
     if isinstance(content, str):
         return content
+    if isinstance(content, Content):
+        return content.plain
     console = Console(width=400, file=io.StringIO(), color_system=None)
     console.print(content)
     return "\n".join(line.rstrip() for line in console.file.getvalue().splitlines())
+
+
+def link_of(pilot, selector: str) -> str | None:
+    """The hyperlink (OSC 8) target a Static shows, if any."""
+    content = on_screen(pilot, selector, Static).content
+    style = getattr(content, "style", None)
+    if getattr(style, "link", None):
+        return style.link
+    for span in getattr(content, "spans", []):
+        link = getattr(span.style, "link", None)
+        if link:
+            return link
+    return None
 
 
 def error_of(pilot, key: str) -> str:

@@ -37,8 +37,8 @@ async def test_success_shows_the_usage_line(tui_state, oauth, backend):
     app = codex_app()
     async with app.run_test(size=(100, 30)) as pilot:
         await sign_in_by_paste(pilot, oauth)
-        await wait_for(pilot, lambda: "usage:" in text_of(pilot, "#signin-note"))
-        assert text_of(pilot, "#signin-note") == "openai-codex usage: 5h 90% left ⏱1h · Week 53% left ⏱2d 15h"
+        await wait_for(pilot, lambda: "usage:" in text_of(pilot, "#signin-extra"))
+        assert text_of(pilot, "#signin-extra") == "openai-codex usage: 5h 90% left ⏱1h · Week 53% left ⏱2d 15h"
         assert "Signed in as dev@example.com" in text_of(pilot, "#signin-status")
         request = backend.seen("/backend-api/wham/usage")[-1]
         assert request["headers"]["chatgpt-account-id"] == "acct_test"
@@ -53,5 +53,5 @@ async def test_without_an_answer_the_success_state_is_unchanged(tui_state, oauth
         await sign_in_by_paste(pilot, oauth)
         await wait_for(pilot, lambda: backend.seen("/backend-api/wham/usage"))
         await pilot.pause(0.3)
-        assert "usage" not in text_of(pilot, "#signin-note")
+        assert "usage" not in text_of(pilot, "#signin-extra")
         assert "Signed in as dev@example.com" in text_of(pilot, "#signin-status")

@@ -96,7 +96,9 @@ def send(provider: Provider, record: dict, model: str, prompt: str, *, timeout: 
         except httpx2.HTTPError as exc:
             if deadline.expired:
                 raise oauth.too_slow(where, timeout) from None
-            raise WizardError(f"cannot reach {clean(provider.invoke_url)}: {clean(exc) or exc.__class__.__name__}",
+            from wizard.errors import network_reason
+
+            raise WizardError(f"cannot reach {clean(provider.invoke_url)}: {network_reason(exc)}",
                               hint="check the network (and any proxy settings), then try again") from None
 
 

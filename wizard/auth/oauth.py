@@ -338,8 +338,9 @@ def too_slow(where: str, timeout: float) -> NetworkError:
 
 
 def _reason(exc: Exception) -> str:
-    text = clean(str(exc)).strip()
-    return text or exc.__class__.__name__
+    from wizard.errors import network_reason
+
+    return network_reason(exc)
 
 
 # --------------------------------------------------------------------------- revoke

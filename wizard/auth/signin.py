@@ -385,6 +385,8 @@ def _open_browser(url: str, options: SignInOptions, events: SignInEvents, callba
     from wizard.auth import browser
 
     launch = browser.Launch(False, "") if options.no_browser else browser.open_url(url, options.browser)
+    if not launch.opened and options.method != "browser":
+        launch = browser.Launch(False, "")  # with paste, a browser that did not open is no news
     events.browser_launch(launch, callback_port)
 
 

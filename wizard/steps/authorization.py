@@ -62,8 +62,38 @@ def _check_method(value: str, answers: Answers, ctx: Context) -> str | None:
     return None
 
 
+def _default_choice(answers: Answers, ctx: Context) -> str:
+    """The configured choice; else, where a person answers, Sign in with ChatGPT (the headline); else skip:
+    a headless run signs in only when told to, so a CI run never waits for a person it was not told about."""
+    configured = ctx.existing_value("models", "auth_choice")
+    if configured and (configured != "skip" or not ctx.interactive):
+        return str(configured)
+    return "openai-codex" if ctx.interactive else "skip"
+
+
 def _default_method(answers: Answers, ctx: Context) -> str:
-    return "keep" if ctx.has_sign_in(provider_for(answers) or "") else "browser"
+    """Keep a stored sign-in; where a person answers and no browser can open here, Device code."""
+    if ctx.has_sign_in(provider_for(answers) or ""):
+        return "keep"
+    return "device" if _device_for_lack_of_browser(answers, ctx) else "browser"
+
+
+def _device_for_lack_of_browser(answers: Answers, ctx: Context) -> bool:
+    return ctx.interactive and ctx.browser_blocked is not None and not ctx.has_sign_in(provider_for(answers) or "")
+
+
+def _method_note(answers: Answers, ctx: Context) -> str | None:
+    """Where no browser can open, what that means for the method chosen (on screen: the reason without its
+    technical detail, which names env vars)."""
+    if not ctx.interactive or ctx.browser_blocked is None:
+        return None
+    reason = ctx.browser_blocked.split(" (")[0]
+    method = answers.get("authorization", {}).get("method")
+    if method == "device":
+        return f"Device code is selected: no browser can open here ({reason})."
+    if method == "browser":
+        return f"No browser can open here ({reason}): open the address yourself, then paste where it lands."
+    return None
 
 
 def _provider_env_key(answers: Answers, ctx: Context) -> SecretValue | None:
@@ -102,13 +132,17 @@ def _check_model(value: str, answers: Answers, ctx: Context) -> str | None:
 
 
 def _default_model(answers: Answers, ctx: Context) -> str:
+    """The configured model when the choice is the configured one (Keep keeps it) or serves it; else the
+    chosen provider's own default. It follows the choice until the user edits it (Machine.follow_defaults)."""
     from wizard.auth import providers
 
     provider = provider_for(answers)
     configured = ctx.existing_value("models", "default")
-    if configured and provider and configured.split("/")[0] == provider.split("-api-key")[0].replace("-key", ""):
-        return configured
     known = providers.BUILTIN.get(provider or "")
+    if configured and choice_of(answers) == ctx.existing_value("models", "auth_choice"):
+        return str(configured)
+    if configured and known and configured.split("/")[0] == known.default_model.split("/")[0]:
+        return str(configured)
     return known.default_model if known else (configured or "openai-codex/gpt-5.2")
 
 
@@ -120,7 +154,7 @@ def _existing_token(answers: Answers, ctx: Context) -> SecretValue | None:
 
 FIELDS = (
     Field("authorization", "auth_choice", kinds.CHOICE, "Model access", "How OpenClaw reaches a model.",
-          default=lambda a, c: c.existing_value("models", "auth_choice", default="skip"), options=CHOICES,
+          default=_default_choice, options=CHOICES,
           must_answer=lambda a, c: c.existing_value("models", "auth_choice") is None,
           flag_name="--auth-choice", env_name="OPENCLAW_AUTH_CHOICE",
           flag_note="Given alone (or with --accept-risk), the wizard opens straight on this step."),
@@ -128,7 +162,7 @@ FIELDS = (
           "Browser needs a browser on this machine; device code and paste work over SSH.",
           default=_default_method, options=METHODS, applies=_is("openai-codex"),
           applies_when="when auth_choice is openai-codex", env_name="OPENCLAW_AUTH_METHOD",
-          option_filter=_offer_method, validate=_check_method,
+          option_filter=_offer_method, validate=_check_method, note=_method_note,
           saved=lambda method: method != "keep"),  # whether a sign-in is stored is the replaying machine's business
     Field("authorization", "token_provider", kinds.CHOICE, "Token for", "Which provider the pasted token is for.",
           default="anthropic", options=TOKEN_PROVIDERS, applies=_is("token"), applies_when="when auth_choice is token"),
@@ -136,7 +170,8 @@ FIELDS = (
           "Stored in the credential store, never in the config.",
           default=_existing_token, validate=_check_token, applies=_needs_token, must_answer=_token_must_answer,
           applies_when="when auth_choice is openai-api-key, anthropic-api-key or token",
-          env_name="OPENCLAW_TOKEN", file_flag="--token-file", extra_env=lambda answers: _token_env(answers)),
+          env_name="OPENCLAW_TOKEN", file_flag="--token-file", extra_env=lambda answers: _token_env(answers),
+          placeholder="e.g. sk-…"),
     Field("authorization", "model", kinds.TEXT, "Default model", "The model the agent uses unless told otherwise.",
           default=_default_model, validate=_check_model, applies=lambda a, c: choice_of(a) != "skip",
           applies_when="unless auth_choice is skip"),
@@ -195,4 +230,5 @@ def set_aside(values: dict) -> str | None:
 
 
 STEP = Step("authorization", 7, "Authorization", "Connect a model provider.",
-            FIELDS, plan, from_config, describe, sections=("models",), sign_in=sign_in, set_aside=set_aside)
+            FIELDS, plan, from_config, describe, sections=("models",), sign_in=sign_in, set_aside=set_aside,
+            sign_in_method="method")

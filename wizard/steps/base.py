@@ -13,7 +13,28 @@ from wizard.steps import kinds
 from wizard.steps.kinds import Kind
 from wizard.steps.values import SecretValue
 
-__all__ = ["Answers", "Context", "Effects", "Field", "Option", "SecretValue", "Step", "kinds"]
+__all__ = ["Advice", "Answers", "Context", "Effects", "Field", "Option", "SecretValue", "Step", "kinds"]
+
+
+@dataclass(frozen=True)
+class Advice:
+    """A message whose remedy depends on who reads it: what to do on screen (the TUI) or which flag,
+    env var or command to use (headless). One rule, two wordings; `Context.interactive` picks one."""
+
+    text: str
+    on_screen: str = ""
+    headless: str = ""
+
+    def render(self, interactive: bool) -> str:
+        fix = self.on_screen if interactive else self.headless
+        if not self.text:
+            return fix  # two wordings of one message, nothing in common
+        return f"{self.text} ({fix})" if fix else self.text
+
+
+def said(message: str | Advice | None, ctx: Context) -> str | None:
+    """A validator's or note's message in the wording for this run's driver."""
+    return message.render(ctx.interactive) if isinstance(message, Advice) else message
 
 
 @dataclass(frozen=True)
@@ -41,6 +62,10 @@ class Context:
     secrets_problem: Exception | None = None
     reset: bool = False  # the user chose Reset: defaults no longer come from the old config
     interactive: bool = False  # a person answers (the TUI), not flags and files (headless)
+    # Why no browser can open here (an SSH session, no display), None when one can.
+    browser_blocked: str | None = None
+    # Why the config file is not valid TOML (with line and column), None when it is (or there is none).
+    config_problem: str | None = None
     _generated: dict = field(default_factory=dict, repr=False)
 
     def existing_value(self, *keys: str, default: Any = None) -> Any:
@@ -68,7 +93,7 @@ class Context:
 
 Answers = dict  # {step_id: {key: value}}
 Condition = Callable[[Answers, Context], bool]
-Validator = Callable[[Any, Answers, Context], "str | None"]
+Validator = Callable[[Any, Answers, Context], "str | Advice | None"]
 
 
 def always(answers: Answers, ctx: Context) -> bool:
@@ -112,6 +137,10 @@ class Field:
     # When the field is asked, in words ("when flow is manual"), for a conditional `applies`: it tells
     # why an answer given for it was not used.
     applies_when: str = ""
+    # Tidies a parsed value into its one stored form (a phone number to E.164); ValueError names the rule.
+    clean: Callable[[Any], Any] | None = None
+    # A line about this machine shown with the field (why Device code is chosen), or None.
+    note: Callable[[Answers, Context], str | Advice | None] | None = None
 
     @property
     def id(self) -> str:
@@ -167,18 +196,22 @@ class Field:
 
     def parse(self, raw: Any) -> Any:
         """Turn a flag/env/file value into this field's type; ValueError names the rule."""
-        return self.kind.parse(self, raw)
+        value = self.kind.parse(self, raw)
+        return self.clean(value) if self.clean is not None else value
 
     def is_missing(self, raw: Any) -> bool:
         return raw is None or (raw == "" and self.kind.empty_is_missing)
 
     def check(self, value: Any, answers: Answers, ctx: Context) -> str | None:
-        """The human message for an invalid value, or None."""
+        """The human message for an invalid value, or None (worded for this run's driver)."""
         if self.validate:
-            message = self.validate(value, answers, ctx)
+            message = said(self.validate(value, answers, ctx), ctx)
             if message:
                 return message
         return self.kind.check(self, value)
+
+    def note_for(self, answers: Answers, ctx: Context) -> str | None:
+        return said(self.note(answers, ctx), ctx) if self.note is not None else None
 
 
 @dataclass(frozen=True)
@@ -222,6 +255,12 @@ class Step:
     # Why, given these values, the step's answers that do not apply are set aside with a note rather than
     # refused as unused (skipping Authorization makes a replayed method and model moot), or None.
     set_aside: Callable[[dict], str | None] | None = None
+    # The field holding the sign-in method, which the sign-in phase may answer again (another method).
+    sign_in_method: str = ""
+    # The run opens on this step (a config that is not valid TOML opens on `existing`).
+    first_when: Callable[[Context], bool] | None = None
+    # Why this step must be answered in this run (it cannot be skipped or kept), or None.
+    required: Callable[[Context], str | None] | None = None
 
     def field(self, key: str) -> Field:
         for fld in self.fields:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
-from wizard.steps.base import Answers, Context, Effects, Field, Option, SecretValue, Step, kinds
+from wizard.steps.base import Advice, Answers, Context, Effects, Field, Option, SecretValue, Step, kinds
 
 CHANNELS = (
     Option("telegram", "Telegram", "a bot token from @BotFather"),
@@ -14,17 +15,27 @@ CHANNELS = (
     Option("whatsapp", "WhatsApp", "paired later by scanning a QR code"),
 )
 
-# field key -> (channel, secret name (also its config key), pattern, what it looks like)
+@dataclass(frozen=True)
+class SecretFormat:
+    channel: str
+    secret_name: str  # also its config key
+    pattern: str
+    noun: str  # "a Telegram bot token"
+    looks_like: str  # the whole format, shown as the field's help
+
+
 SECRET_FORMATS = {
-    "telegram_token": ("telegram", "channels.telegram.token", r"^\d{5,12}:[A-Za-z0-9_-]{30,}$",
-                       "a Telegram bot token looks like 123456789:AAE...(35 characters); get one from @BotFather"),
-    "discord_token": ("discord", "channels.discord.token",
-                      r"^[A-Za-z0-9_-]{20,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{20,}$",
-                      "a Discord bot token has three dot-separated parts (Developer Portal > Bot > Reset Token)"),
-    "slack_bot_token": ("slack", "channels.slack.bot_token", r"^xoxb-[0-9A-Za-z-]{10,}$",
-                        "a Slack bot token starts with xoxb-"),
-    "slack_app_token": ("slack", "channels.slack.app_token", r"^xapp-[0-9A-Za-z-]{10,}$",
-                        "a Slack app-level token starts with xapp-"),
+    "telegram_token": SecretFormat("telegram", "channels.telegram.token", r"^\d{5,12}:[A-Za-z0-9_-]{30,}$",
+                                   "a Telegram bot token", "a Telegram bot token looks like "
+                                   "123456789:AAE...(35 characters); get one from @BotFather"),
+    "discord_token": SecretFormat("discord", "channels.discord.token",
+                                  r"^[A-Za-z0-9_-]{20,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{20,}$",
+                                  "a Discord bot token", "a Discord bot token has three dot-separated parts "
+                                  "(Developer Portal > Bot > Reset Token)"),
+    "slack_bot_token": SecretFormat("slack", "channels.slack.bot_token", r"^xoxb-[0-9A-Za-z-]{10,}$",
+                                    "a Slack bot token", "a Slack bot token starts with xoxb-"),
+    "slack_app_token": SecretFormat("slack", "channels.slack.app_token", r"^xapp-[0-9A-Za-z-]{10,}$",
+                                    "a Slack app-level token", "a Slack app-level token starts with xapp-"),
 }
 
 
@@ -37,7 +48,7 @@ def _needs_secrets(answers: Answers, ctx: Context) -> bool:
 
 
 def _asks(key: str):
-    channel, secret_name = SECRET_FORMATS[key][:2]
+    channel, secret_name = SECRET_FORMATS[key].channel, SECRET_FORMATS[key].secret_name
 
     def applies(answers: Answers, ctx: Context) -> bool:
         return channel in _selected(answers) and not answers.get("channels", {}).get("pair_later", False)
@@ -49,18 +60,20 @@ def _asks(key: str):
 
 
 def _secret_check(key: str):
-    pattern, looks_like = SECRET_FORMATS[key][2:]
+    fmt = SECRET_FORMATS[key]
 
-    def check(value: SecretValue, answers: Answers, ctx: Context) -> str | None:
-        if value.origin == "existing" or re.match(pattern, value.value.strip()):
+    def check(value: SecretValue, answers: Answers, ctx: Context) -> Advice | None:
+        if value.origin == "existing" or re.match(fmt.pattern, value.value.strip()):
             return None
-        return looks_like
+        # On screen the format is the field's help, just above: the message does not repeat it.
+        return Advice("", on_screen=f"that does not look like {fmt.noun}; compare it with the format above",
+                      headless=fmt.looks_like)
 
     return check
 
 
 def _secret_default(key: str):
-    secret_name = SECRET_FORMATS[key][1]
+    secret_name = SECRET_FORMATS[key].secret_name
 
     def default(answers: Answers, ctx: Context) -> SecretValue | None:
         if secret_name in ctx.existing_secrets and not ctx.reset:
@@ -74,15 +87,24 @@ def _signal_applies(answers: Answers, ctx: Context) -> bool:
     return "signal" in _selected(answers)
 
 
-def _check_phone(value: str, answers: Answers, ctx: Context) -> str | None:
-    if re.match(r"^\+[1-9]\d{6,14}$", value or ""):
-        return None
-    return "must be a phone number in international format, like +15551234567"
+PHONE_SEPARATORS = re.compile(r"[\s().\-/]")
+
+
+def normalise_phone(text: str) -> str:
+    """A phone number as people write it (+1 (555) 123-4567, 0044 20 7946 0958) in E.164 (+15551234567)."""
+    compact = PHONE_SEPARATORS.sub("", text)
+    if compact.startswith("00"):
+        compact = "+" + compact[2:]
+    if re.fullmatch(r"\+[1-9]\d{6,14}", compact):
+        return compact
+    if re.fullmatch(r"\d{7,15}", compact):
+        raise ValueError("needs its country code: start it with + (e.g. +1 555 123 4567)")
+    raise ValueError("must be a phone number with its country code, like +1 555 123 4567")
 
 
 def _secret_field(key: str, label: str, env: str) -> Field:
     applies, must_answer = _asks(key)
-    channel, _, _, looks_like = SECRET_FORMATS[key]
+    channel, looks_like = SECRET_FORMATS[key].channel, SECRET_FORMATS[key].looks_like
     return Field("channels", key, kinds.SECRET, label, looks_like[:1].upper() + looks_like[1:] + ".",
                  default=_secret_default(key), validate=_secret_check(key), applies=applies,
                  must_answer=must_answer, env_name=env,
@@ -101,9 +123,9 @@ FIELDS = (
     _secret_field("slack_app_token", "Slack app token", "OPENCLAW_SLACK_APP_TOKEN"),
     Field("channels", "signal_number", kinds.TEXT, "Signal phone number", "The number signal-cli is registered with.",
           default="", stored_at=("channels", "signal", "number"),
-          validate=_check_phone, applies=_signal_applies, must_answer=_signal_applies,
+          clean=normalise_phone, applies=_signal_applies, must_answer=_signal_applies,
           applies_when="when channels include signal",
-          placeholder="+15551234567"),
+          placeholder="e.g. +1 555 123 4567"),
 )
 
 
@@ -116,12 +138,13 @@ def plan(values: dict, answers: Answers, ctx: Context) -> Effects:
     for option in CHANNELS:
         if option.value not in selected:
             config[f"channels.{option.value}"] = None
-    for channel in dict.fromkeys(fmt[0] for fmt in SECRET_FORMATS.values()):
+    for channel in dict.fromkeys(fmt.channel for fmt in SECRET_FORMATS.values()):
         if channel in selected:
             config[f"channels.{channel}.paired"] = not pair_later
             if pair_later:
                 notes.append(f"{channel}: pair later with `openclaw onboard --step channels`")
-    for key, (channel, secret_name, _, _) in SECRET_FORMATS.items():
+    for key, fmt in SECRET_FORMATS.items():
+        channel, secret_name = fmt.channel, fmt.secret_name
         if channel not in selected:
             continue
         # The config key is the secret's last part: channels.slack.bot_token -> { secret = "channels.slack.bot_token" }

@@ -1,4 +1,8 @@
-"""Step 2, Use Existing Configuration: keep, update or reset (only when a config exists)."""
+"""Step 2, Use Existing Configuration: keep, update or reset (only when a config exists).
+
+A config that is not valid TOML cannot be kept or updated: the run opens here with Reset alone
+offered (the old file is kept as a timestamped backup) and the parse error shown.
+"""
 
 from __future__ import annotations
 
@@ -6,18 +10,44 @@ from wizard.steps.base import Answers, Context, Effects, Field, Option, Step, ki
 
 
 def has_config(answers: Answers, ctx: Context) -> bool:
-    return ctx.existing is not None
+    return ctx.existing is not None or is_broken(ctx)
+
+
+def is_broken(ctx: Context) -> bool:
+    return ctx.config_problem is not None
+
+
+def _offered(option: Option, answers: Answers, ctx: Context) -> bool:
+    return option.value == "reset" or not is_broken(ctx)
+
+
+def _default(answers: Answers, ctx: Context) -> str:
+    return "reset" if is_broken(ctx) else "update"
+
+
+def _broken_note(answers: Answers, ctx: Context) -> str | None:
+    if not is_broken(ctx):
+        return None
+    return (f"Your configuration {ctx.config_path.name} is not valid TOML: {ctx.config_problem}. It cannot be kept "
+            "or updated: Reset keeps it as a timestamped backup and starts from defaults. To fix it by hand "
+            "instead, quit now; nothing has been written.")
+
+
+def _required(ctx: Context) -> str | None:
+    if not is_broken(ctx):
+        return None
+    return f"{ctx.config_path.name} is not valid TOML, so Use Existing Configuration must choose Reset"
 
 
 FIELDS = (
     Field("existing", "existing", kinds.CHOICE, "Existing configuration",
           "Keep it as is, update it (the next steps start from its values), or reset it "
           "(the old file is moved to a timestamped backup).",
-          default="update",
+          default=_default,
           options=(Option("keep", "Keep", "leave the configuration as it is and go to sign-in"),
                    Option("update", "Update", "walk the steps with the current values filled in"),
                    Option("reset", "Reset", "back up the file and start from defaults")),
-          flag_name="--existing", env_name="OPENCLAW_EXISTING"),
+          option_filter=_offered, note=_broken_note, flag_name="--existing", env_name="OPENCLAW_EXISTING"),
 )
 
 
@@ -32,10 +62,11 @@ def on_record(values: dict, ctx: Context) -> None:
 
 
 def next_step(values: dict) -> str | None:
-    return "authorization" if values.get("existing") == "keep" else None
+    """Keep goes to sign-in; Reset goes to QuickStart when it is still to do (a broken config opens here)."""
+    return {"keep": "authorization", "reset": "quickstart"}.get(values.get("existing", ""))
 
 
 STEP = Step("existing", 2, "Use Existing Configuration", "Keep, update or reset the current configuration.",
-            FIELDS, plan, lambda ctx: {"existing": "keep"}, lambda v: v.get("existing", "keep"),
+            FIELDS, plan, from_config=lambda ctx: {"existing": "keep"}, describe=lambda v: v.get("existing", "keep"),
             applies=has_config, next_step=next_step, on_record=on_record,
-            applies_when="only when a config file exists")
+            applies_when="only when a config file exists", first_when=is_broken, required=_required)

@@ -21,7 +21,7 @@ FIELDS = (
     Field("hooks", "webhook_url", kinds.URL, "Webhook URL",
           "Optional: POST events here, signed with a generated secret. Leave empty for none.",
           default="", stored_at=("hooks", "webhook", "url"),
-          validate=_check_webhook, placeholder="https://example.com/openclaw-hook"),
+          validate=_check_webhook, placeholder="e.g. https://example.com/openclaw-hook"),
 )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from wizard.steps.base import Answers, Context, Effects, Field, Option, SecretValue, Step, kinds
+from wizard.steps.base import Advice, Answers, Context, Effects, Field, Option, SecretValue, Step, kinds
 
 DEFAULT_PORT = 18789
 MANUAL = "only when flow is manual (QuickStart takes the gateway defaults)"
@@ -28,8 +28,11 @@ def _risk_accepted_before(answers: Answers, ctx: Context) -> bool:
     return ctx.existing_value("wizard", "accepted_risk") is True
 
 
-def _check_risk(value: bool, answers: Answers, ctx: Context) -> str | None:
-    return None if value else "you must accept the risk to continue (pass --accept-risk or set OPENCLAW_ACCEPT_RISK=1)"
+def _check_risk(value: bool, answers: Answers, ctx: Context) -> Advice | None:
+    if value:
+        return None
+    return Advice("you must accept the risk to continue", on_screen="tick “I understand the risk” with Space",
+                  headless="pass --accept-risk or set OPENCLAW_ACCEPT_RISK=1")
 
 
 def _check_auth(value: str, answers: Answers, ctx: Context) -> str | None:
@@ -65,7 +68,7 @@ FIELDS = (
           must_answer=lambda a, c: not _risk_accepted_before(a, c), defaultable=False, standing=True),
     Field("quickstart", "gateway_port", kinds.PORT, "Gateway port", "TCP port the gateway listens on.",
           default=DEFAULT_PORT, stored_at=("gateway", "port"),
-          applies=is_manual, applies_when=MANUAL, must_answer=_manual_and_new, placeholder=str(DEFAULT_PORT)),
+          applies=is_manual, applies_when=MANUAL, must_answer=_manual_and_new, placeholder=f"e.g. {DEFAULT_PORT}"),
     Field("quickstart", "gateway_bind", kinds.CHOICE, "Bind address", "Who can reach the gateway.",
           default="loopback", stored_at=("gateway", "bind"),
           options=(Option("loopback", "Loopback", "this machine only (127.0.0.1)"),
