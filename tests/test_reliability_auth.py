@@ -33,6 +33,7 @@ from hypothesis import strategies as st
 
 from tests.conftest import ROOT, json_lines, openclaw_argv
 from tests.e2e.test_signin import Login, browser_get, port_is_free, query_of
+from tests.support import children
 from tests.support.oauth_server import OAuthTestServer
 from tests.test_loopback import free_port
 from wizard.auth import loopback, oauth as oauth_client, store
@@ -523,9 +524,9 @@ def provider_table(pid: str, issuer: str, callback_port: int, *, discovery: bool
 
 def start_login(cli_env: dict, cwd: Path, provider: str, *extra: str, env: dict | None = None,
                 umask: int = -1) -> Login:
-    proc = subprocess.Popen(openclaw_argv("models", "auth", "login", "--provider", provider, "--no-browser", *extra),
-                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env={**cli_env, **(env or {})}, cwd=cwd, bufsize=1, umask=umask)
+    proc = children.popen(openclaw_argv("models", "auth", "login", "--provider", provider, "--no-browser", *extra),
+                          stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                          env={**cli_env, **(env or {})}, cwd=cwd, bufsize=1, umask=umask)
     return Login(proc)
 
 
@@ -630,8 +631,8 @@ def test_32_processes_refresh_a_rotating_token_exactly_once(oauth, point_codex_a
     store.save(oauth_client.credential_record(CODEX, oauth.mint_tokens(access_ttl=-10)))
     go, ready = tmp_path / "go", tmp_path / "ready"
     ready.mkdir()
-    racers = [subprocess.Popen([sys.executable, "-c", RACER, str(go), str(ready)], env=cli_env, cwd=ROOT, text=True,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(RACERS)]
+    racers = [children.popen([sys.executable, "-c", RACER, str(go), str(ready)], env=cli_env, cwd=ROOT, text=True,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(RACERS)]
     wait_until_all_ready(ready, RACERS)
     go.touch()
     results = [proc.communicate(timeout=60) for proc in racers]
@@ -740,8 +741,8 @@ class CommandLineWatcher:
 
 def run_watched(argv: list[str], env: dict, cwd: Path, *, umask: int = -1) -> tuple[CommandLineWatcher, int, str, str]:
     with CommandLineWatcher() as watcher:
-        proc = subprocess.Popen(argv, env=env, cwd=cwd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, text=True, umask=umask)
+        proc = children.popen(argv, env=env, cwd=cwd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True, umask=umask)
         stdout, stderr = proc.communicate(timeout=60)
     return watcher, proc.returncode, stdout, stderr
 
@@ -816,8 +817,8 @@ def test_sign_in_under_umask_000_leaks_nothing_and_keeps_files_private(oauth, cl
     assert watcher.leaks(secrets) == []
     assert [s for s in secrets if s in stdout + stderr] == []
     assert json_lines(stdout)[-1]["event"] == "signed_in"
-    refreshed = subprocess.run(openclaw_argv("models", "auth", "refresh", "--provider", "localidp", "--json"),
-                               env=env, cwd=tmp_path, capture_output=True, text=True, timeout=30, umask=0)
+    refreshed = children.run(openclaw_argv("models", "auth", "refresh", "--provider", "localidp", "--json"),
+                             env=env, cwd=tmp_path, capture_output=True, text=True, timeout=30, umask=0)
     assert refreshed.returncode == 0, refreshed.stderr
     new = json.loads((state_dir / "credentials" / "localidp.json").read_text())
     assert [s for s in (new["access_token"], new["refresh_token"], *secrets)

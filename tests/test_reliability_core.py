@@ -22,6 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import openclaw_argv, snapshot_files
+from tests.support import children
 from wizard import fsutil
 from wizard.errors import StorageError
 
@@ -70,8 +71,8 @@ def test_sigkill_during_writes_leaves_old_or_new_files_never_partial(run_cli, cl
     outcomes = {"old": 0, "new": 0}
     for _ in range(KILL_RUNS):
         restore(state_dir, configured)
-        proc = subprocess.Popen(openclaw_argv(*change), env=env, cwd=tmp_path, stdin=subprocess.DEVNULL,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        proc = children.popen(openclaw_argv(*change), env=env, cwd=tmp_path, stdin=subprocess.DEVNULL,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         time.sleep(rng.uniform(0.0, 1.5 * full_run))
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=10)
@@ -88,10 +89,10 @@ def test_sigkill_during_writes_leaves_old_or_new_files_never_partial(run_cli, cl
 def test_umask_000_still_yields_private_modes(run_cli, cli_env, tmp_path):
     state = tmp_path / "fresh-state"
     env = dict(cli_env, OPENCLAW_STATE_DIR=str(state))
-    result = subprocess.run(["sh", "-c", 'umask 000 && exec "$@"', "sh",
+    result = children.run(["sh", "-c", 'umask 000 && exec "$@"', "sh",
                              *openclaw_argv(*onboard_args("--auth-choice", "openai-api-key"))],
-                            env=dict(env, OPENAI_API_KEY="sk-umask-test-key"), capture_output=True, text=True,
-                            cwd=tmp_path)
+                          env=dict(env, OPENAI_API_KEY="sk-umask-test-key"), capture_output=True, text=True,
+                          cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert stat.S_IMODE(state.stat().st_mode) == 0o700
     assert stat.S_IMODE((state / "credentials").stat().st_mode) == 0o700
@@ -179,9 +180,9 @@ def test_second_wizard_on_the_same_state_dir_is_refused(run_cli, state_dir, conf
 
 
 def test_two_wizards_at_once_end_consistent(run_cli, cli_env, state_dir, configured, tmp_path):
-    procs = [subprocess.Popen(openclaw_argv(*onboard_args("--existing", "update", "--skills", skill)),
-                              env=cli_env, cwd=tmp_path, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.PIPE, text=True) for skill in ("git", "tmux")]
+    procs = [children.popen(openclaw_argv(*onboard_args("--existing", "update", "--skills", skill)),
+                            env=cli_env, cwd=tmp_path, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True) for skill in ("git", "tmux")]
     results = [(p.wait(timeout=30), p.stderr.read()) for p in procs]
     for p in procs:
         p.stderr.close()

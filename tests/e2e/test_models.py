@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import json_lines, openclaw_argv, snapshot_files
+from tests.support import children
 
 DAY = 86400
 LOGIN = "openclaw models auth login --provider openai-codex"
@@ -276,8 +277,8 @@ def test_codex_cli_view_status_from_access_token_exp(run_cli, cli_env, expires_i
 def test_codex_home_defaults_to_home_dot_codex(run_cli, cli_env, tmp_path):
     env = {k: v for k, v in cli_env.items() if k != "CODEX_HOME"}
     write_codex_auth(cli_env, 5 * DAY)  # cli_env's CODEX_HOME is $HOME/.codex
-    result = subprocess.run(openclaw_argv("models", "auth", "status", "--json"), capture_output=True, text=True,
-                            env=env, cwd=tmp_path, timeout=60)
+    result = children.run(openclaw_argv("models", "auth", "status", "--json"), capture_output=True, text=True,
+                          env=env, cwd=tmp_path, timeout=60)
     assert profile(json.loads(result.stdout), "openai-codex:codex-cli")["status"] == "ok"
 
 
@@ -574,9 +575,9 @@ def test_from_codex_cli_asks_on_a_terminal(cli_env, state_dir, tmp_path, answer,
     write_codex_auth(cli_env, 2 * DAY)
     leader, follower = pty.openpty()
     try:
-        proc = subprocess.Popen(openclaw_argv("models", "auth", "import", "--provider", "openai-codex",
-                                              "--from-codex-cli"), stdin=follower, stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, text=True, env=cli_env, cwd=tmp_path)
+        proc = children.popen(openclaw_argv("models", "auth", "import", "--provider", "openai-codex",
+                                            "--from-codex-cli"), stdin=follower, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True, env=cli_env, cwd=tmp_path)
         os.write(leader, f"{answer}\n".encode())
         out, err = proc.communicate(timeout=60)
     finally:
@@ -944,8 +945,8 @@ def test_auth_status_imports_no_heavy_module(cli_env, state_dir, tmp_path):
             "heavy = sorted(m for m in sys.modules if m.split('.')[0] in "
             "{'textual', 'httpx2', 'httpx', 'authlib', 'tomlkit', 'rich', 'filelock', 'pyperclip'})\n"
             "print('HEAVY=' + ','.join(heavy))\n")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=cli_env,
-                            cwd=tmp_path, timeout=60)
+    result = children.run([sys.executable, "-c", code], capture_output=True, text=True, env=cli_env,
+                          cwd=tmp_path, timeout=60)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == "HEAVY="
 
@@ -956,8 +957,8 @@ def test_colour_only_on_a_terminal_without_no_color(cli_env, state_dir, tmp_path
     def run_on_pty(env: dict) -> str:
         leader, follower = pty.openpty()
         try:
-            proc = subprocess.run(openclaw_argv("models", "auth", "status"), stdout=follower, stderr=subprocess.PIPE,
-                                  stdin=subprocess.DEVNULL, env=env, cwd=tmp_path, timeout=60)
+            proc = children.run(openclaw_argv("models", "auth", "status"), stdout=follower, stderr=subprocess.PIPE,
+                                stdin=subprocess.DEVNULL, env=env, cwd=tmp_path, timeout=60)
             assert proc.returncode == 0, proc.stderr
             os.close(follower)
             follower = -1
@@ -979,6 +980,6 @@ def test_colour_only_on_a_terminal_without_no_color(cli_env, state_dir, tmp_path
     coloured = run_on_pty({k: v for k, v in cli_env.items() if k != "NO_COLOR"})
     assert "\x1b[32m" in coloured  # ok in green
     assert "\x1b[" not in run_on_pty(cli_env)
-    piped = subprocess.run(openclaw_argv("models", "auth", "status"), capture_output=True, text=True, cwd=tmp_path,
-                           env={k: v for k, v in cli_env.items() if k != "NO_COLOR"}, timeout=60)
+    piped = children.run(openclaw_argv("models", "auth", "status"), capture_output=True, text=True, cwd=tmp_path,
+                         env={k: v for k, v in cli_env.items() if k != "NO_COLOR"}, timeout=60)
     assert "\x1b[" not in piped.stdout

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import json_lines, openclaw_argv, snapshot_files
+from tests.support import children
 
 TELEGRAM = "123456789:AAEhBOweik9ad9r_AbCdEfGhIjKlMnOpQrS"
 QUICKSTART_ANSWERS = """\
@@ -331,9 +332,9 @@ def test_interrupt_mid_run_exits_130_and_writes_nothing(cli_env, state_dir, exis
     # The key comes from a FIFO: once the CLI has opened it, it is mid-run, blocked reading the answers.
     fifo = tmp_path / "key.fifo"
     os.mkfifo(fifo)
-    proc = subprocess.Popen(openclaw_argv("onboard", "--auth-choice", "anthropic-api-key", "--token", f"@{fifo}"),
-                            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            env=cli_env, cwd=tmp_path, text=True)
+    proc = children.popen(openclaw_argv("onboard", "--auth-choice", "anthropic-api-key", "--token", f"@{fifo}"),
+                          stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          env=cli_env, cwd=tmp_path, text=True)
     writer = None
     try:
         writer = _open_when_read(fifo, deadline=time.monotonic() + 20)

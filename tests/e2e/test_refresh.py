@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT, snapshot_files
+from tests.support import children
 from wizard.auth import oauth, store
 from wizard.auth.refresh import ensure_fresh, refresh
 from wizard.errors import WizardError
@@ -136,8 +137,8 @@ def test_eight_processes_refresh_once(codex, state_dir, cli_env, tmp_path):
     seed(codex, access_ttl=-10)
     go = tmp_path / "go"
     ready = [tmp_path / f"ready-{index}" for index in range(8)]
-    racers = [subprocess.Popen([sys.executable, "-c", RACER, str(go), str(path)], env=cli_env, cwd=ROOT,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for path in ready]
+    racers = [children.popen([sys.executable, "-c", RACER, str(go), str(path)], env=cli_env, cwd=ROOT,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for path in ready]
     wait_for_files(ready, racers)  # every racer has imported and reached the start line
     go.touch()
     results = [proc.communicate(timeout=30) for proc in racers]
