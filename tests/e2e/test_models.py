@@ -943,7 +943,7 @@ def test_auth_status_imports_no_heavy_module(cli_env, state_dir, tmp_path):
     write_config(state_dir)
     code = ("import sys\nfrom wizard.cli import main\ncode = main(['models', 'auth', 'status'])\n"
             "heavy = sorted(m for m in sys.modules if m.split('.')[0] in "
-            "{'textual', 'httpx2', 'httpx', 'authlib', 'tomlkit', 'rich', 'filelock', 'pyperclip'})\n"
+            "{'textual', 'httpx2', 'httpx', 'authlib', 'joserfc', 'tomlkit', 'rich', 'filelock', 'pyperclip'})\n"
             "print('HEAVY=' + ','.join(heavy))\n")
     result = children.run([sys.executable, "-c", code], capture_output=True, text=True, env=cli_env,
                           cwd=tmp_path, timeout=60)
