@@ -149,3 +149,28 @@ def test_eight_processes_refresh_once(codex, state_dir, cli_env, tmp_path):
     token = tokens.pop()
     assert codex.is_access_token_valid(token)
     assert stored(state_dir)["access_token"] == token
+
+
+def test_the_rotated_token_is_on_disk_before_the_new_access_token_is_used(codex, state_dir, spawn_cli, run_cli):
+    """A process that dies while using a freshly refreshed access token must not take the rotated refresh
+    token with it: the old one is spent, and replaying it would revoke the whole sign-in."""
+    old = seed(codex, access_ttl=-10)
+    codex.hold_invokes()
+    try:
+        proc = spawn_cli("models", "invoke", "--provider", "openai-codex", "--model", "openai-codex/gpt-5.2",
+                         "--prompt", "hello")
+        deadline = time.monotonic() + 20
+        while not codex.invoke_bearers:
+            assert time.monotonic() < deadline and proc.poll() is None, proc.stderr.read() if proc.poll() else ""
+            time.sleep(0.01)
+        in_use = codex.invoke_bearers[0]
+        on_disk = stored(state_dir)  # read while the call that uses the new token is still in flight
+        assert in_use != old["access_token"] and on_disk["access_token"] == in_use
+        assert on_disk["refresh_token"] != old["refresh_token"] and codex.is_refresh_token_live(on_disk["refresh_token"])
+        proc.kill()  # the process dies mid-call
+        proc.wait(timeout=10)
+    finally:
+        codex.release_invokes()
+    after = run_cli("models", "auth", "refresh", "--provider", "openai-codex")
+    assert after.returncode == 0, after.stderr
+    assert codex.stats["token_refresh"] == 2
