@@ -95,6 +95,18 @@ def spawn_cli(cli_env: dict, tmp_path: Path):
                 stream.close()
 
 
+@pytest.fixture
+def unprivileged(cli_env: dict):
+    """The CLI run by a user file modes apply to: `nobody` when the suite runs as root (see
+    tests/support/unprivileged.py), in a home and state dir that user owns."""
+    from tests.support.unprivileged import Unprivileged
+
+    runner = Unprivileged(openclaw_argv, cli_env)
+    runner.check_user()
+    yield runner
+    runner.cleanup()
+
+
 @pytest.fixture(scope="session")
 def oauth_server():
     from tests.support.oauth_server import OAuthTestServer
