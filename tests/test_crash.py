@@ -28,6 +28,7 @@ import pytest
 
 from tests.conftest import openclaw_argv, snapshot_files
 from tests.support import children
+from tests.support.figures import figure
 from wizard import fsutil
 
 TG = "123456789:AAEhBOweik9ad9r_AbCdEfGhIjKlMnOpQrS"
@@ -40,9 +41,6 @@ BACKUP = "openclaw.toml.bak"
 TARGETS = (SECRETS, CREDENTIAL, BACKUP, CONFIG)
 PRE_RENAME_POINTS = ("half-written", "before-fsync", "before-rename")
 
-
-def figure(text: str) -> None:
-    print(f"FIGURE {text}")
 
 
 def full_run(*extra: str) -> tuple[str, ...]:
@@ -131,8 +129,12 @@ def test_a_kill_inside_each_write_leaves_the_old_file_or_the_new_one(run_cli, cl
         outcomes.append(target)
     assert outcomes == list(TARGETS)
     if point == fsutil.CRASH_POINTS[-1]:
-        figure(f"kills inside a write: {len(fsutil.CRASH_POINTS)} points x {len(TARGETS)} files = "
-               f"{len(fsutil.CRASH_POINTS) * len(TARGETS)} runs killed with SIGKILL inside the write")
+        figure(f"{len(fsutil.CRASH_POINTS) * len(TARGETS)} runs of one rewrite of {len(TARGETS)} files (the "
+               "secrets, a credential, the config and its backup) were killed with SIGKILL inside a write, each "
+               f"file at each of {len(fsutil.CRASH_POINTS)} points (half-written, written but not fsynced, fsynced "
+               "but not renamed, renamed but its directory not fsynced): every file was the old version or the "
+               "new one, never partial, a new config never referred to secrets not yet stored, and the next run "
+               "finished the change")
 
 
 def test_the_crash_hook_is_inert_without_its_env_var(tmp_path, monkeypatch):
@@ -221,5 +223,5 @@ def test_the_real_cli_fsyncs_every_file_before_its_rename_and_the_directory_afte
         next_rename = next((i for i in range(at + 1, len(events)) if events[i][0] == "rename"), len(events))
         assert ("fsync", os.path.dirname(final), "") in events[at + 1:next_rename], \
             f"{rel}: its directory was not fsynced after the rename (before the next file's)"
-    figure(f"durability: {len(TARGETS)} files of one real run each fsynced before its rename, "
-           "and its directory after it (strace)")
+    figure(f"in a real run each of the {len(TARGETS)} files was fsynced before its rename and its directory "
+           "after it (strace)")

@@ -35,6 +35,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import ROOT, snapshot_files
+from tests.support.figures import detail, figure
 
 # How many cases of each kind: valid answers that must be written, valid answers run with --dry-run or
 # without --accept-defaults, answers with injected problems. Every case is judged on its own, so each
@@ -48,9 +49,6 @@ CHANNELS = ["telegram", "discord", "slack", "signal", "whatsapp"]
 HOOKS = ["boot-md", "command-logger", "session-memory"]
 EXISTING_CONFIG = '# hand-written, keep me\n[wizard]\naccepted_risk = true\nflow = "quickstart"\n\n[agent]\nname = "old"\n'
 
-
-def figure(text: str) -> None:
-    print(f"FIGURE {text}")
 
 
 # --------------------------------------------------------------------------- the case
@@ -464,7 +462,7 @@ def fuzz(kinds: dict[str, int], run_one, *, for_flags: bool) -> dict[str, int]:
             run_one(case, counts)
 
         one()
-    print(f"DETAIL {'flag' if for_flags else 'answers-file'} fuzz outcomes: {counts}")
+    detail(f"{'flag' if for_flags else 'answers-file'} fuzz outcomes: {counts}")
     assert counts["cases"] >= sum(kinds.values())
     assert counts["written"] >= kinds["write"] and counts["refused"] >= kinds["invalid"], counts
     return counts
@@ -480,11 +478,11 @@ def test_generated_answers_files_succeed_or_name_every_problem(tmp_path):
             run.cleanup()
 
     fuzz(FILE_CASES, run_one, for_flags=False)
-    figure(f"answers-file fuzz: {sum(FILE_CASES.values())} generated answers files: {FILE_CASES['write']} "
-           "valid with --accept-defaults written (exit 0, the config holding every answer), "
-           f"{FILE_CASES['other']} valid as dry runs or without --accept-defaults (exit 0, or exit 2 listing "
-           f"only missing answers), {FILE_CASES['invalid']} with injected problems refused (exit 2 naming every "
-           "one, nothing written)")
+    figure(f"{sum(FILE_CASES.values())} generated answers files (valid TOML): {FILE_CASES['write']} valid ones "
+           "run with --accept-defaults were written, the config holding every answer and the secrets only in "
+           f"the credential store; {FILE_CASES['other']} valid ones run as dry runs or without --accept-defaults "
+           f"exited 0 or listed only missing answers; {FILE_CASES['invalid']} with known-invalid answers injected "
+           "exited 2 naming every one, writing nothing")
 
 
 def test_generated_flag_sets_succeed_or_name_every_problem(tmp_path):
@@ -496,7 +494,7 @@ def test_generated_flag_sets_succeed_or_name_every_problem(tmp_path):
             run.cleanup()
 
     fuzz(FLAG_CASES, run_one, for_flags=True)
-    figure(f"flag fuzz: {sum(FLAG_CASES.values())} generated flag sets: {FLAG_CASES['write']} written, "
+    figure(f"{sum(FLAG_CASES.values())} generated flag sets: {FLAG_CASES['write']} written, "
            f"{FLAG_CASES['other']} dry runs or without --accept-defaults, {FLAG_CASES['invalid']} refused naming "
            "every injected problem")
 
@@ -540,6 +538,7 @@ def test_answers_files_that_are_not_toml_are_refused_naming_the_file(tmp_path):
 
     one()
     assert counts["cases"] >= GARBAGE_CASES
+    figure(f"{GARBAGE_CASES} answers files of raw bytes or broken TOML exited 2 naming the file, writing nothing")
 
 
 def parses_as_toml_bytes(data: bytes) -> bool:

@@ -23,13 +23,9 @@ import pytest
 from tests.conftest import openclaw_argv, snapshot_files
 from tests.e2e.test_signin import Login
 from tests.support import children
+from tests.support.figures import detail, figure
 from wizard import fsutil
 from wizard.errors import StorageError
-
-
-def figure(text: str) -> None:
-    print(f"FIGURE {text}")
-
 
 TG = "123456789:AAEhBOweik9ad9r_AbCdEfGhIjKlMnOpQrS"
 KILL_RUNS = 40
@@ -89,9 +85,9 @@ def test_sigkill_during_writes_leaves_old_or_new_files_never_partial(run_cli, cl
         json.loads((state_dir / "credentials" / "secrets.json").read_text())
     # Kills landed both before and after the writes, so some landed around them too.
     assert outcomes["old"] and outcomes["new"], outcomes
-    print(f"DETAIL kills at random moments: {outcomes}")
-    figure(f"kills at random moments: {KILL_RUNS} runs killed with SIGKILL at random moments of a rewrite, "
-           "each file always the old or the new version; both outcomes occurred")
+    detail(f"kills at random moments: {outcomes}")
+    figure(f"{KILL_RUNS} more runs killed at random moments spread over the run's own duration ended the same "
+           "way (both the old and the new outcome occurred)")
 
 
 def test_umask_000_still_yields_private_modes(run_cli, cli_env, tmp_path):
@@ -108,6 +104,8 @@ def test_umask_000_still_yields_private_modes(run_cli, cli_env, tmp_path):
     for path in [state / "openclaw.toml", state / "credentials" / "secrets.json",
                  state / "credentials" / "openai-api-key.json"]:
         assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
+    figure("under umask 000 the state and credential dirs came out 0700, the workspace 0755, and every "
+           "credential and config file 0600")
 
 
 def _mount_tmpfs(path: Path, size: str) -> bool:
@@ -137,6 +135,8 @@ def test_read_only_state_dir_reads_fine_and_writes_fail_clearly(run_cli, tmpfs):
     assert "Read-only file system" in write.stderr and str(tmpfs) in write.stderr
     assert "Traceback" not in write.stderr
     assert snapshot_files(tmpfs) == before
+    figure("a read-only mount still reads (a dry run exits 0) and a write exits 1 with \"Read-only file "
+           "system\", nothing changed")
 
 
 def test_full_disk_fails_cleanly_and_keeps_the_old_files(run_cli, tmpfs):
@@ -157,6 +157,8 @@ def test_full_disk_fails_cleanly_and_keeps_the_old_files(run_cli, tmpfs):
     assert "No space left on device" in result.stderr and "disk is full" in result.stderr
     assert snapshot_files(tmpfs) == before
     assert not [p for p in tmpfs.rglob("*.tmp")]
+    figure("a full disk makes a write exit 1 with \"No space left on device\" and \"the disk is full\", every "
+           "file byte-identical and no temp file left")
 
 
 def test_injected_enospc_keeps_the_old_file_and_cleans_up(tmp_path, monkeypatch):
@@ -219,5 +221,5 @@ def test_a_second_wizard_started_while_the_first_holds_the_lock_is_refused(spawn
     assert code == 0, stderr
     config = tomllib.loads((state_dir / "openclaw.toml").read_text())
     assert config["skills"]["enabled"] == ["git"] and config["models"]["auth_choice"] == "openai-codex"
-    figure("two wizards: the second started while the first provably held the lock -> 1 refusal (exit 1, "
-           "\"another `openclaw onboard` is running\"), nothing written by it; the first finished with its answers")
+    figure("a second wizard started while the first provably held the lock exited 1 at once (\"another "
+           "`openclaw onboard` is running\"), writing nothing; the first finished with its own answers")

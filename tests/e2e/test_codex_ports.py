@@ -17,6 +17,7 @@ import pytest
 
 from tests.conftest import ROOT
 from tests.support import children
+from tests.support.figures import figure
 from tests.support.ports import NETNS_ENV, network_namespace
 
 
@@ -41,3 +42,5 @@ def test_default_port_sign_ins_run_in_a_private_network_namespace(tmp_path):
     passed = re.search(r"(\d+) passed", output)
     assert passed and int(passed.group(1)) >= 8, output
     assert not re.search(r"\d+ (skipped|failed|error)", output), output
+    figure(f"{passed.group(1)} sign-in tests ran again on the registered ports 1455 and 1457 inside a private "
+           "network namespace; on the machine's own network every test uses free ports")

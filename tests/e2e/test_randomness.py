@@ -11,15 +11,13 @@ from __future__ import annotations
 import re
 
 from tests.e2e.test_signin import Login, query_of
+from tests.support.figures import figure
 from tests.support.oauth_server import pkce_challenge
 
 SEQUENTIAL = 4
 AT_ONCE = 2
 LOGIN = ("models", "auth", "login", "--provider", "openai-codex", "--method", "paste", "--no-browser")
 
-
-def figure(text: str) -> None:
-    print(f"FIGURE {text}")
 
 
 def signed_in(run: Login, oauth) -> None:
@@ -49,8 +47,8 @@ def test_no_two_sign_ins_share_a_state_a_challenge_or_a_verifier(spawn_cli, oaut
         assert re.fullmatch(r"[A-Za-z0-9_-]{43,}", state), "a state of less than 256 bits"
         assert re.fullmatch(r"[A-Za-z0-9._~-]{43,128}", verifier)
         assert state not in verifier and verifier not in state
-    figure(f"randomness: {total} real sign-ins ({AT_ONCE} of them at once) sent {total} distinct states, "
-           f"{total} distinct challenges and {total} distinct verifiers, each verifier matching its own challenge")
+    figure(f"{total} real sign-ins ({AT_ONCE} of them at once) sent {total} distinct states, {total} distinct "
+           f"challenges and {total} distinct verifiers, each verifier matching its own challenge")
 
 
 def test_a_code_carried_into_another_sign_in_is_refused_and_burned(spawn_cli, oauth, point_codex_at, state_dir):
@@ -67,4 +65,4 @@ def test_a_code_carried_into_another_sign_in_is_refused_and_burned(spawn_cli, oa
     code, _, stderr = second.finish(timeout=30)
     assert code == 0, stderr
     assert oauth.stats["token_authorization_code"] == 3
-    figure("a code carried into another sign-in: refused by PKCE (the other verifier), and burned for its owner")
+    figure("a code carried into another sign-in was refused by PKCE (the other verifier) and burned for its owner")

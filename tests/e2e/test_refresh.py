@@ -12,6 +12,7 @@ import pytest
 
 from tests.conftest import ROOT, snapshot_files
 from tests.support import children
+from tests.support.figures import figure
 from wizard.auth import oauth, store
 from wizard.auth.refresh import ensure_fresh, refresh
 from wizard.errors import WizardError
@@ -148,6 +149,8 @@ def test_eight_processes_refresh_once(codex, state_dir, cli_env, tmp_path):
     assert codex.stats["token_refresh"] == 1
     token = tokens.pop()
     assert codex.is_access_token_valid(token)
+    figure(f"{len(racers)} processes running the real refresh code at once on one expired sign-in made 1 "
+           "refresh reach the server")
     assert stored(state_dir)["access_token"] == token
 
 
@@ -174,3 +177,5 @@ def test_the_rotated_token_is_on_disk_before_the_new_access_token_is_used(codex,
     after = run_cli("models", "auth", "refresh", "--provider", "openai-codex")
     assert after.returncode == 0, after.stderr
     assert codex.stats["token_refresh"] == 2
+    figure("a process killed while its freshly refreshed access token was in use left the rotated refresh "
+           "token on disk, and it was still accepted")
