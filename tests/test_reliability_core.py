@@ -90,11 +90,13 @@ def test_sigkill_during_writes_leaves_old_or_new_files_never_partial(run_cli, cl
            "way (both the old and the new outcome occurred)")
 
 
-def test_umask_000_still_yields_private_modes(run_cli, cli_env, tmp_path):
+@pytest.mark.parametrize("umask", ["000", "277"])
+def test_any_umask_still_yields_private_modes(run_cli, cli_env, tmp_path, umask):
+    """000 would make everything world-writable; 277 would leave the owner unable to write (0500 dirs)."""
     state = tmp_path / "fresh-state"
     env = dict(cli_env, OPENCLAW_STATE_DIR=str(state))
-    result = children.run(["sh", "-c", 'umask 000 && exec "$@"', "sh",
-                             *openclaw_argv(*onboard_args("--auth-choice", "openai-api-key"))],
+    result = children.run(["sh", "-c", f'umask {umask} && exec "$@"', "sh",
+                           *openclaw_argv(*onboard_args("--auth-choice", "openai-api-key"))],
                           env=dict(env, OPENAI_API_KEY="sk-umask-test-key"), capture_output=True, text=True,
                           cwd=tmp_path)
     assert result.returncode == 0, result.stderr
@@ -104,8 +106,20 @@ def test_umask_000_still_yields_private_modes(run_cli, cli_env, tmp_path):
     for path in [state / "openclaw.toml", state / "credentials" / "secrets.json",
                  state / "credentials" / "openai-api-key.json"]:
         assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
-    figure("under umask 000 the state and credential dirs came out 0700, the workspace 0755, and every "
-           "credential and config file 0600")
+    if umask == "000":
+        figure("under umask 000 the state and credential dirs came out 0700, the workspace 0755, and every "
+               "credential and config file 0600")
+
+
+def test_a_state_dir_left_open_by_its_owner_is_tightened_to_0700(run_cli, state_dir):
+    """A state dir the user made with `mkdir` (0755 under the usual umask) holds secrets: ours to tighten."""
+    (state_dir / "credentials").mkdir()
+    for path in (state_dir, state_dir / "credentials"):
+        os.chmod(path, 0o755)
+    result = run_cli(*onboard_args("--auth-choice", "openai-api-key"), env={"OPENAI_API_KEY": "sk-tighten-test"})
+    assert result.returncode == 0, result.stderr
+    assert stat.S_IMODE(state_dir.stat().st_mode) == 0o700
+    assert stat.S_IMODE((state_dir / "credentials").stat().st_mode) == 0o700
 
 
 def _mount_tmpfs(path: Path, size: str) -> bool:

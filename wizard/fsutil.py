@@ -15,9 +15,12 @@ def _os_reason(exc: OSError) -> str:
 def ensure_private_dir(path: Path) -> None:
     """Create `path` (and parents) as 0700; tighten an existing dir we own."""
     try:
+        existed = path.is_dir()
         path.mkdir(mode=0o700, parents=True, exist_ok=True)
-        # mkdir's mode is filtered by the umask; set it explicitly.
-        if path.stat().st_mode & 0o077:
+        # mkdir's mode is filtered by the umask (a umask such as 0277 even takes the owner's write bit):
+        # a dir made here is set to 0700 explicitly; one that was there only loses group/other access.
+        mode = path.stat().st_mode & 0o777
+        if mode & 0o077 or (not existed and mode != 0o700):
             os.chmod(path, 0o700)
     except PermissionError as exc:
         if path.is_dir():
