@@ -12,6 +12,8 @@ Only the sign-in path imports this module (it loads joserfc and cryptography).
 
 from __future__ import annotations
 
+from typing import Any
+
 from wizard.auth.providers import Provider
 from wizard.errors import WizardError
 
@@ -19,7 +21,7 @@ ASYMMETRIC_ALGORITHMS = ("RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "
                          "EdDSA")
 CLOCK_LEEWAY_SECONDS = 120
 
-_key_sets: dict[str, dict] = {}
+_key_sets: dict[str, dict[str, Any]] = {}
 
 
 class IdTokenRejected(WizardError):
@@ -38,11 +40,12 @@ def check(provider: Provider, id_token: object) -> None:
         return
     if not isinstance(id_token, str) or not id_token:
         raise _rejected(provider, "the token response has no id_token, though the provider publishes signing keys")
-    issuer = document.get("issuer") if isinstance(document.get("issuer"), str) else provider.issuer
+    advertised_issuer = document.get("issuer")
+    issuer = advertised_issuer if isinstance(advertised_issuer, str) else provider.issuer
     _verify(provider, id_token, _key_set(provider, jwks_uri), _algorithms(document), issuer)
 
 
-def _verify(provider: Provider, id_token: str, key_set: dict, algorithms: list[str], issuer: str) -> None:
+def _verify(provider: Provider, id_token: str, key_set: dict[str, Any], algorithms: list[str], issuer: str) -> None:
     from joserfc import jwt
     from joserfc.errors import JoseError
     from joserfc.jwk import KeySet
@@ -62,7 +65,7 @@ def _verify(provider: Provider, id_token: str, key_set: dict, algorithms: list[s
         raise _rejected(provider, "it is not a well-formed signed JWT") from None
 
 
-def _reason(exc) -> str:
+def _reason(exc: Exception) -> str:
     from joserfc import errors
 
     if isinstance(exc, errors.BadSignatureError):
@@ -78,14 +81,14 @@ def _reason(exc) -> str:
     return "it is not a well-formed signed JWT"
 
 
-def _algorithms(document: dict) -> list[str]:
+def _algorithms(document: dict[str, Any]) -> list[str]:
     advertised = document.get("id_token_signing_alg_values_supported")
     if isinstance(advertised, list) and advertised:
         return [alg for alg in ASYMMETRIC_ALGORITHMS if alg in advertised] or ["RS256"]
     return ["RS256"]  # the OIDC default
 
 
-def _key_set(provider: Provider, jwks_uri: str) -> dict:
+def _key_set(provider: Provider, jwks_uri: str) -> dict[str, Any]:
     """The provider's JWKS, fetched once per run."""
     from wizard.auth import oauth
 
