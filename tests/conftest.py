@@ -11,12 +11,20 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
+from tests.support import children
+from tests.support.ports import codex_ports as pick_codex_ports
+
 ROOT = Path(__file__).resolve().parent.parent
 
 # Locally every run draws new cases; CI replays a fixed set so that a landing never hinges on luck.
 settings.register_profile("ci", derandomize=True, print_blob=True)
 if os.environ.get("CI"):
     settings.load_profile("ci")
+
+
+def pytest_configure(config) -> None:
+    config.addinivalue_line("markers", "codex_default_ports: a sign-in test run again inside a private network "
+                                       "namespace on the registered ports 1455/1457 (tests/e2e/test_codex_ports.py)")
 
 
 @pytest.fixture
@@ -58,8 +66,8 @@ def run_cli(cli_env: dict, tmp_path: Path):
             cwd: Path | None = None) -> subprocess.CompletedProcess:
         full_env = dict(cli_env)
         full_env.update(env or {})
-        return subprocess.run(openclaw_argv(*args), input=input, capture_output=True, text=True,
-                              env=full_env, timeout=timeout, cwd=cwd or tmp_path)
+        return children.run(openclaw_argv(*args), input=input, capture_output=True, text=True,
+                            env=full_env, timeout=timeout, cwd=cwd or tmp_path)
 
     return run
 
@@ -72,8 +80,8 @@ def spawn_cli(cli_env: dict, tmp_path: Path):
     def spawn(*args: str, env: dict | None = None) -> subprocess.Popen:
         full_env = dict(cli_env)
         full_env.update(env or {})
-        proc = subprocess.Popen(openclaw_argv(*args), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, text=True, env=full_env, cwd=tmp_path, bufsize=1)
+        proc = children.popen(openclaw_argv(*args), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True, env=full_env, cwd=tmp_path, bufsize=1)
         procs.append(proc)
         return proc
 
@@ -85,6 +93,18 @@ def spawn_cli(cli_env: dict, tmp_path: Path):
         for stream in (proc.stdin, proc.stdout, proc.stderr):
             if stream:
                 stream.close()
+
+
+@pytest.fixture
+def unprivileged(cli_env: dict):
+    """The CLI run by a user file modes apply to: `nobody` when the suite runs as root (see
+    tests/support/unprivileged.py), in a home and state dir that user owns."""
+    from tests.support.unprivileged import Unprivileged
+
+    runner = Unprivileged(openclaw_argv, cli_env)
+    runner.check_user()
+    yield runner
+    runner.cleanup()
 
 
 @pytest.fixture(scope="session")
@@ -104,13 +124,29 @@ def oauth(oauth_server):
 
 
 @pytest.fixture
-def point_codex_at(state_dir: Path):
-    """Write providers.toml so that openai-codex (and the `localidp` OIDC provider) use the test server."""
+def codex_ports() -> tuple[int, int]:
+    """The two openai-codex callback ports of this test: 1455 and 1457 inside a private network
+    namespace, two free ports otherwise (tests/support/ports.py)."""
+    return pick_codex_ports()
+
+
+@pytest.fixture
+def point_codex_at(state_dir: Path, codex_ports: tuple[int, int]):
+    """Write providers.toml so that openai-codex (and the `localidp` OIDC provider) use the test server.
+
+    openai-codex listens on `codex_ports`, registered with the server; outside a private network
+    namespace they are free ports, so no test binds 1455/1457 on the machine's own network."""
 
     def write(server, *, extra: str = "") -> Path:
+        ports = ""
+        if list(codex_ports) != [1455, 1457]:
+            ports = f"redirect_ports = [{codex_ports[0]}, {codex_ports[1]}]\n"
+        for port in codex_ports:
+            if hasattr(server, "add_redirect_uri"):  # a stand-in with only an issuer registers nothing
+                server.add_redirect_uri(f"http://127.0.0.1:{port}/auth/callback")
         path = state_dir / "providers.toml"
         path.write_text(
-            f'[providers.openai-codex]\nissuer = "{server.issuer}"\n'
+            f'[providers.openai-codex]\nissuer = "{server.issuer}"\n{ports}'
             f'invoke_url = "{server.issuer}/backend-api/codex/responses"\n'
             f'usage_url = "{server.issuer}/backend-api/wham/usage"\n\n'
             f'[providers.localidp]\nissuer = "{server.issuer}"\nclient_id = "test-oidc-client"\n'

@@ -14,6 +14,7 @@ import pytest
 from tests.support.oauth_server import (
     CODEX_CLIENT_ID,
     DEVICE_CODE_GRANT,
+    ID_TOKEN_FORGERIES,
     OIDC_CLIENT_ID,
     AuthorizeError,
     OAuthTestServer,
@@ -247,6 +248,26 @@ def test_wrong_verifier_rejected(server):
                        "invalid_request")
 
 
+def test_a_failed_verifier_burns_the_code(server):
+    code, verifier = get_code(server)
+    assert_oauth_error(exchange(server, code, secrets.token_urlsafe(48)), "invalid_grant")
+    payload = assert_oauth_error(exchange(server, code, verifier), "invalid_grant")
+    assert "already used" in payload["error_description"]
+    assert server.stats["token_authorization_code"] == 2
+
+
+def test_authorize_requests_and_verifiers_are_recorded(server):
+    first_code, first_verifier = get_code(server, state="s-one")
+    second_code, second_verifier = get_code(server, state="s-two")
+    assert exchange(server, first_code, first_verifier).status == 200
+    assert exchange(server, second_code, second_verifier).status == 200
+    assert [params["state"] for params in server.authorize_history] == ["s-one", "s-two"]
+    assert [pkce_challenge(v) for v in server.verifiers] == \
+        [params["code_challenge"] for params in server.authorize_history]
+    server.reset()
+    assert server.authorize_history == [] and server.verifiers == []
+
+
 def test_redirect_uri_mismatch_rejected(server):
     code, verifier = get_code(server)
     reply = exchange(server, code, verifier, redirect_uri="http://localhost:1455/auth/callback")
@@ -281,11 +302,27 @@ def test_refresh_rotation_and_reuse_detection(server):
     assert new["refresh_token"] != tokens["refresh_token"]
     assert new["access_token"] != tokens["access_token"]
 
+    assert server.is_refresh_token_live(new["refresh_token"]) and server.is_access_token_valid(new["access_token"])
     payload = assert_oauth_error(refresh(server, tokens["refresh_token"]), "invalid_grant")
     assert payload["error_description"].startswith("refresh_token_reused")
-    assert refresh(server, new["refresh_token"]).status == 200  # the rotated token survives the replay
     assert_oauth_error(refresh(server, "rt_unknown"), "invalid_grant")
-    assert server.stats["token_refresh"] == 4
+    assert server.stats["token_refresh"] == 3
+
+
+def test_a_replayed_refresh_token_revokes_the_whole_family(server):
+    """What real providers do: the replay means two holders, so the newer tokens die too."""
+    tokens = server.mint_tokens()
+    bystander = server.mint_tokens()  # another sign-in (another family) is not touched
+    new = refresh(server, tokens["refresh_token"]).json()
+    newer = refresh(server, new["refresh_token"]).json()
+    assert_oauth_error(refresh(server, new["refresh_token"]), "invalid_grant")
+    assert not server.is_refresh_token_live(newer["refresh_token"])
+    assert not server.is_access_token_valid(newer["access_token"])
+    assert not server.is_access_token_valid(new["access_token"])
+    payload = assert_oauth_error(refresh(server, newer["refresh_token"]), "invalid_grant")
+    assert "revoked" in payload["error_description"]
+    assert server.is_refresh_token_live(bystander["refresh_token"])
+    assert refresh(server, bystander["refresh_token"]).status == 200
 
 
 # --------------------------------------------------------------------------- device flows
@@ -449,3 +486,72 @@ def test_reset_and_ttl(server):
     assert server.mint_tokens()["expires_in"] == 3600
     assert refresh(server, server.mint_tokens()["refresh_token"]).status == 200
     assert server.stats["token_refresh"] == 1
+
+
+# --------------------------------------------------------------------------- signatures
+
+
+def verify_rs256(token: str, jwks: dict) -> dict:
+    """Independent RS256 check with `cryptography`: the claims, or InvalidSignature/ValueError/KeyError."""
+    import base64
+
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import padding, rsa
+
+    def unb64(text: str) -> bytes:
+        return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+    header_b64, payload_b64, signature_b64 = token.split(".")
+    header = json.loads(unb64(header_b64))
+    if header.get("alg") != "RS256":
+        raise ValueError(f"alg {header.get('alg')!r}")
+    key = next(k for k in jwks["keys"] if k["kid"] == header["kid"])
+    public = rsa.RSAPublicNumbers(int.from_bytes(unb64(key["e"]), "big"),
+                                  int.from_bytes(unb64(key["n"]), "big")).public_key()
+    public.verify(unb64(signature_b64), f"{header_b64}.{payload_b64}".encode(), padding.PKCS1v15(), hashes.SHA256())
+    return json.loads(unb64(payload_b64))
+
+
+def test_tokens_are_rs256_signed_with_the_key_the_jwks_endpoint_publishes(server):
+    doc = call(f"{server.issuer}/.well-known/openid-configuration").json()
+    assert doc["id_token_signing_alg_values_supported"] == ["RS256"]
+    jwks = call(doc["jwks_uri"]).json()
+    assert [key["kty"] for key in jwks["keys"]] == ["RSA"] and "d" not in jwks["keys"][0]
+    tokens = server.mint_tokens()
+    assert verify_rs256(tokens["id_token"], jwks)["email"] == "dev@example.com"
+    assert verify_rs256(tokens["access_token"], jwks)["iss"] == server.issuer
+
+
+@pytest.mark.parametrize("kind", ID_TOKEN_FORGERIES)
+def test_forged_id_tokens_fail_an_honest_check(server, kind):
+    from cryptography.exceptions import InvalidSignature
+
+    server.forge_next_id_token(kind)
+    forged = server.mint_tokens()["id_token"]
+    genuine = server.mint_tokens()["id_token"]  # a forgery is made once
+    jwks = server.jwks
+    assert verify_rs256(genuine, jwks)["aud"] == CODEX_CLIENT_ID
+    try:
+        claims = verify_rs256(forged, jwks)
+    except (InvalidSignature, ValueError, StopIteration):
+        return
+    now = time.time()
+    assert claims["aud"] != CODEX_CLIENT_ID or claims["iss"] != server.issuer or claims["exp"] < now, kind
+
+
+def test_held_model_calls_wait_for_release(server):
+    import threading
+
+    tokens = server.mint_tokens()
+    server.hold_invokes()
+    replies: list = []
+    thread = threading.Thread(target=lambda: replies.append(invoke(server, tokens["access_token"], stream=False)))
+    thread.start()
+    deadline = time.monotonic() + 5
+    while not server.invoke_bearers:
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    assert server.invoke_bearers == [tokens["access_token"]] and not replies
+    server.release_invokes()
+    thread.join(5)
+    assert replies[0].status == 200

@@ -12,6 +12,7 @@ Each figure is printed as a `FIGURE` line (run with -s to see them).
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import queue
@@ -33,6 +34,8 @@ from hypothesis import strategies as st
 
 from tests.conftest import ROOT, json_lines, openclaw_argv
 from tests.e2e.test_signin import Login, browser_get, port_is_free, query_of
+from tests.support import children
+from tests.support.figures import detail, figure
 from tests.support.oauth_server import OAuthTestServer
 from tests.test_loopback import free_port
 from wizard.auth import loopback, store
@@ -46,15 +49,12 @@ LOOPBACK_EXAMPLES = 400
 PASTE_EXAMPLES = 500
 CREDENTIAL_EXAMPLES = 400
 RACERS = 32
+MIN_SCANS = 3  # the watcher must have looked at every command line a few times while the CLI ran
 
 STATE = "St4te-" + "q7Zx_K2m" * 5
 CALLBACK = "/auth/callback"
 REDIRECT_URI = f"http://127.0.0.1:1455{CALLBACK}"
 CODEX = "openai-codex"
-
-
-def figure(text: str) -> None:
-    print(f"FIGURE {text}")
 
 
 def fuzz_settings(examples: int) -> settings:
@@ -85,7 +85,8 @@ VERSIONS = st.sampled_from(["HTTP/1.1", "HTTP/1.1", "HTTP/1.0", "HTTP/0.9", "HTT
 HEADER_NAMES = st.one_of(st.sampled_from(["Host", "Content-Length", "Expect", "Transfer-Encoding", "Connection",
                                           "Cookie", "Referer"]), st.text(max_size=12))
 HEADERS = st.lists(st.tuples(HEADER_NAMES, st.text(max_size=40)), max_size=4)
-PADDING = st.sampled_from([0, 0, 0, 100, 8300, 70000])
+PADDINGS = [0, 0, 0, 100, 8300, 70000]
+PADDING = st.sampled_from(PADDINGS)
 
 
 @dataclass
@@ -241,8 +242,11 @@ def test_fuzzed_callback_requests_never_crash_and_never_deliver_a_code_without_t
     raw_bytes()
     assert counts["structured"] >= LOOPBACK_EXAMPLES and counts["raw"] >= LOOPBACK_EXAMPLES
     assert counts["delivered"] >= 1  # the positive control ran
-    figure(f"loopback fuzz: {counts['structured']} structured + {counts['raw']} raw requests, "
-           f"{counts['delivered']} codes delivered (each with the exact state), 0 crashes")
+    detail(f"loopback fuzz: {counts}")
+    figure(f"{LOOPBACK_EXAMPLES} generated HTTP requests (random methods, paths, headers, query strings with "
+           f"code, state and error, up to {max(PADDINGS) // 1000} KB) and {LOOPBACK_EXAMPLES} raw byte streams, "
+           "plus fixed edge cases, at the callback listener: no crash, it answered a valid request after each, "
+           "and it delivered a code only with the exact state")
 
 
 # =========================================================================== 1b. pasted redirect URLs
@@ -299,13 +303,13 @@ def accepted_with_state(result: object) -> bool:
     return isinstance(result, ProviderRefused) or (isinstance(result, PastedCode) and result.state_checked)
 
 
-def _fixed_reasons() -> set[str]:
+@functools.cache
+def fixed_reasons() -> frozenset[str]:
     """Every rejection text read_paste can give: one per kind of bad paste, whatever was pasted."""
     samples = ["not a code!!", "?state=other&code=" + "c" * 20, "?code=" + "c" * 20, f"?state={STATE}"]
-    return {read_paste(sample, STATE, REDIRECT_URI).reason for sample in samples}
+    return frozenset(read_paste(sample, STATE, REDIRECT_URI).reason for sample in samples)
 
 
-FIXED_REASONS = _fixed_reasons()
 
 
 def assert_reason_quotes_nothing(result: object, pasted: list[str]) -> None:
@@ -314,14 +318,15 @@ def assert_reason_quotes_nothing(result: object, pasted: list[str]) -> None:
     (Checking `value not in reason` instead is wrong: a paste such as "/auth/callba" is legitimately
     part of the fixed text, which names the redirect URI.)"""
     if isinstance(result, PasteRejected):
-        assert result.reason in FIXED_REASONS, f"a rejection text depends on the paste: {result.reason!r}"
+        assert result.reason in fixed_reasons(), f"a rejection text depends on the paste: {result.reason!r}"
         assert LEAK_MARKER not in result.reason
 
 
 def test_the_fixed_rejection_texts_are_the_four_expected():
     """A sanity check of the oracle above: four distinct texts, one per kind of bad paste (garbage, a foreign
     state, no state, no code). Fewer would mean a sample stopped being rejected or two kinds share a text."""
-    assert len(FIXED_REASONS) == 4
+    samples = fixed_reasons()  # computed here, not at import: a bug in read_paste fails a test, not collection
+    assert len(samples) == 4
 
 
 def test_fuzzed_pastes_never_raise_and_never_skip_the_state_check():
@@ -358,8 +363,10 @@ def test_fuzzed_pastes_never_raise_and_never_skip_the_state_check():
     built_pastes()
     assert counts["text"] >= PASTE_EXAMPLES and counts["url"] + counts["code#state"] >= PASTE_EXAMPLES
     assert counts["accepted"] >= 1
-    figure(f"paste fuzz: {counts['text']} random texts + {counts['url']} URLs + {counts['code#state']} code#state, "
-           f"{counts['accepted']} accepted (all with the exact state), 0 exceptions")
+    detail(f"paste fuzz: {counts}")
+    figure(f"{PASTE_EXAMPLES} random texts and {PASTE_EXAMPLES} generated redirect URLs and code#state pastes, "
+           "plus fixed edge cases: no exception, never accepted without the exact state, and no rejection "
+           "message quoting the paste")
 
 
 # =========================================================================== 1c. credential files
@@ -444,8 +451,11 @@ def test_fuzzed_credential_files_load_or_fail_cleanly_and_stay_untouched(state_d
     fuzz_settings(CREDENTIAL_EXAMPLES)(given(CREDENTIAL_BYTES)(check))()
     assert counts["files"] >= CREDENTIAL_EXAMPLES + len(HOSTILE_FILES)
     assert counts["loaded"] >= 1 and counts["refused"] >= 1
-    figure(f"credential-file fuzz: {counts['files']} files, {counts['loaded']} loaded and validated, "
-           f"{counts['refused']} refused with CredentialError, 0 other exceptions, 0 files changed")
+    detail(f"credential-file fuzz: {counts}")
+    figure(f"{CREDENTIAL_EXAMPLES} random JSON documents, near-valid records and byte strings, plus "
+           f"{len(HOSTILE_FILES)} hostile files (NaN, 1e999, 5,000-digit numbers, 100,000-deep nesting, UTF-16, "
+           "empty): each either loaded and validated or was refused with a message naming the problem; no other "
+           "exception, no file changed")
 
 
 STATUS_FILES = HOSTILE_FILES + [
@@ -524,9 +534,9 @@ def provider_table(pid: str, issuer: str, callback_port: int, *, discovery: bool
 
 def start_login(cli_env: dict, cwd: Path, provider: str, *extra: str, env: dict | None = None,
                 umask: int = -1) -> Login:
-    proc = subprocess.Popen(openclaw_argv("models", "auth", "login", "--provider", provider, "--no-browser", *extra),
-                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env={**cli_env, **(env or {})}, cwd=cwd, bufsize=1, umask=umask)
+    proc = children.popen(openclaw_argv("models", "auth", "login", "--provider", provider, "--no-browser", *extra),
+                          stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                          env={**cli_env, **(env or {})}, cwd=cwd, bufsize=1, umask=umask)
     return Login(proc)
 
 
@@ -567,8 +577,8 @@ def test_token_endpoint_going_away_mid_exchange_is_a_plain_network_error(cli_env
     page["thread"].join(10)
     assert page["status"] == 400 and "Sign-in failed" in page["body"]
     assert "ac_gone_" not in stderr
-    figure("fault: token endpoint closed the connection mid-exchange -> exit 1, network message, "
-           "browser shown the failure, nothing stored, callback port free")
+    figure("the token endpoint closing the connection mid-exchange: exit 1 with a plain network message, the "
+           "browser shown the failure, nothing stored, the callback port free again")
 
 
 def test_token_endpoint_that_never_answers_times_out_plainly(cli_env, state_dir, tmp_path):
@@ -584,7 +594,8 @@ def test_token_endpoint_that_never_answers_times_out_plainly(cli_env, state_dir,
         assert "did not answer within 1 s" in "".join(run.stderr_lines)
     finally:
         endpoint.go_away()
-    figure("fault: token endpoint never answered -> exit 1 after the 1 s HTTP timeout, nothing stored, port free")
+    figure("the token endpoint never answering: exit 1 after the 1 s HTTP timeout, nothing stored, the port free "
+           "again")
 
 
 def test_oauth_server_stopped_while_the_token_request_hangs(cli_env, state_dir, tmp_path):
@@ -632,8 +643,8 @@ def test_32_processes_refresh_a_rotating_token_exactly_once(oauth, point_codex_a
     store.save(oauth_client.credential_record(CODEX, oauth.mint_tokens(access_ttl=-10)))
     go, ready = tmp_path / "go", tmp_path / "ready"
     ready.mkdir()
-    racers = [subprocess.Popen([sys.executable, "-c", RACER, str(go), str(ready)], env=cli_env, cwd=ROOT, text=True,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(RACERS)]
+    racers = [children.popen([sys.executable, "-c", RACER, str(go), str(ready)], env=cli_env, cwd=ROOT, text=True,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(RACERS)]
     wait_until_all_ready(ready, RACERS)
     go.touch()
     results = [proc.communicate(timeout=60) for proc in racers]
@@ -645,8 +656,9 @@ def test_32_processes_refresh_a_rotating_token_exactly_once(oauth, point_codex_a
     assert oauth.is_access_token_valid(token)
     assert store.load(CODEX)["access_token"] == token
     assert oauth.is_access_token_valid(refresh(CODEX, force=True)["access_token"])  # the stored rotation is live
-    figure(f"concurrency: {RACERS} processes released at once, {refreshes} refresh reached the server, "
-           f"{RACERS} ended with the same valid token, the stored refresh token was still accepted afterwards")
+    figure(f"{RACERS} processes released at once on one expired sign-in made {refreshes} refresh reach the "
+           f"server, all {RACERS} ended with the same valid token, and the rotated refresh token on disk was "
+           "still accepted afterwards")
 
 
 # =========================================================================== 4. security
@@ -674,13 +686,13 @@ def refused_at(address: str, port: int) -> bool:
 def test_callback_listener_is_bound_to_127_0_0_1_only(callback_server):
     server, _ = callback_server
     assert server.address == ("127.0.0.1", server.port)
-    others = other_local_addresses()
-    if not any(not a.startswith("127.") for a in others):
-        pytest.skip("this machine has no non-loopback IPv4 address to try")
+    others = other_local_addresses()  # 127.0.0.2 at least: it reaches loopback, so a 0.0.0.0 listener answers
     for address in others:
         assert refused_at(address, server.port), f"the callback listener answered on {address}"
     assert still_answers(server.port)
-    figure(f"loopback-only: listener refused on {', '.join(others)}")
+    detail(f"loopback-only: refused on {', '.join(others)}")
+    figure("the callback listener is bound to 127.0.0.1 only: connections to 127.0.0.2 and to every other "
+           "address of this machine were refused")
 
 
 def listening_addresses(port: int) -> set[str]:
@@ -742,9 +754,10 @@ class CommandLineWatcher:
 
 def run_watched(argv: list[str], env: dict, cwd: Path, *, umask: int = -1) -> tuple[CommandLineWatcher, int, str, str]:
     with CommandLineWatcher() as watcher:
-        proc = subprocess.Popen(argv, env=env, cwd=cwd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, text=True, umask=umask)
+        proc = children.popen(argv, env=env, cwd=cwd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True, umask=umask)
         stdout, stderr = proc.communicate(timeout=60)
+    assert watcher.scans >= MIN_SCANS, f"the command lines were scanned only {watcher.scans} times"
     return watcher, proc.returncode, stdout, stderr
 
 
@@ -762,7 +775,7 @@ def test_api_key_from_env_appears_on_no_command_line_and_in_no_output(cli_env, s
     assert json_lines(stdout)[-1]["event"] == "done"
     assert store.load("anthropic-api-key", state_dir / "credentials" / "anthropic-api-key.json")["access_token"] \
         == ANTHROPIC_KEY
-    figure(f"no secret on command lines: {watcher.scans} scans of /proc/*/cmdline + ps during onboard --token env:K")
+    detail(f"no secret on command lines: {watcher.scans} scans during onboard --token env:K")
 
 
 def stored_secrets(state_dir: Path) -> list[str]:
@@ -783,7 +796,7 @@ def test_telegram_token_from_a_file_appears_on_no_command_line_and_in_no_output(
     assert watcher.leaks(secrets) == []
     assert [s for s in secrets if s in stdout + stderr] == []
     assert_private_modes(state_dir)
-    figure(f"no secret on command lines: {watcher.scans} scans during onboard --telegram-token @FILE (umask 000)")
+    detail(f"no secret on command lines: {watcher.scans} scans during onboard --telegram-token @FILE (umask 000)")
 
 
 def assert_private_modes(state_dir: Path, *, theirs: tuple[str, ...] = ()) -> None:
@@ -811,22 +824,21 @@ def test_sign_in_under_umask_000_leaks_nothing_and_keeps_files_private(oauth, cl
         location = run_browser_sign_in(run, oauth, callback_port)
         code, stdout, stderr = run.finish(timeout=20)
     assert code == 0, stderr
-    assert watcher.saw("models auth login --provider localidp")
+    assert watcher.scans >= MIN_SCANS and watcher.saw("models auth login --provider localidp")
     record = json.loads((state_dir / "credentials" / "localidp.json").read_text())
     secrets = [record["access_token"], record["refresh_token"], record["id_token"], query_of(location)["code"]]
     assert watcher.leaks(secrets) == []
     assert [s for s in secrets if s in stdout + stderr] == []
     assert json_lines(stdout)[-1]["event"] == "signed_in"
-    refreshed = subprocess.run(openclaw_argv("models", "auth", "refresh", "--provider", "localidp", "--json"),
-                               env=env, cwd=tmp_path, capture_output=True, text=True, timeout=30, umask=0)
+    refreshed = children.run(openclaw_argv("models", "auth", "refresh", "--provider", "localidp", "--json"),
+                             env=env, cwd=tmp_path, capture_output=True, text=True, timeout=30, umask=0)
     assert refreshed.returncode == 0, refreshed.stderr
     new = json.loads((state_dir / "credentials" / "localidp.json").read_text())
     assert [s for s in (new["access_token"], new["refresh_token"], *secrets)
             if s in refreshed.stdout + refreshed.stderr] == []
     assert (state_dir / "credentials" / "localidp.lock").exists()
     assert_private_modes(state_dir, theirs=("providers.toml",))
-    figure(f"no secret on command lines: {watcher.scans} scans during models auth login (umask 000); "
-           "credential, lock 0600, dirs 0700")
+    detail(f"no secret on command lines: {watcher.scans} scans during models auth login (umask 000)")
 
 
 def run_browser_sign_in(run: Login, server: OAuthTestServer, callback_port: int) -> str:

@@ -295,6 +295,19 @@ def sweep_stale_temps(path: Path) -> list[Path]:
     return removed
 
 
+# Crash tests (tests/test_crash.py) kill a writer inside one write: OPENCLAW_TEST_CRASH="<point>:<file name>",
+# point one of CRASH_POINTS, makes the process SIGKILL itself there. Never set in real use.
+CRASH_ENV = "OPENCLAW_TEST_CRASH"
+CRASH_POINTS = ("half-written", "before-fsync", "before-rename", "after-rename")
+
+
+def _crash_point(point: str, path: Path) -> None:
+    if os.environ.get(CRASH_ENV) == f"{point}:{path.name}":
+        import signal
+
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
 def atomic_write(path: Path, data: bytes | str, mode: int = 0o600) -> None:
     """Write via a temp file in the same dir, fsync, then os.replace over `path`."""
     import tempfile  # only writers pay for it
@@ -307,15 +320,18 @@ def atomic_write(path: Path, data: bytes | str, mode: int = 0o600) -> None:
         fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
         try:
             os.fchmod(fd, mode)
-            view = memoryview(data)
-            while view:
-                written = os.write(fd, view)
-                view = view[written:]
+            half = len(data) // 2
+            _write_all(fd, data[:half])
+            _crash_point("half-written", path)
+            _write_all(fd, data[half:])
+            _crash_point("before-fsync", path)
             os.fsync(fd)
         finally:
             os.close(fd)
+        _crash_point("before-rename", path)
         os.replace(tmp_name, path)
         tmp_name = None
+        _crash_point("after-rename", path)
         _fsync_dir(directory)
     except OSError as exc:
         raise StorageError(f"cannot write {path}: {_os_reason(exc)}",
@@ -326,6 +342,13 @@ def atomic_write(path: Path, data: bytes | str, mode: int = 0o600) -> None:
                 os.unlink(tmp_name)
             except OSError:
                 pass
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        written = os.write(fd, view)
+        view = view[written:]
 
 
 def _write_hint(exc: OSError) -> str:

@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import json_lines, openclaw_argv, snapshot_files
+from tests.support import children
 
 DAY = 86400
 LOGIN = "openclaw models auth login --provider openai-codex"
@@ -285,8 +286,8 @@ def test_codex_cli_view_status_from_access_token_exp(run_cli, cli_env, expires_i
 def test_codex_home_defaults_to_home_dot_codex(run_cli, cli_env, tmp_path):
     env = {k: v for k, v in cli_env.items() if k != "CODEX_HOME"}
     write_codex_auth(cli_env, 5 * DAY)  # cli_env's CODEX_HOME is $HOME/.codex
-    result = subprocess.run(openclaw_argv("models", "auth", "status", "--json"), capture_output=True, text=True,
-                            env=env, cwd=tmp_path, timeout=60)
+    result = children.run(openclaw_argv("models", "auth", "status", "--json"), capture_output=True, text=True,
+                          env=env, cwd=tmp_path, timeout=60)
     assert profile(json.loads(result.stdout), "openai-codex:codex-cli")["status"] == "ok"
 
 
@@ -437,25 +438,13 @@ def test_expires_at_in_seconds_fix_gives_the_milliseconds(run_cli, state_dir):
 
 
 def test_unreadable_credential_simulated_as_a_directory(run_cli, state_dir):
-    """Tests run as root, where chmod 000 does not stop reads: a directory at the path is unreadable as a file."""
+    """A directory at the path cannot be read as a file (unreadable modes: tests/e2e/test_unprivileged.py)."""
     (state_dir / "credentials" / "openai-codex.json").mkdir(parents=True)
     _, data = status_json(run_cli)
     row = profile(data, "openai-codex:default")
     assert row["status"] == "invalid" and "cannot read" in row["error"]
     assert row["hint"] and row["fix"] == LOGIN
     assert (state_dir / "credentials" / "openai-codex.json").is_dir()
-
-
-@pytest.mark.skipif(os.geteuid() == 0, reason="root reads files whatever their mode")
-def test_unreadable_credential_by_permissions(run_cli, state_dir):
-    path = write_credential(state_dir, "openai-codex", codex_record(DAY))
-    path.chmod(0)
-    try:
-        _, data = status_json(run_cli)
-        row = profile(data, "openai-codex:default")
-        assert "Permission denied" in row["error"] and "chmod 600" in row["hint"]
-    finally:
-        path.chmod(0o600)
 
 
 def test_group_readable_file_is_repaired_with_a_warning(run_cli, state_dir):
@@ -588,9 +577,9 @@ def test_from_codex_cli_asks_on_a_terminal(cli_env, state_dir, tmp_path, answer,
     write_codex_auth(cli_env, 2 * DAY)
     leader, follower = pty.openpty()
     try:
-        proc = subprocess.Popen(openclaw_argv("models", "auth", "import", "--provider", "openai-codex",
-                                              "--from-codex-cli"), stdin=follower, stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, text=True, env=cli_env, cwd=tmp_path)
+        proc = children.popen(openclaw_argv("models", "auth", "import", "--provider", "openai-codex",
+                                            "--from-codex-cli"), stdin=follower, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True, env=cli_env, cwd=tmp_path)
         os.write(leader, f"{answer}\n".encode())
         out, err = proc.communicate(timeout=60)
     finally:
@@ -970,10 +959,10 @@ def test_auth_status_imports_no_heavy_module(cli_env, state_dir, tmp_path):
     write_config(state_dir)
     code = ("import sys\nfrom wizard.cli import main\ncode = main(['models', 'auth', 'status'])\n"
             "heavy = sorted(m for m in sys.modules if m.split('.')[0] in "
-            "{'textual', 'httpx2', 'httpx', 'authlib', 'tomlkit', 'rich', 'filelock', 'pyperclip'})\n"
+            "{'textual', 'httpx2', 'httpx', 'authlib', 'joserfc', 'tomlkit', 'rich', 'filelock', 'pyperclip'})\n"
             "print('HEAVY=' + ','.join(heavy))\n")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=cli_env,
-                            cwd=tmp_path, timeout=60)
+    result = children.run([sys.executable, "-c", code], capture_output=True, text=True, env=cli_env,
+                          cwd=tmp_path, timeout=60)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == "HEAVY="
 
@@ -984,8 +973,8 @@ def test_colour_only_on_a_terminal_without_no_color(cli_env, state_dir, tmp_path
     def run_on_pty(env: dict) -> str:
         leader, follower = pty.openpty()
         try:
-            proc = subprocess.run(openclaw_argv("models", "auth", "status"), stdout=follower, stderr=subprocess.PIPE,
-                                  stdin=subprocess.DEVNULL, env=env, cwd=tmp_path, timeout=60)
+            proc = children.run(openclaw_argv("models", "auth", "status"), stdout=follower, stderr=subprocess.PIPE,
+                                stdin=subprocess.DEVNULL, env=env, cwd=tmp_path, timeout=60)
             assert proc.returncode == 0, proc.stderr
             os.close(follower)
             follower = -1
@@ -1007,6 +996,6 @@ def test_colour_only_on_a_terminal_without_no_color(cli_env, state_dir, tmp_path
     coloured = run_on_pty({k: v for k, v in cli_env.items() if k != "NO_COLOR"})
     assert "\x1b[32m" in coloured  # ok in green
     assert "\x1b[" not in run_on_pty(cli_env)
-    piped = subprocess.run(openclaw_argv("models", "auth", "status"), capture_output=True, text=True, cwd=tmp_path,
-                           env={k: v for k, v in cli_env.items() if k != "NO_COLOR"}, timeout=60)
+    piped = children.run(openclaw_argv("models", "auth", "status"), capture_output=True, text=True, cwd=tmp_path,
+                         env={k: v for k, v in cli_env.items() if k != "NO_COLOR"}, timeout=60)
     assert "\x1b[" not in piped.stdout

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import json_lines, openclaw_argv, snapshot_files
+from tests.support import children
 
 TELEGRAM = "123456789:AAEhBOweik9ad9r_AbCdEfGhIjKlMnOpQrS"
 QUICKSTART_ANSWERS = """\
@@ -314,26 +315,14 @@ def test_unwritable_state_dir_exits_1_with_path_and_reason(run_cli, tmp_path):
     assert "Traceback" not in result.stderr
 
 
-def test_read_only_state_dir_fails_cleanly(run_cli, state_dir, existing_state):
-    if os.geteuid() == 0:
-        pytest.skip("root ignores directory permissions; the ENOTDIR case above covers the message")
-    os.chmod(state_dir, 0o500)
-    try:
-        result = run_cli("onboard", "--accept-risk", "--accept-defaults", "--existing", "reset")
-    finally:
-        os.chmod(state_dir, 0o700)
-    assert result.returncode == 1 and "Permission denied" in result.stderr
-    assert_unchanged(state_dir, existing_state)
-
-
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
 def test_interrupt_mid_run_exits_130_and_writes_nothing(cli_env, state_dir, existing_state, tmp_path, sig):
     # The key comes from a FIFO: once the CLI has opened it, it is mid-run, blocked reading the answers.
     fifo = tmp_path / "key.fifo"
     os.mkfifo(fifo)
-    proc = subprocess.Popen(openclaw_argv("onboard", "--auth-choice", "anthropic-api-key", "--token", f"@{fifo}"),
-                            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            env=cli_env, cwd=tmp_path, text=True)
+    proc = children.popen(openclaw_argv("onboard", "--auth-choice", "anthropic-api-key", "--token", f"@{fifo}"),
+                          stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          env=cli_env, cwd=tmp_path, text=True)
     writer = None
     try:
         writer = _open_when_read(fifo, deadline=time.monotonic() + 20)
@@ -594,3 +583,18 @@ def test_no_tty_check_env_never_stops_a_headless_run(run_cli, state_dir):
     result = run_cli("onboard", "--auth-choice", "skip", env={"OPENCLAW_NO_TTY_CHECK": "1"})
     assert result.returncode == 0, result.stderr
     assert "running headless (stdin is not a terminal)" in result.stderr
+
+
+@pytest.mark.parametrize("reference", ["answers-file", "flag"])
+def test_a_secret_file_under_an_unknown_users_home_is_a_clear_error(run_cli, state_dir, tmp_path, reference):
+    """`~0/key` names the home of a user that does not exist: Path.expanduser raised RuntimeError (a traceback)."""
+    answers = tmp_path / "answers.toml"
+    answers.write_text('[authorization]\nauth_choice = "openai-api-key"\ntoken = { file = "~0/key" }\n')
+    args = ["--answers", str(answers)] if reference == "answers-file" else [
+        "--auth-choice", "openai-api-key", "--token", "@~0/key"]
+    before = snapshot_files(state_dir)
+    result = run_cli("onboard", "--accept-risk", *args)
+    assert result.returncode == 2, result.stderr
+    assert "authorization.token" in result.stderr and "cannot expand '~0'" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert snapshot_files(state_dir) == before

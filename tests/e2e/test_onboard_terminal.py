@@ -7,11 +7,11 @@ import os
 import pty
 import select
 import struct
-import subprocess
 import termios
 import time
 
 from tests.conftest import openclaw_argv
+from tests.support import children
 
 
 def read_until(fd: int, marker: bytes, timeout: float = 20) -> bytes:
@@ -34,8 +34,8 @@ def test_terminal_run_opens_the_tui_on_authorization_and_quits_writing_nothing(c
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
     env = dict(cli_env, TERM="xterm-256color")
-    proc = subprocess.Popen(openclaw_argv("onboard", "--auth-choice", "openai-codex", "--no-browser"),
-                            stdin=slave, stdout=slave, stderr=slave, env=env, cwd=tmp_path, start_new_session=True)
+    proc = children.popen(openclaw_argv("onboard", "--auth-choice", "openai-codex", "--no-browser"),
+                          stdin=slave, stdout=slave, stderr=slave, env=env, cwd=tmp_path, start_new_session=True)
     os.close(slave)
     try:
         screen = read_until(master, b"Authorization")

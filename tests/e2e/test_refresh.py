@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT, snapshot_files
+from tests.support import children
+from tests.support.figures import figure
 from wizard.auth import oauth, store
 from wizard.auth.refresh import ensure_fresh, refresh
 from wizard.errors import WizardError
@@ -142,8 +144,8 @@ def test_eight_processes_refresh_once(codex, state_dir, cli_env, tmp_path):
     seed(codex, access_ttl=-10)
     go = tmp_path / "go"
     ready = [tmp_path / f"ready-{index}" for index in range(8)]
-    racers = [subprocess.Popen([sys.executable, "-c", RACER, str(go), str(path)], env=cli_env, cwd=ROOT,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for path in ready]
+    racers = [children.popen([sys.executable, "-c", RACER, str(go), str(path)], env=cli_env, cwd=ROOT,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for path in ready]
     wait_for_files(ready, racers)  # every racer has imported and reached the start line
     go.touch()
     results = [proc.communicate(timeout=30) for proc in racers]
@@ -153,4 +155,34 @@ def test_eight_processes_refresh_once(codex, state_dir, cli_env, tmp_path):
     assert codex.stats["token_refresh"] == 1
     token = tokens.pop()
     assert codex.is_access_token_valid(token)
+    figure(f"{len(racers)} processes running the real refresh code at once on one expired sign-in made 1 "
+           "refresh reach the server")
     assert stored(state_dir)["access_token"] == token
+
+
+def test_the_rotated_token_is_on_disk_before_the_new_access_token_is_used(codex, state_dir, spawn_cli, run_cli):
+    """A process that dies while using a freshly refreshed access token must not take the rotated refresh
+    token with it: the old one is spent, and replaying it would revoke the whole sign-in."""
+    old = seed(codex, access_ttl=-10)
+    codex.hold_invokes()
+    try:
+        proc = spawn_cli("models", "invoke", "--provider", "openai-codex", "--model", "openai-codex/gpt-5.2",
+                         "--prompt", "hello")
+        deadline = time.monotonic() + 20
+        while not codex.invoke_bearers:
+            assert time.monotonic() < deadline and proc.poll() is None, proc.stderr.read() if proc.poll() else ""
+            time.sleep(0.01)
+        in_use = codex.invoke_bearers[0]
+        on_disk = stored(state_dir)  # read while the call that uses the new token is still in flight
+        assert in_use != old["access_token"] and on_disk["access_token"] == in_use
+        assert on_disk["refresh_token"] != old["refresh_token"]
+        assert codex.is_refresh_token_live(on_disk["refresh_token"])
+        proc.kill()  # the process dies mid-call
+        proc.wait(timeout=10)
+    finally:
+        codex.release_invokes()
+    after = run_cli("models", "auth", "refresh", "--provider", "openai-codex")
+    assert after.returncode == 0, after.stderr
+    assert codex.stats["token_refresh"] == 2
+    figure("a process killed while its freshly refreshed access token was in use left the rotated refresh "
+           "token on disk, and it was still accepted")

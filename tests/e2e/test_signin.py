@@ -1,7 +1,8 @@
 """`openclaw models auth login` end to end: the real command against the real OAuth test server.
 
-openai-codex only accepts the registered loopback ports (1455, 1457), so these tests
-bind them and must run one at a time (they all live in this module).
+openai-codex listens on the `codex_ports` fixture's two ports: free ports chosen for the test on the
+machine's own network, the registered 1455 and 1457 inside a private network namespace (the tests
+marked `codex_default_ports` run there again, from tests/e2e/test_codex_ports.py).
 """
 
 from __future__ import annotations
@@ -26,10 +27,11 @@ import pytest
 from tests.conftest import json_lines, snapshot_files
 from tests.support.oauth_server import decode_jwt
 
+default_ports = pytest.mark.codex_default_ports
+
 CODEX_PARAMS = {
     "response_type": "code",
     "client_id": "app_EMoamEEZ73f0CkXaXp7hrann",
-    "redirect_uri": "http://127.0.0.1:1455/auth/callback",
     "scope": "openid profile email offline_access",
     "code_challenge_method": "S256",
     "id_token_add_organizations": "true",
@@ -120,13 +122,17 @@ def wait_port_free(port: int, timeout: float = 5) -> None:
         time.sleep(0.05)
 
 
+def callback_uri(port: int) -> str:
+    return f"http://127.0.0.1:{port}/auth/callback"
+
+
 @pytest.fixture(autouse=True)
-def codex_ports_free():
-    """Every test starts and ends with 1455/1457 free: no listener may outlive its login."""
-    for port in (1455, 1457):
+def codex_ports_free(codex_ports):
+    """Every test starts and ends with both callback ports free: no listener may outlive its login."""
+    for port in codex_ports:
         wait_port_free(port)
     yield
-    for port in (1455, 1457):
+    for port in codex_ports:
         wait_port_free(port)
 
 
@@ -144,13 +150,15 @@ def stored(state_dir: Path, provider: str = "openai-codex") -> dict:
     return json.loads((state_dir / "credentials" / f"{provider}.json").read_text())
 
 
-def test_browser_flow_stores_the_credential(login, oauth, state_dir):
+@default_ports
+def test_browser_flow_stores_the_credential(login, oauth, state_dir, codex_ports):
     run = login("--no-browser")
     url = run.authorize_url()
     params = query_of(url)
     assert url.startswith(f"{oauth.issuer}/oauth/authorize?")
     assert {k: params[k] for k in CODEX_PARAMS} == CODEX_PARAMS
-    assert set(params) == {*CODEX_PARAMS, "code_challenge", "state"}
+    assert params["redirect_uri"] == callback_uri(codex_ports[0])
+    assert set(params) == {*CODEX_PARAMS, "redirect_uri", "code_challenge", "state"}
     assert re.fullmatch(r"[A-Za-z0-9_-]{43}", params["code_challenge"])
     assert len(params["state"]) >= 32
 
@@ -173,11 +181,12 @@ def test_browser_flow_stores_the_credential(login, oauth, state_dir):
     assert "Signed in to" in stderr
 
 
-def test_paste_flow_rejects_garbage_then_takes_the_redirect_url(login, oauth, state_dir):
+@default_ports
+def test_paste_flow_rejects_garbage_then_takes_the_redirect_url(login, oauth, state_dir, codex_ports):
     run = login("--method", "paste", "--no-browser")
     url = run.authorize_url()
-    assert query_of(url)["redirect_uri"] == "http://127.0.0.1:1455/auth/callback"
-    assert port_is_free(1455)  # paste alone listens nowhere
+    assert query_of(url)["redirect_uri"] == callback_uri(codex_ports[0])
+    assert port_is_free(codex_ports[0])  # paste alone listens nowhere
     location = oauth.authorize(url)
 
     run.paste("garbage")
@@ -259,17 +268,19 @@ def test_json_event_stream_and_no_secret_anywhere(login, oauth, state_dir):
         assert secret not in stdout and secret not in stderr
 
 
-def test_stray_callbacks_are_refused_and_the_wait_goes_on(login, oauth, state_dir):
+@default_ports
+def test_stray_callbacks_are_refused_and_the_wait_goes_on(login, oauth, state_dir, codex_ports):
     run = login("--no-browser")
     url = run.authorize_url()
     location = oauth.authorize(url)
-    callback = "http://127.0.0.1:1455/auth/callback"
+    port = codex_ports[0]
+    callback = callback_uri(port)
     assert browser_get(f"{callback}?code=x&state=not-the-state")[0] == 400
     assert browser_get(f"{callback}?state={query_of(url)['state']}")[0] == 400
-    assert browser_get("http://127.0.0.1:1455/somewhere-else")[0] == 404
-    assert browser_get("http://127.0.0.1:1455/cancel")[0] == 403  # any web page could send this GET
+    assert browser_get(f"http://127.0.0.1:{port}/somewhere-else")[0] == 404
+    assert browser_get(f"http://127.0.0.1:{port}/cancel")[0] == 403  # any web page could send this GET
     assert browser_get(location, method="POST", data=b"a=b")[0] == 405
-    with socket.create_connection(("127.0.0.1", 1455), timeout=5) as sock:
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
         sock.sendall(b"\x00\x01garbage\r\n\r\n")
         assert sock.recv(100).startswith(b"HTTP/1.0 400")
     assert run.proc.poll() is None
@@ -321,45 +332,51 @@ def test_token_endpoint_that_hangs_is_a_network_error(login, oauth, state_dir):
     assert snapshot_files(state_dir) == before
 
 
-def test_both_ports_busy_fails_fast_naming_the_fixes(login, state_dir):
-    with squat(1455), squat(1457):
+@default_ports
+def test_both_ports_busy_fails_fast_naming_the_fixes(login, state_dir, codex_ports):
+    first, second = codex_ports
+    with squat(first), squat(second):
         started = time.monotonic()
         run = login("--no-browser")
         code, _, stderr = run.finish()
         elapsed = time.monotonic() - started
     assert code == 1
     assert elapsed < 3
-    assert "1455 and 1457" in stderr
+    assert f"{first} and {second}" in stderr
     for fix in ("--method device", "--method paste", "--callback-port"):
         assert fix in stderr
 
 
-def test_busy_1455_falls_back_to_1457(login, oauth, state_dir):
-    with squat(1455):
+@default_ports
+def test_busy_first_port_falls_back_to_the_second(login, oauth, state_dir, codex_ports):
+    first, second = codex_ports
+    with squat(first):
         run = login("--no-browser")
-        run.wait_for(r"Port 1455 is busy, using 1457")
+        run.wait_for(rf"Port {first} is busy, using {second}")
         url = run.authorize_url()
-        assert query_of(url)["redirect_uri"] == "http://127.0.0.1:1457/auth/callback"
+        assert query_of(url)["redirect_uri"] == callback_uri(second)
         status, _ = browser_get(oauth.authorize(url))
         code, _, stderr = run.finish()
     assert (status, code) == (200, 0), stderr
 
 
-def test_a_new_login_takes_the_port_from_a_stale_one(login, oauth, state_dir):
+@default_ports
+def test_a_new_login_takes_the_port_from_a_stale_one(login, oauth, state_dir, codex_ports):
     stale = login("--no-browser")
     stale.authorize_url()
     fresh = login("--no-browser")
     url = fresh.authorize_url()
     stale_code, _, stale_err = stale.finish()
-    assert stale_code == 130 and "took over port 1455" in stale_err
-    assert query_of(url)["redirect_uri"] == "http://127.0.0.1:1455/auth/callback"
+    assert stale_code == 130 and f"took over port {codex_ports[0]}" in stale_err
+    assert query_of(url)["redirect_uri"] == callback_uri(codex_ports[0])
     status, _ = browser_get(oauth.authorize(url))
     code, _, stderr = fresh.finish()
     assert (status, code) == (200, 0), stderr
 
 
+@default_ports
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
-def test_interrupt_while_waiting_exits_130_and_frees_the_port(login, state_dir, sig):
+def test_interrupt_while_waiting_exits_130_and_frees_the_port(login, state_dir, sig, codex_ports):
     run = login("--no-browser", "--json")
     run.authorize_url()
     run.wait_for(r"Waiting for sign-in")
@@ -368,16 +385,17 @@ def test_interrupt_while_waiting_exits_130_and_frees_the_port(login, state_dir, 
     assert code == 130
     assert "cancelled" in stderr
     assert json_lines(stdout)[-1]["code"] == "CANCELLED"
-    assert port_is_free(1455)
+    assert port_is_free(codex_ports[0])
     assert not (state_dir / "credentials" / "openai-codex.json").exists()
 
 
-def test_timeout_exits_124(login, state_dir):
+@default_ports
+def test_timeout_exits_124(login, state_dir, codex_ports):
     run = login("--no-browser", "--timeout", "1")
     code, _, stderr = run.finish()
     assert code == 124
     assert "no sign-in arrived within 1 s" in stderr and "--timeout" in stderr
-    assert port_is_free(1455)
+    assert port_is_free(codex_ports[0])
 
 
 def test_unusable_credentials_file_is_kept_aside(login, oauth, state_dir):
@@ -411,7 +429,6 @@ def test_a_browser_command_that_does_not_parse_is_a_usage_error(run_cli, state_d
     assert "the --browser command 'firefox \"x' cannot be parsed" in result.stderr
     assert "Traceback" not in result.stderr
     assert snapshot_files(state_dir) == before
-    assert port_is_free(1455)
 
 
 def test_a_sign_in_waits_for_a_refresh_in_flight_and_is_not_overwritten(login, oauth, state_dir, monkeypatch):

@@ -1,9 +1,12 @@
 """A real OAuth 2.0 / OIDC authorization server for end-to-end tests.
 
-Standard library only. It speaks the auth.openai.com layout (so the real openai-codex
-provider works by swapping the issuer) and enforces the protocol strictly: exact
-redirect_uri matching, mandatory S256 PKCE, single-use codes, rotating single-use refresh
-tokens, RFC 8628 polling rules, and bearer checks on a stand-in Codex Responses endpoint.
+Standard library plus `cryptography` (for RS256). It speaks the auth.openai.com layout (so the
+real openai-codex provider works by swapping the issuer) and enforces the protocol the way real
+providers do: exact redirect_uri matching, mandatory S256 PKCE, single-use codes (a failed verifier
+check burns the code), rotating single-use refresh tokens whose reuse revokes the whole token family,
+RFC 8628 polling rules, RS256-signed tokens with the public key at the JWKS endpoint, and bearer
+checks on a stand-in Codex Responses endpoint. Tests can make it forge the next id_token in one of
+several ways (`forge_next_id_token`) and hold model calls in flight (`hold_invokes`).
 
 Run standalone: ``python -m tests.support.oauth_server [--port N]`` prints the issuer URL.
 """
@@ -56,6 +59,11 @@ USER_CODE_ALPHABET = "BCDFGHJKLMNPQRSTVWXZ"  # RFC 8628 §6.1: no vowels, no loo
 PKCE_VALUE_RE = re.compile(r"[A-Za-z0-9\-._~]{43,128}")  # RFC 7636 §4.1 / §4.2
 
 FAULT_KINDS = ("400", "500", "html", "hang")
+# Ways a forged id_token can be wrong: signed by another key (claiming ours, or one we never published),
+# not signed at all, HMAC-signed with our public key (algorithm confusion), for another audience or
+# issuer, expired, or a genuine signature over claims that were changed afterwards.
+ID_TOKEN_FORGERIES = ("wrong-key", "unknown-kid", "alg-none", "hs256-public-key", "wrong-audience", "wrong-issuer",
+                      "expired", "tampered")
 STAT_KEYS = (
     "authorize",
     "token_authorization_code",
@@ -82,6 +90,43 @@ def b64url(data: bytes) -> str:
 
 def _b64url_decode(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def _int_bytes(number: int) -> bytes:
+    return number.to_bytes((number.bit_length() + 7) // 8, "big")
+
+
+class SigningKey:
+    """An RSA key that signs JWTs with RS256 and publishes its public half as a JWK."""
+
+    def __init__(self, kid: str):
+        from cryptography.hazmat.primitives.asymmetric import rsa
+
+        self.kid = kid
+        self._private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
+    def jwk(self) -> dict:
+        numbers = self._private.public_key().public_numbers()
+        return {"kty": "RSA", "use": "sig", "alg": "RS256", "kid": self.kid,
+                "n": b64url(_int_bytes(numbers.n)), "e": b64url(_int_bytes(numbers.e))}
+
+    def public_pem(self) -> bytes:
+        from cryptography.hazmat.primitives import serialization
+
+        return self._private.public_key().public_bytes(serialization.Encoding.PEM,
+                                                       serialization.PublicFormat.SubjectPublicKeyInfo)
+
+    def sign(self, data: bytes) -> bytes:
+        from cryptography.hazmat.primitives import hashes
+        from cryptography.hazmat.primitives.asymmetric import padding
+
+        return self._private.sign(data, padding.PKCS1v15(), hashes.SHA256())
+
+
+def encode_jwt(header: dict, claims: dict, sign: Callable[[bytes], bytes] | None) -> str:
+    signing_input = f"{b64url(json.dumps(header).encode())}.{b64url(json.dumps(claims).encode())}"
+    signature = sign(signing_input.encode("ascii")) if sign else b""
+    return f"{signing_input}.{b64url(signature)}"
 
 
 def pkce_challenge(verifier: str) -> str:
@@ -426,7 +471,8 @@ class OAuthTestServer:
         self._initial_access_ttl = access_ttl
         self._lock = threading.RLock()
         self._stopping = threading.Event()
-        self._signing_key = secrets.token_bytes(32)
+        self._signing_key = SigningKey("test-key-" + secrets.token_hex(4))
+        self._other_key: SigningKey | None = None  # for forged id_tokens, made when first needed
         self._extra_redirect_uris: list[str] = []
         self._httpd: _HTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -491,6 +537,24 @@ class OAuthTestServer:
             raise ValueError(f"unknown fault kind {kind!r}; expected one of {FAULT_KINDS}")
         with self._lock:
             self._token_faults.extend([kind] * n)
+
+    def forge_next_id_token(self, kind: str) -> None:
+        """The next token response carries an id_token that is wrong in this way (ID_TOKEN_FORGERIES)."""
+        if kind not in ID_TOKEN_FORGERIES:
+            raise ValueError(f"unknown forgery {kind!r}; expected one of {ID_TOKEN_FORGERIES}")
+        with self._lock:
+            self._forgeries.append(kind)
+
+    def hold_invokes(self) -> None:
+        """Model calls wait (after their bearer token is checked and recorded) until release_invokes()."""
+        with self._lock:
+            self._invoke_gate = threading.Event()
+
+    def release_invokes(self) -> None:
+        with self._lock:
+            gate, self._invoke_gate = self._invoke_gate, None
+        if gate is not None:
+            gate.set()
 
     def deny_next_authorize(self, error: str = "access_denied", description: str = "The user denied access") -> None:
         with self._lock:
@@ -607,6 +671,34 @@ class OAuthTestServer:
         with self._lock:
             return set(self._revoked)
 
+    @property
+    def authorize_history(self) -> list[dict[str, str]]:
+        """The query parameters of every authorize request since the last reset, oldest first."""
+        with self._lock:
+            return [dict(params) for params in self._authorize_history]
+
+    @property
+    def verifiers(self) -> list[str]:
+        """Every code_verifier sent to the token endpoint since the last reset, oldest first."""
+        with self._lock:
+            return list(self._verifiers)
+
+    @property
+    def invoke_bearers(self) -> list[str]:
+        """The access token of every model call that passed the bearer check, oldest first."""
+        with self._lock:
+            return list(self._invoke_bearers)
+
+    def is_refresh_token_live(self, token: str) -> bool:
+        """Known, unused and not revoked: the next refresh with it would succeed."""
+        with self._lock:
+            record = self._refresh_tokens.get(token)
+            return record is not None and not record.used and token not in self._revoked
+
+    @property
+    def jwks(self) -> dict:
+        return {"keys": [self._signing_key.jwk()]}
+
     def is_access_token_valid(self, token: str) -> bool:
         with self._lock:
             return self._access_token_problem(token) is None
@@ -624,6 +716,11 @@ class OAuthTestServer:
         self._device_key_by_user_code: dict[str, str] = {}
         self._token_faults: list[str] = []
         self._authorize_denial: tuple[str, str] | None = None
+        self._authorize_history: list[dict[str, str]] = []
+        self._verifiers: list[str] = []
+        self._forgeries: list[str] = []
+        self._invoke_bearers: list[str] = []
+        self._invoke_gate: threading.Event | None = None
         self._access_ttl = self._initial_access_ttl
         self._identity = Identity()
         self._reset_scripts()
@@ -645,11 +742,33 @@ class OAuthTestServer:
             self.errors.append(text)
 
     def _sign(self, claims: dict) -> str:
-        header = b64url(json.dumps({"alg": "HS256", "typ": "JWT"}).encode())
-        payload = b64url(json.dumps(claims).encode())
-        signing_input = f"{header}.{payload}".encode("ascii")
-        signature = hmac.new(self._signing_key, signing_input, hashlib.sha256).digest()
-        return f"{header}.{payload}.{b64url(signature)}"
+        key = self._signing_key
+        return encode_jwt({"alg": "RS256", "typ": "JWT", "kid": key.kid}, claims, key.sign)
+
+    def _id_token(self, grant: Grant, issued_at: int) -> str:
+        """Caller holds the lock. A genuine id_token, or the forgery a test asked for."""
+        claims = self._id_claims(grant, issued_at)
+        forgery = self._forgeries.pop(0) if self._forgeries else None
+        if forgery is None:
+            return self._sign(claims)
+        kid = self._signing_key.kid
+        if forgery in ("wrong-key", "unknown-kid"):
+            other = self._other_key = self._other_key or SigningKey("other-key")
+            return encode_jwt({"alg": "RS256", "typ": "JWT", "kid": kid if forgery == "wrong-key" else other.kid},
+                              claims, other.sign)
+        if forgery == "alg-none":
+            return encode_jwt({"alg": "none", "typ": "JWT"}, claims, None)
+        if forgery == "hs256-public-key":
+            secret = self._signing_key.public_pem()
+            return encode_jwt({"alg": "HS256", "typ": "JWT", "kid": kid}, claims,
+                              lambda data: hmac.new(secret, data, hashlib.sha256).digest())
+        if forgery == "tampered":
+            header, _, signature = self._sign(claims).split(".")
+            changed = {**claims, "email": "attacker@example.com"}
+            return f"{header}.{b64url(json.dumps(changed).encode())}.{signature}"
+        changes = {"wrong-audience": {"aud": "someone-else"}, "wrong-issuer": {"iss": "https://evil.example"},
+                   "expired": {"iat": issued_at - 7200, "exp": issued_at - 3600}}[forgery]
+        return self._sign({**claims, **changes})
 
     def _access_claims(self, grant: Grant, issued_at: int, ttl: int) -> dict:
         identity = grant.identity
@@ -703,7 +822,7 @@ class OAuthTestServer:
         self._refresh_tokens[refresh_token] = RefreshTokenRecord(grant)
         return {
             "access_token": access_token,
-            "id_token": self._sign(self._id_claims(grant, issued_at)),
+            "id_token": self._id_token(grant, issued_at),
             "refresh_token": refresh_token,
             "token_type": "Bearer",
             "expires_in": ttl,
@@ -711,7 +830,8 @@ class OAuthTestServer:
         }
 
     def _revoke_family(self, family: str) -> None:
-        """Caller holds the lock. RFC 6749 §4.1.2: a replayed code revokes what it issued."""
+        """Caller holds the lock. RFC 6749 §4.1.2 (a replayed code revokes what it issued) and RFC 9700
+        §4.14.2 (a replayed refresh token revokes the active one)."""
         for tokens in (self._access_tokens, self._refresh_tokens):
             self._revoked.update(token for token, record in tokens.items() if record.grant.family == family)
 
@@ -797,7 +917,7 @@ class OAuthTestServer:
             "scopes_supported": DEFAULT_SCOPE.split(),
             "token_endpoint_auth_methods_supported": ["none"],
             "subject_types_supported": ["public"],
-            "id_token_signing_alg_values_supported": ["HS256"],
+            "id_token_signing_alg_values_supported": ["RS256"],
         }
         if self.device_flow:
             document["device_authorization_endpoint"] = f"{issuer}/oauth/device/code"
@@ -813,7 +933,7 @@ class OAuthTestServer:
         return json_response(200, document)
 
     def _ep_jwks(self, request: Request) -> Response:
-        return json_response(200, {"keys": []})  # HS256 keys are secret; clients never verify
+        return json_response(200, self.jwks)
 
     def _ep_state(self, request: Request) -> Response:
         return json_response(200, self.stats)
@@ -825,6 +945,7 @@ class OAuthTestServer:
         with self._lock:
             self._stats["authorize"] += 1
             self._last_authorize_params = dict(params)
+            self._authorize_history.append(dict(params))
         client_id = params.get("client_id", "")
         redirect_uri = params.get("redirect_uri", "")
         # Never redirect to an address we cannot trust (RFC 6749 §4.1.2.1).
@@ -960,7 +1081,9 @@ class OAuthTestServer:
                 raise oauth_error("invalid_grant", "redirect_uri does not match the authorization request")
             if not PKCE_VALUE_RE.fullmatch(verifier):
                 raise oauth_error("invalid_grant", "code_verifier must be 43-128 characters of [A-Za-z0-9-._~]")
+            self._verifiers.append(verifier)
             if not _same(pkce_challenge(verifier), record.code_challenge):
+                record.used = True  # a failed check burns the code: no second guess at the verifier
                 raise oauth_error("invalid_grant", "code_verifier does not match code_challenge")
             record.used = True
             return self._issue_tokens(record.grant)
@@ -974,9 +1097,13 @@ class OAuthTestServer:
             if refresh_token in self._revoked:
                 raise oauth_error("invalid_grant", "refresh token has been revoked")
             if record.used:
+                # A replayed refresh token means two holders of one chain: revoke the whole family,
+                # the newer tokens included, as real providers do.
+                self._revoke_family(record.grant.family)
                 raise oauth_error(
                     "invalid_grant",
-                    "refresh_token_reused: this refresh token was already used to obtain a new one",
+                    "refresh_token_reused: this refresh token was already used to obtain a new one; "
+                    "every token of this sign-in is now revoked",
                 )
             if record.grant.client_id != client_id:
                 raise oauth_error("invalid_grant", "refresh token was issued to another client")
@@ -1100,6 +1227,7 @@ class OAuthTestServer:
             raise api_error(400, "missing_account_id", "ChatGPT-Account-Id header is required")
         if account_id != record.grant.identity.account_id:
             raise api_error(403, "account_mismatch", "ChatGPT-Account-Id does not match the token's account")
+        self._wait_at_invoke_gate(request)
         body = self._invoke_body(request)
         user_text = _last_user_text(body["input"])
         if user_text is None:
@@ -1108,6 +1236,15 @@ class OAuthTestServer:
         if body.get("stream") is True:
             return Response(200, _sse_events(response_object), "text/event-stream")
         return json_response(200, response_object)
+
+    def _wait_at_invoke_gate(self, request: Request) -> None:
+        with self._lock:
+            self._invoke_bearers.append(request.header("Authorization").partition(" ")[2].strip())
+            gate = self._invoke_gate
+        if gate is not None:
+            deadline = time.monotonic() + HANG_SECONDS
+            while not gate.wait(0.05) and not self._stopping.is_set() and time.monotonic() < deadline:
+                pass
 
     def _authenticate_bearer(self, request: Request) -> AccessTokenRecord:
         scheme, _, token = request.header("Authorization").partition(" ")

@@ -5,12 +5,12 @@ Then the answers saved by the TUI replay through the real headless command to th
 
 from __future__ import annotations
 
-import subprocess
 import tomllib
 
 import pytest
 
 from tests.conftest import openclaw_argv
+from tests.support import children
 from tests.tui.conftest import make_app
 from tests.tui.pilot_helpers import click, error_of, on_screen, screen_name, shown_rows, text_of, type_into
 
@@ -130,7 +130,7 @@ async def test_full_wizard_then_headless_replay_is_byte_identical(tui_state, tmp
     replay_state.mkdir(mode=0o700)
     env = dict(cli_env, OPENCLAW_STATE_DIR=str(replay_state), OPENCLAW_TELEGRAM_TOKEN=TELEGRAM,
                OPENCLAW_TOKEN=OPENAI_KEY)
-    done = subprocess.run(openclaw_argv("onboard", "--non-interactive", "--answers", str(answers_file)),
-                          capture_output=True, text=True, env=env, timeout=60, cwd=tmp_path)
+    done = children.run(openclaw_argv("onboard", "--non-interactive", "--answers", str(answers_file)),
+                        capture_output=True, text=True, env=env, timeout=60, cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert (replay_state / "openclaw.toml").read_bytes() == (tui_state / "openclaw.toml").read_bytes()

@@ -391,9 +391,10 @@ def _open_browser(url: str, options: SignInOptions, events: SignInEvents, callba
 
 
 def _save(provider: Provider, tokens: dict, events: SignInEvents) -> dict:
-    from wizard.auth import oauth, userinfo
+    from wizard.auth import idtoken, oauth, userinfo
     from wizard.auth.refresh import credential_lock
 
+    idtoken.check(provider, tokens.get("id_token"))  # where the provider publishes keys; before anything is stored
     record = oauth.credential_record(provider.id, tokens)
     try:
         with credential_lock(provider.id):  # a refresh in flight must not write its older tokens over these
