@@ -11,27 +11,29 @@ TAB, and only then is argcomplete imported (see wizard/commands/completion.py).
 
 from __future__ import annotations
 
-import argparse
-import importlib
 import os
-import signal
 import sys
-from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
 
 from wizard import __version__
 from wizard.errors import EXIT_CANCELLED, WizardError
 
+# Names for annotations only: `typing`, `argparse` and `collections` cost milliseconds at start-up,
+# and `models auth status` never needs them (see _status_args). Type checkers read this block.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    import argparse
+    from collections.abc import Callable, Sequence
+    from typing import Any
+
     from wizard.request import SignInOptions
     from wizard.steps.base import Field
+
+    Handler = Callable[[argparse.Namespace], int]
 
 SECRET_REF_HELP = "(a secret: @FILE, - for stdin, or env:NAME; never the literal value)"
 BROWSER_CHOICES = ("auto", "none", "default", "macos-open", "wsl-launch")  # wizard.auth.browser.NAMED_CHOICES
 COMPLETION_SHELLS = ("bash", "zsh", "fish")
 SUBCOMMAND_HELP = "one of these; COMMAND --help shows its options"
-Handler = Callable[[argparse.Namespace], int]
-
 
 class ValuesCompleter:
     """A flag's values for shell completion, with their descriptions: one value, or (multi) a
@@ -128,6 +130,8 @@ def _onboard_parser(sub: Any, full: bool) -> None:
 
 
 def _add_field_flag(group: argparse._ArgumentGroup, fld: Field) -> None:
+    import argparse
+
     help_text = field_help(fld)
     if fld.kind.is_switch:
         group.add_argument(fld.flag, dest=fld.flag, action=argparse.BooleanOptionalAction, default=None,
@@ -229,6 +233,8 @@ def _models_parser(sub: Any) -> None:
 
 
 def _completion_parser(sub: Any) -> None:
+    import argparse
+
     p = sub.add_parser("completion", help="print shell completion code: bash, zsh or fish",
                        formatter_class=argparse.RawDescriptionHelpFormatter,
                        description="Print the code that makes SHELL complete openclaw's commands, flags and values.\n"
@@ -243,6 +249,8 @@ def _completion_parser(sub: Any) -> None:
 
 def build_parser(argv: Sequence[str] | None = None, *, full: bool | None = None) -> argparse.ArgumentParser:
     """The command tree; `onboard`'s field flags only when `full` (default: when argv runs onboard)."""
+    import argparse
+
     argv = sys.argv[1:] if argv is None else argv
     parser = argparse.ArgumentParser(prog="openclaw", description="OpenClaw gateway command line: the setup wizard, "
                                                                   "model sign-ins and shell completion.")
@@ -272,28 +280,81 @@ def _raise_keyboard_interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
+def _stop_on_sigterm() -> None:
+    """SIGTERM stops a command as Ctrl-C does (KeyboardInterrupt: nothing half-written, exit 130)."""
+    # Through `_signal`, the C module under `signal` that the interpreter loads at start: importing
+    # `signal` builds its enums, and enum alone costs a third of the interpreter's start.
+    signals = sys.modules.get("_signal") or __import__("signal")
+    signals.signal(signals.SIGTERM, _raise_keyboard_interrupt)
+
+
 def _load_handler(spec: str) -> Handler:
+    from importlib import import_module
+
     module, name = spec.split(":")
-    handler: Handler = getattr(importlib.import_module(module), name)
+    handler: Handler = getattr(import_module(module), name)
     return handler
 
 
+class StatusArgs:
+    """What argparse makes of `models auth status [--provider P] [--json] [--check]`, without argparse."""
+
+    def __init__(self) -> None:
+        self.provider: str | None = None
+        self.json = False
+        self.check = False
+
+
+def _status_args(argv: list[str]) -> StatusArgs | None:
+    """`models auth status`'s arguments when argv is exactly that command with its flags spelled out in
+    full; None for anything else (-h, an abbreviation, an unknown flag, a value that looks like a flag),
+    which argparse then parses, helps with and complains about as for every command.
+
+    It runs on most prompts and scripts: building the command tree (argparse, gettext, every
+    sub-parser) would cost more than the command itself."""
+    if argv[:3] != ["models", "auth", "status"]:
+        return None
+    args = StatusArgs()
+    rest = iter(argv[3:])
+    for arg in rest:
+        if arg == "--json":
+            args.json = True
+        elif arg == "--check":
+            args.check = True
+        elif arg.startswith("--provider="):
+            args.provider = arg.partition("=")[2]
+        elif arg == "--provider":
+            value = next(rest, None)
+            if value is None or value.startswith("-"):
+                return None
+            args.provider = value
+        else:
+            return None
+    return args
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
+    _stop_on_sigterm()
     if "_ARGCOMPLETE" in os.environ:  # the shell asks for completions (TAB): answer and exit
         from wizard.commands.completion import complete
 
         complete(build_parser(full=True))
     argv = list(sys.argv[1:] if argv is None else argv)
-    parser = build_parser(argv)
-    args = parser.parse_args(argv)
-    if args.command is None:
-        parser.print_help()
-        return 0
+    args: argparse.Namespace | StatusArgs | None = _status_args(argv)
+    if args is None:
+        parser = build_parser(argv)
+        args = parser.parse_args(argv)
+        if args.command is None:
+            parser.print_help()
+            return 0
     from wizard.output import Output
 
     out = Output(json_mode=bool(getattr(args, "json", False)))
     try:
+        if isinstance(args, StatusArgs):
+            from wizard.commands.models import auth_status
+
+            return auth_status(args)
         return int(_load_handler(args.handler)(args) or 0)
     except WizardError as exc:
         out.error(exc)

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import tomllib
-from datetime import UTC
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
-
 from wizard.errors import UsageError
-from wizard.fsutil import read_text
 
+# tomllib, pathlib and datetime load only when used: `models auth status` without a config file
+# needs none of them (the two-line block below is `typing.TYPE_CHECKING` without importing typing).
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from datetime import datetime
+    from pathlib import Path
+    from typing import Any
 
 HEADER = ("OpenClaw gateway configuration, written by `openclaw onboard`.\n"
           "Secrets live in the credential store; values like { secret = \"...\" } refer to them.")
@@ -22,6 +21,10 @@ def load(path: Path) -> tuple[str | None, dict | None]:
 
     Invalid TOML is a usage error naming the line and column; the file is left as it is.
     """
+    import tomllib
+
+    from wizard.fsutil import read_text
+
     text = read_text(path)
     if text is None:
         return None, None
@@ -33,11 +36,13 @@ def load(path: Path) -> tuple[str | None, dict | None]:
                               "run `openclaw onboard` again; it was not changed") from None
 
 
-def read_table(path: Path, name: str) -> tuple[dict[str, Any], str | None]:
+def read_table(path: str | Path, name: str) -> tuple[dict[str, Any], str | None]:
     """One top-level table of the config and, when the file is unusable, why: for commands that still
     run without it (`models status`), unlike `load`, which refuses."""
     try:
         with open(path, "rb") as fh:
+            import tomllib
+
             data = tomllib.load(fh)
     except FileNotFoundError:
         return {}, None
@@ -110,7 +115,7 @@ def _item(value):
 
 
 def backup_name(path: Path, now: datetime | None = None) -> Path:
-    from datetime import datetime
+    from datetime import UTC, datetime
 
     stamp = (now or datetime.now(UTC)).strftime("%Y%m%dT%H%M%SZ")
     candidate = path.with_name(f"{path.name}.{stamp}.bak")

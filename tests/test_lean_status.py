@@ -1,0 +1,120 @@
+"""`openclaw models auth status` imports only what it uses (issue 12: <= 2.5x `python -c pass`).
+
+The installed script runs under `-X importtime`, which lists every module a process imports; the
+modules a bare `python -c pass` imports in the same environment are the floor. What the command
+adds must be ours alone when nothing is stored: no argparse (the command tree), no pathlib, no
+tomllib, no typing, no re or enum (pip's entry-point wrapper imports re: the script is a plain one).
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tests.conftest import OPENCLAW
+from wizard.cli import StatusArgs, _status_args, build_parser
+
+# What `models auth status` never loads, whatever its flags (each costs a noticeable part of the
+# interpreter's own start); with nothing stored and no --json it loads nothing but our modules.
+NEVER = {"argparse", "pathlib", "tomllib", "typing", "signal", "importlib", "datetime", "gettext", "locale",
+         "shutil", "urllib", "ipaddress", "fnmatch", "dataclasses", "inspect", "textual", "rich", "httpx2", "httpx",
+         "authlib", "tomlkit", "filelock", "keyring"}
+
+
+def imported(argv: list[str], env: dict) -> set[str]:
+    result = subprocess.run([sys.executable, "-X", "importtime", *argv], capture_output=True, text=True, env=env,
+                            timeout=60, check=False)
+    assert result.returncode in (0, 1), result.stderr  # --check says 1 for a missing sign-in
+    return {line.rsplit("|", 1)[1].strip() for line in result.stderr.splitlines() if line.startswith("import time:")
+            and not line.rstrip().endswith("| cumulative | imported package")}
+
+
+def beyond_the_floor(argv: list[str], env: dict) -> set[str]:
+    return imported(argv, env) - imported(["-c", "pass"], env)
+
+
+def test_status_with_an_empty_state_dir_loads_only_our_own_modules(cli_env: dict) -> None:
+    assert OPENCLAW.exists(), "install the package (pip install -e .) so that the `openclaw` script exists"
+    added = beyond_the_floor([str(OPENCLAW), "models", "auth", "status"], cli_env)
+    assert "wizard.commands.models" in added  # the probe is real: the command ran under it
+    top_level = {name.split(".")[0] for name in added}
+    assert not top_level & NEVER, sorted(top_level & NEVER)
+    assert top_level <= {"wizard", "__future__", "errno"}, sorted(top_level)
+
+
+@pytest.mark.parametrize("flags", [["--json"], ["--check"], ["--provider", "openai-codex", "--json", "--check"],
+                                   ["--provider=openai-api-key"]])
+def test_status_flags_keep_it_lean(cli_env: dict, flags: list[str]) -> None:
+    added = beyond_the_floor([str(OPENCLAW), "models", "auth", "status", *flags], cli_env)
+    top_level = {name.split(".")[0] for name in added}
+    assert "wizard" in top_level and not top_level & NEVER, sorted(top_level & NEVER)
+    if "--json" not in flags:  # JSON is written with json (which loads re)
+        assert top_level <= {"wizard", "__future__", "errno"}, sorted(top_level)
+
+
+def test_a_config_file_or_a_credential_loads_what_reading_them_needs(cli_env: dict, state_dir: Path) -> None:
+    (state_dir / "openclaw.toml").write_text('[models]\nauth_order = ["openai-codex:default"]\n')
+    added = beyond_the_floor([str(OPENCLAW), "models", "auth", "status"], cli_env)
+    assert "tomllib" in added and "argparse" not in added and "pathlib" not in added
+
+
+# --------------------------------------------------------------------------- the fast path parses as argparse
+
+
+def as_argparse(argv: list[str]) -> argparse.Namespace | None:
+    try:
+        return build_parser(argv).parse_args(argv)
+    except SystemExit:
+        return None
+
+
+@pytest.mark.parametrize("argv, expected", [
+    ([], (None, False, False)),
+    (["--json"], (None, True, False)),
+    (["--check", "--json", "--check"], (None, True, True)),
+    (["--provider", "openai"], ("openai", False, False)),
+    (["--provider=openai-codex", "--json"], ("openai-codex", True, False)),
+    (["--provider", "a", "--provider", "b"], ("b", False, False)),
+    (["--provider="], ("", False, False)),
+    (["--provider", ""], ("", False, False)),
+    (["--provider=--json"], ("--json", False, False)),
+])
+def test_the_fast_path_takes_the_full_spellings(argv: list[str], expected: tuple) -> None:
+    args = _status_args(["models", "auth", "status", *argv])
+    assert isinstance(args, StatusArgs)
+    assert (args.provider, args.json, args.check) == expected
+
+
+@pytest.mark.parametrize("argv", [
+    ["-h"], ["--help"], ["--js"], ["--prov", "x"], ["--provider"], ["--provider", "--json"], ["--provider", "-x"],
+    ["--json=1"], ["extra"], ["--"], ["--provider", "x", "--unknown"],
+])
+def test_anything_else_goes_to_argparse(argv: list[str]) -> None:
+    assert _status_args(["models", "auth", "status", *argv]) is None
+
+
+def test_other_commands_go_to_argparse() -> None:
+    for argv in (["models", "status"], ["models", "auth"], ["--version"], ["models", "auth", "login"], []):
+        assert _status_args(argv) is None
+
+
+TOKENS = ["--json", "--check", "--provider", "--provider=", "--provider=x", "openai", "", "-x", "-1", "--", "-h",
+          "--prov", "--js", "x=y", "--provider=-y"]
+
+
+@given(st.lists(st.sampled_from(TOKENS), max_size=6))
+def test_whatever_the_fast_path_takes_argparse_reads_the_same(rest: list[str]) -> None:
+    argv = ["models", "auth", "status", *rest]
+    fast = _status_args(argv)
+    if fast is None:
+        return
+    parsed = as_argparse(argv)
+    assert parsed is not None, argv
+    assert (fast.provider, fast.json, fast.check) == (parsed.provider, parsed.json, parsed.check)
+    assert parsed.handler == "wizard.commands.models:auth_status"
