@@ -34,6 +34,7 @@ SECRET_REF_HELP = "(a secret: @FILE, - for stdin, or env:NAME; never the literal
 BROWSER_CHOICES = ("auto", "none", "default", "macos-open", "wsl-launch")  # wizard.auth.browser.NAMED_CHOICES
 COMPLETION_SHELLS = ("bash", "zsh", "fish")
 SUBCOMMAND_HELP = "one of these; COMMAND --help shows its options"
+COMMANDS = ("onboard", "models", "completion")  # in `openclaw --help`'s order
 
 class ValuesCompleter:
     """A flag's values for shell completion, with their descriptions: one value, or (multi) a
@@ -248,7 +249,10 @@ def _completion_parser(sub: Any) -> None:
 
 
 def build_parser(argv: Sequence[str] | None = None, *, full: bool | None = None) -> argparse.ArgumentParser:
-    """The command tree; `onboard`'s field flags only when `full` (default: when argv runs onboard)."""
+    """The command tree; `onboard`'s field flags only when `full` (default: when argv runs onboard).
+
+    When argv names a command (and `full` is not given), only that command's sub-tree is built: the
+    others show only in `openclaw --help` and in an unknown command's error, and those argvs name none."""
     import argparse
 
     argv = sys.argv[1:] if argv is None else argv
@@ -257,9 +261,14 @@ def build_parser(argv: Sequence[str] | None = None, *, full: bool | None = None)
     parser.add_argument("--version", action="version", version=f"openclaw {__version__}",
                         help="print the version and exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", help=SUBCOMMAND_HELP)
-    _onboard_parser(sub, full=(bool(argv) and argv[0] == "onboard") if full is None else full)
-    _models_parser(sub)
-    _completion_parser(sub)
+    named = argv[0] if argv and argv[0] in COMMANDS else None
+    for command in COMMANDS if full is not None or named is None else (named,):
+        if command == "onboard":
+            _onboard_parser(sub, full=named == "onboard" if full is None else full)
+        elif command == "models":
+            _models_parser(sub)
+        else:
+            _completion_parser(sub)
     return parser
 
 

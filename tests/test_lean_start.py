@@ -1,4 +1,4 @@
-"""`openclaw models auth status` imports only what it uses (issue 12: <= 2.5x `python -c pass`).
+"""Commands import only what they use (issue 12: `models auth status` <= 2.5x `python -c pass`).
 
 The installed script runs under `-X importtime`, which lists every module a process imports; the
 modules a bare `python -c pass` imports in the same environment are the floor. What the command
@@ -9,6 +9,8 @@ tomllib, no typing, no re or enum (pip's entry-point wrapper imports re: the scr
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import subprocess
 import sys
 from pathlib import Path
@@ -118,3 +120,41 @@ def test_whatever_the_fast_path_takes_argparse_reads_the_same(rest: list[str]) -
     assert parsed is not None, argv
     assert (fast.provider, fast.json, fast.check) == (parsed.provider, parsed.json, parsed.check)
     assert parsed.handler == "wizard.commands.models:auth_status"
+
+
+# --------------------------------------------------------------------------- one command's parser
+
+
+def parse_outcome(parser: argparse.ArgumentParser, argv: list[str]) -> tuple:
+    """What parsing argv does: the namespace (handler and values), or the exit code, stdout and stderr."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            namespace = vars(parser.parse_args(argv))
+        except SystemExit as exc:
+            return ("exit", exc.code, out.getvalue(), err.getvalue())
+    return ("parsed", sorted(namespace.items()), out.getvalue(), err.getvalue())
+
+
+@pytest.mark.parametrize("argv", [
+    ["onboard", "--help"], ["onboard", "--bogus"], ["onboard", "--version"], ["onboard", "--flow"],
+    ["onboard", "--accept-defaults", "--flow", "quickstart", "--skip", "hooks"], ["onboard", "extra"],
+    ["models"], ["models", "--help"], ["models", "auth"], ["models", "auth", "nope"], ["models", "auth", "-h"],
+    ["models", "auth", "status", "--bad"], ["models", "auth", "login"], ["models", "status", "--json", "x"],
+    ["models", "list", "--provider"], ["models", "auth", "import", "--provider", "x"],
+    ["completion"], ["completion", "tcsh"], ["completion", "-h"], ["completion", "bash"],
+])
+def test_a_named_commands_tree_alone_parses_as_the_whole_tree(monkeypatch: pytest.MonkeyPatch,
+                                                              argv: list[str]) -> None:
+    monkeypatch.setenv("COLUMNS", "100")
+    alone = build_parser(argv)
+    names = [a for a in alone._subparsers._group_actions[0].choices]  # type: ignore[union-attr]
+    assert names == [argv[0]]  # the probe is real: only the named command was built
+    whole = build_parser(argv, full=argv[0] == "onboard")
+    assert parse_outcome(alone, argv) == parse_outcome(whole, argv)
+
+
+def test_no_command_or_an_unknown_one_builds_the_whole_tree() -> None:
+    for argv in ([], ["--help"], ["bogus"], ["--version"]):
+        names = list(build_parser(argv)._subparsers._group_actions[0].choices)  # type: ignore[union-attr]
+        assert names == ["onboard", "models", "completion"]
