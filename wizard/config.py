@@ -61,8 +61,19 @@ def read_table(path: str | Path, name: str) -> tuple[dict[str, Any], str | None]
 def render(before: str | None, patch: dict, *, reset: bool = False) -> str:
     """The new config text: `before` (kept with its comments) with `patch` applied.
 
-    `patch` maps dotted keys ("gateway.port") to values; None removes the key.
+    `patch` maps dotted keys ("gateway.port") to values; None removes the key. A new file is written
+    without tomlkit when wizard.tomlwrite can (the same bytes; a first run need not import tomlkit).
     """
+    if before is None or reset:
+        from wizard.tomlwrite import fresh
+
+        text = fresh(HEADER, patch)
+        if text is not None:
+            return text
+    return render_with_tomlkit(before, patch, reset=reset)
+
+
+def render_with_tomlkit(before: str | None, patch: dict, *, reset: bool = False) -> str:
     import tomlkit
 
     if before is None or reset:
