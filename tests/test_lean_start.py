@@ -89,8 +89,12 @@ def as_argparse(argv: list[str]) -> argparse.Namespace | None:
 ])
 def test_the_fast_path_takes_the_full_spellings(argv: list[str], expected: tuple) -> None:
     args = _status_args(["models", "auth", "status", *argv])
-    assert isinstance(args, StatusArgs)
+    assert isinstance(args, StatusArgs) and args.handler == "auth_status"
     assert (args.provider, args.json, args.check) == expected
+    if "--provider" not in " ".join(argv):
+        args = _status_args(["models", "status", *argv])
+        assert isinstance(args, StatusArgs) and args.handler == "models_status"
+        assert (args.json, args.check) == expected[1:]
 
 
 @pytest.mark.parametrize("argv", [
@@ -99,10 +103,12 @@ def test_the_fast_path_takes_the_full_spellings(argv: list[str], expected: tuple
 ])
 def test_anything_else_goes_to_argparse(argv: list[str]) -> None:
     assert _status_args(["models", "auth", "status", *argv]) is None
+    assert _status_args(["models", "status", *argv]) is None
 
 
 def test_other_commands_go_to_argparse() -> None:
-    for argv in (["models", "status"], ["models", "auth"], ["--version"], ["models", "auth", "login"], []):
+    for argv in (["models", "status", "--provider", "x"], ["models", "auth"], ["--version"], ["models", "list"],
+                 ["models", "auth", "login"], ["models"], []):
         assert _status_args(argv) is None
 
 
@@ -110,16 +116,18 @@ TOKENS = ["--json", "--check", "--provider", "--provider=", "--provider=x", "ope
           "--prov", "--js", "x=y", "--provider=-y"]
 
 
-@given(st.lists(st.sampled_from(TOKENS), max_size=6))
-def test_whatever_the_fast_path_takes_argparse_reads_the_same(rest: list[str]) -> None:
-    argv = ["models", "auth", "status", *rest]
+@given(st.sampled_from([["models", "auth", "status"], ["models", "status"]]),
+       st.lists(st.sampled_from(TOKENS), max_size=6))
+def test_whatever_the_fast_path_takes_argparse_reads_the_same(command: list[str], rest: list[str]) -> None:
+    argv = [*command, *rest]
     fast = _status_args(argv)
     if fast is None:
         return
     parsed = as_argparse(argv)
     assert parsed is not None, argv
-    assert (fast.provider, fast.json, fast.check) == (parsed.provider, parsed.json, parsed.check)
-    assert parsed.handler == "wizard.commands.models:auth_status"
+    assert parsed.handler == f"wizard.commands.models:{fast.handler}"
+    assert (fast.json, fast.check) == (parsed.json, parsed.check)
+    assert fast.provider == getattr(parsed, "provider", None)
 
 
 # --------------------------------------------------------------------------- one command's parser

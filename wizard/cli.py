@@ -306,33 +306,44 @@ def _load_handler(spec: str) -> Handler:
 
 
 class StatusArgs:
-    """What argparse makes of `models auth status [--provider P] [--json] [--check]`, without argparse."""
+    """What argparse makes of a read-only status command, without argparse: `models auth status
+    [--provider P] [--json] [--check]` or `models status [--json] [--check]`."""
 
-    def __init__(self) -> None:
+    def __init__(self, handler: str) -> None:
+        self.handler = handler  # a function of wizard.commands.models
         self.provider: str | None = None
         self.json = False
         self.check = False
 
 
-def _status_args(argv: list[str]) -> StatusArgs | None:
-    """`models auth status`'s arguments when argv is exactly that command with its flags spelled out in
-    full; None for anything else (-h, an abbreviation, an unknown flag, a value that looks like a flag),
-    which argparse then parses, helps with and complains about as for every command.
+# The status commands scripts and prompts run most, and the flags each takes (beyond --json, --check).
+_STATUS_COMMANDS = ((("models", "auth", "status"), "auth_status", True),
+                    (("models", "status"), "models_status", False))
 
-    It runs on most prompts and scripts: building the command tree (argparse, gettext, every
+
+def _status_args(argv: list[str]) -> StatusArgs | None:
+    """A status command's arguments when argv is exactly one with its flags spelled out in full; None for
+    anything else (-h, an abbreviation, an unknown flag, a value that looks like a flag), which argparse
+    then parses, helps with and complains about as for every command.
+
+    They run on most prompts and scripts: building the command tree (argparse, gettext, every
     sub-parser) would cost more than the command itself."""
-    if argv[:3] != ["models", "auth", "status"]:
-        return None
-    args = StatusArgs()
-    rest = iter(argv[3:])
+    for words, handler, takes_provider in _STATUS_COMMANDS:
+        if tuple(argv[:len(words)]) == words:
+            return _status_flags(StatusArgs(handler), argv[len(words):], takes_provider)
+    return None
+
+
+def _status_flags(args: StatusArgs, flags: list[str], takes_provider: bool) -> StatusArgs | None:
+    rest = iter(flags)
     for arg in rest:
         if arg == "--json":
             args.json = True
         elif arg == "--check":
             args.check = True
-        elif arg.startswith("--provider="):
+        elif takes_provider and arg.startswith("--provider="):
             args.provider = arg.partition("=")[2]
-        elif arg == "--provider":
+        elif takes_provider and arg == "--provider":
             value = next(rest, None)
             if value is None or value.startswith("-"):
                 return None
@@ -361,9 +372,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     out = Output(json_mode=bool(getattr(args, "json", False)))
     try:
         if isinstance(args, StatusArgs):
-            from wizard.commands.models import auth_status
+            from wizard.commands import models
 
-            return auth_status(args)
+            return int(getattr(models, args.handler)(args))
         return int(_load_handler(args.handler)(args) or 0)
     except WizardError as exc:
         out.error(exc)

@@ -175,7 +175,7 @@ def auth_status(args: argparse.Namespace | StatusArgs) -> int:
 # --------------------------------------------------------------------------- models status
 
 
-def models_status(args: argparse.Namespace) -> int:
+def models_status(args: argparse.Namespace | StatusArgs) -> int:
     from wizard.auth import usage
 
     out = Output(args.json)
