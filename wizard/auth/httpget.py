@@ -92,8 +92,10 @@ def get(url: str, headers: dict[str, str], *, deadline: float) -> Reply:
     host = parts.hostname or ""
     port = parts.port or (443 if secure else 80)
     request = _request_bytes(parts, host, port, secure, headers)
+    # An ASCII name goes to the resolver as bytes: a str would load the idna codec (a millisecond) first.
+    address = host.encode("ascii") if host.isascii() else host
     try:
-        sock = socket.create_connection((host, port), timeout=_left(ends))
+        sock = socket.create_connection((address, port), timeout=_left(ends))
     except TimeoutError:
         raise TooSlow from None
     except OSError as exc:

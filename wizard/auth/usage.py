@@ -183,23 +183,27 @@ def _number(value: object, name: str) -> float | None:
 
 def fetch(provider: Provider, profile: str, record: dict[str, Any], *, deadline: float = DEADLINE_SECONDS) -> Usage:
     """The sign-in's usage, or Usage.reason saying why not. Never raises for the network or the answer."""
-    import threading
+    import _thread  # threading's own primitives: `threading` itself is not worth loading for one worker
 
     from wizard.auth import store
 
     now_ms = store.now_ms()
     outcome: dict[str, object] = {}
+    answered = _thread.allocate_lock()
+    answered.acquire()
 
     def ask() -> None:
         try:
             outcome["usage"] = _ask(provider, profile, record, deadline)
         except Exception as exc:  # anything the network or a proxy does is a reason, not a crash
             outcome["usage"] = Usage(provider.id, profile, now_ms, reason=f"{type(exc).__name__}: {exc}"[:200])
+        finally:
+            answered.release()
 
-    # A total deadline: per-read timeouts alone let a server that trickles bytes hold us for ever.
-    worker = threading.Thread(target=ask, name="usage", daemon=True)
-    worker.start()
-    worker.join(deadline)
+    # A total deadline, name resolution included: per-read timeouts alone let a server that trickles
+    # bytes hold us for ever. The worker never keeps the process alive (as a daemon thread would not).
+    _thread.start_new_thread(ask, ())
+    answered.acquire(timeout=deadline)
     usage = outcome.get("usage")
     if not isinstance(usage, Usage):
         return Usage(provider.id, profile, now_ms, reason=f"no answer within {deadline:g} s")
