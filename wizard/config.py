@@ -21,13 +21,13 @@ def load(path: Path) -> tuple[str | None, dict | None]:
 
     Invalid TOML is a usage error naming the line and column; the file is left as it is.
     """
-    import tomllib
-
     from wizard.fsutil import read_text
 
     text = read_text(path)
     if text is None:
         return None, None
+    import tomllib
+
     try:
         return text, tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
