@@ -89,7 +89,7 @@ def dir_problem(path: Path, info: os.stat_result) -> tuple[str, str] | None:
     return open_dir_problem(path, info)
 
 
-def open_dir_problem(path: Path, info: os.stat_result) -> tuple[str, str] | None:
+def open_dir_problem(path: str | Path, info: os.stat_result) -> tuple[str, str] | None:
     mode = stat.S_IMODE(info.st_mode)
     if not mode & 0o022 or (mode & 0o022 == 0o020 and private_group(info)):
         return None

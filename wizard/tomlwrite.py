@@ -64,8 +64,9 @@ class _Table:
             self.entries.append([key, value])
             return
         at = 1 + max((i for i, (_, v) in enumerate(self.entries[:first_table]) if v is not _GONE), default=-1)
-        if isinstance(self.entries[at][1], _Table):
-            self.entries[at][1].blank_line_before = True  # type: ignore[union-attr]
+        before = self.entries[at][1]
+        if isinstance(before, _Table):
+            before.blank_line_before = True
         self.entries.insert(at, [key, value])
 
     def set_value(self, key: str, value: object) -> None:

@@ -23,6 +23,10 @@ import urllib.parse
 from wizard import __version__
 from wizard.auth.deadline import MAX_RESPONSE_BYTES
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
+if TYPE_CHECKING:
+    import ssl
+
 MAX_HEADER_BYTES = 64 * 1024
 _PROXY_VARIABLES = ("http_proxy", "https_proxy", "all_proxy")
 # httpx2's trust store on Linux when OpenSSL's compiled-in paths are unusable (httpcore2._ssl, after truststore).
@@ -95,7 +99,7 @@ def get(url: str, headers: dict[str, str], *, deadline: float) -> Reply:
     # An ASCII name goes to the resolver as bytes: a str would load the idna codec (a millisecond) first.
     address = host.encode("ascii") if host.isascii() else host
     try:
-        sock = socket.create_connection((address, port), timeout=_left(ends))
+        sock = socket.create_connection((address, port), timeout=_left(ends))  # type: ignore[arg-type]  # bytes: fine
     except TimeoutError:
         raise TooSlow from None
     except OSError as exc:
@@ -146,7 +150,7 @@ def _text(exc: BaseException) -> str:
     return clean(str(exc)).strip() or type(exc).__name__
 
 
-def _tls_context():  # noqa: ANN202  (ssl.SSLContext; ssl loads only here)
+def _tls_context() -> ssl.SSLContext:
     """What httpx2 trusts on Linux (httpcore2's default_ssl_context): SSL_CERT_FILE or SSL_CERT_DIR when
     set, else OpenSSL's compiled-in CA file and directory, else the usual CA bundle locations."""
     import ssl

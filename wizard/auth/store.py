@@ -148,10 +148,10 @@ def report_mode(path: str | Path, read: fsutil.FileRead) -> None:
         target = os.path.realpath(path)  # what Path.resolve() answers
     elif read.uid != os.geteuid():
         why = f"it belongs to {fsutil.user_name(read.uid)}, not to you"
-        target = path
+        target = os.fspath(path)
     else:
         why = "it could not be changed"
-        target = path
+        target = os.fspath(path)
     print(f"warning: {path} is readable by others (mode {read.mode:04o}) and was left as it is: {why}; "
           f"run chmod 600 {target}", file=sys.stderr)
 

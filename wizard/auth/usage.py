@@ -253,6 +253,7 @@ def _get(url: str, headers: dict[str, str], deadline: float) -> tuple[int, str, 
     With the standard library (wizard.auth.httpget) where it sends what httpx2 would; through httpx2
     (a proxy, macOS, Windows) otherwise."""
     from wizard.auth import httpget
+    from wizard.auth.deadline import MAX_RESPONSE_BYTES
 
     if not httpget.lean_route(url):
         return _get_with_httpx2(url, headers, deadline)
@@ -264,7 +265,7 @@ def _get(url: str, headers: dict[str, str], deadline: float) -> tuple[int, str, 
     except httpget.TooSlow:
         return f"no answer within {deadline:g} s"
     except httpget.TooLarge:
-        return (f"offline: {where} answered with more than {httpget.MAX_RESPONSE_BYTES // (1 << 20)} MiB; "
+        return (f"offline: {where} answered with more than {MAX_RESPONSE_BYTES // (1 << 20)} MiB; "
                 "far more than any answer to this request")
     except httpget.Failed as exc:
         return f"offline: {where}: {exc.reason}"
