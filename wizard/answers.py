@@ -8,17 +8,19 @@ Secrets arrive by reference only: @FILE, - (stdin), env:NAME on flags; the env v
 from __future__ import annotations
 
 import sys
-import tomllib
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
 
 from wizard import steps as step_registry
 from wizard.errors import UsageError, ValidationError
 from wizard.request import Preset, Presets, Problem, frozen_presets
 from wizard.steps.base import Field
 
+# tomllib loads only with an answers file to read; typing never (TYPE_CHECKING is its constant).
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import IO, Any
+
     from wizard.machine import Machine
 
 __all__ = ["Preset", "Presets", "Problem", "collect", "describe_sources", "dump", "load_answers_file", "save"]
@@ -133,6 +135,8 @@ def load_answers_file(path: Path) -> dict:
                          hint="check the path given to --answers") from None
     except OSError as exc:
         raise UsageError(f"cannot read answers file {path}: {exc.strerror}", code="BAD_ANSWERS") from None
+    import tomllib
+
     try:
         return tomllib.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:

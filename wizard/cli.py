@@ -11,27 +11,30 @@ TAB, and only then is argcomplete imported (see wizard/commands/completion.py).
 
 from __future__ import annotations
 
-import argparse
-import importlib
 import os
-import signal
 import sys
-from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
 
 from wizard import __version__
 from wizard.errors import EXIT_CANCELLED, WizardError
 
+# Names for annotations only: `typing`, `argparse` and `collections` cost milliseconds at start-up,
+# and `models auth status` never needs them (see _status_args). Type checkers read this block.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    import argparse
+    from collections.abc import Callable, Sequence
+    from typing import Any
+
     from wizard.request import SignInOptions
     from wizard.steps.base import Field
+
+    Handler = Callable[[argparse.Namespace], int]
 
 SECRET_REF_HELP = "(a secret: @FILE, - for stdin, or env:NAME; never the literal value)"
 BROWSER_CHOICES = ("auto", "none", "default", "macos-open", "wsl-launch")  # wizard.auth.browser.NAMED_CHOICES
 COMPLETION_SHELLS = ("bash", "zsh", "fish")
 SUBCOMMAND_HELP = "one of these; COMMAND --help shows its options"
-Handler = Callable[[argparse.Namespace], int]
-
+COMMANDS = ("onboard", "models", "completion")  # in `openclaw --help`'s order
 
 class ValuesCompleter:
     """A flag's values for shell completion, with their descriptions: one value, or (multi) a
@@ -128,6 +131,8 @@ def _onboard_parser(sub: Any, full: bool) -> None:
 
 
 def _add_field_flag(group: argparse._ArgumentGroup, fld: Field) -> None:
+    import argparse
+
     help_text = field_help(fld)
     if fld.kind.is_switch:
         group.add_argument(fld.flag, dest=fld.flag, action=argparse.BooleanOptionalAction, default=None,
@@ -229,6 +234,8 @@ def _models_parser(sub: Any) -> None:
 
 
 def _completion_parser(sub: Any) -> None:
+    import argparse
+
     p = sub.add_parser("completion", help="print shell completion code: bash, zsh or fish",
                        formatter_class=argparse.RawDescriptionHelpFormatter,
                        description="Print the code that makes SHELL complete openclaw's commands, flags and values.\n"
@@ -242,16 +249,26 @@ def _completion_parser(sub: Any) -> None:
 
 
 def build_parser(argv: Sequence[str] | None = None, *, full: bool | None = None) -> argparse.ArgumentParser:
-    """The command tree; `onboard`'s field flags only when `full` (default: when argv runs onboard)."""
+    """The command tree; `onboard`'s field flags only when `full` (default: when argv runs onboard).
+
+    When argv names a command (and `full` is not given), only that command's sub-tree is built: the
+    others show only in `openclaw --help` and in an unknown command's error, and those argvs name none."""
+    import argparse
+
     argv = sys.argv[1:] if argv is None else argv
     parser = argparse.ArgumentParser(prog="openclaw", description="OpenClaw gateway command line: the setup wizard, "
                                                                   "model sign-ins and shell completion.")
     parser.add_argument("--version", action="version", version=f"openclaw {__version__}",
                         help="print the version and exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", help=SUBCOMMAND_HELP)
-    _onboard_parser(sub, full=(bool(argv) and argv[0] == "onboard") if full is None else full)
-    _models_parser(sub)
-    _completion_parser(sub)
+    named = argv[0] if argv and argv[0] in COMMANDS else None
+    for command in COMMANDS if full is not None or named is None else (named,):
+        if command == "onboard":
+            _onboard_parser(sub, full=named == "onboard" if full is None else full)
+        elif command == "models":
+            _models_parser(sub)
+        else:
+            _completion_parser(sub)
     return parser
 
 
@@ -272,28 +289,92 @@ def _raise_keyboard_interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
+def _stop_on_sigterm() -> None:
+    """SIGTERM stops a command as Ctrl-C does (KeyboardInterrupt: nothing half-written, exit 130)."""
+    # Through `_signal`, the C module under `signal` that the interpreter loads at start: importing
+    # `signal` builds its enums, and enum alone costs a third of the interpreter's start.
+    signals = sys.modules.get("_signal") or __import__("signal")
+    signals.signal(signals.SIGTERM, _raise_keyboard_interrupt)
+
+
 def _load_handler(spec: str) -> Handler:
+    from importlib import import_module
+
     module, name = spec.split(":")
-    handler: Handler = getattr(importlib.import_module(module), name)
+    handler: Handler = getattr(import_module(module), name)
     return handler
 
 
+class StatusArgs:
+    """What argparse makes of a read-only status command, without argparse: `models auth status
+    [--provider P] [--json] [--check]` or `models status [--json] [--check]`."""
+
+    def __init__(self, handler: str) -> None:
+        self.handler = handler  # a function of wizard.commands.models
+        self.provider: str | None = None
+        self.json = False
+        self.check = False
+
+
+# The status commands scripts and prompts run most, and the flags each takes (beyond --json, --check).
+_STATUS_COMMANDS = ((("models", "auth", "status"), "auth_status", True),
+                    (("models", "status"), "models_status", False))
+
+
+def _status_args(argv: list[str]) -> StatusArgs | None:
+    """A status command's arguments when argv is exactly one with its flags spelled out in full; None for
+    anything else (-h, an abbreviation, an unknown flag, a value that looks like a flag), which argparse
+    then parses, helps with and complains about as for every command.
+
+    They run on most prompts and scripts: building the command tree (argparse, gettext, every
+    sub-parser) would cost more than the command itself."""
+    for words, handler, takes_provider in _STATUS_COMMANDS:
+        if tuple(argv[:len(words)]) == words:
+            return _status_flags(StatusArgs(handler), argv[len(words):], takes_provider)
+    return None
+
+
+def _status_flags(args: StatusArgs, flags: list[str], takes_provider: bool) -> StatusArgs | None:
+    rest = iter(flags)
+    for arg in rest:
+        if arg == "--json":
+            args.json = True
+        elif arg == "--check":
+            args.check = True
+        elif takes_provider and arg.startswith("--provider="):
+            args.provider = arg.partition("=")[2]
+        elif takes_provider and arg == "--provider":
+            value = next(rest, None)
+            if value is None or value.startswith("-"):
+                return None
+            args.provider = value
+        else:
+            return None
+    return args
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
+    _stop_on_sigterm()
     if "_ARGCOMPLETE" in os.environ:  # the shell asks for completions (TAB): answer and exit
         from wizard.commands.completion import complete
 
         complete(build_parser(full=True))
     argv = list(sys.argv[1:] if argv is None else argv)
-    parser = build_parser(argv)
-    args = parser.parse_args(argv)
-    if args.command is None:
-        parser.print_help()
-        return 0
+    args: argparse.Namespace | StatusArgs | None = _status_args(argv)
+    if args is None:
+        parser = build_parser(argv)
+        args = parser.parse_args(argv)
+        if args.command is None:
+            parser.print_help()
+            return 0
     from wizard.output import Output
 
     out = Output(json_mode=bool(getattr(args, "json", False)))
     try:
+        if isinstance(args, StatusArgs):
+            from wizard.commands import models
+
+            return int(getattr(models, args.handler)(args))
         return int(_load_handler(args.handler)(args) or 0)
     except WizardError as exc:
         out.error(exc)

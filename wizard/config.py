@@ -2,36 +2,41 @@
 
 from __future__ import annotations
 
-import tomllib
-from dataclasses import dataclass
-from datetime import UTC
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
-
 from wizard.errors import UsageError
-from wizard.fsutil import read_text
 
+# tomllib, pathlib and datetime load only when used: `models auth status` without a config file
+# needs none of them (the two-line block below is `typing.TYPE_CHECKING` without importing typing).
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from datetime import datetime
+    from pathlib import Path
+    from typing import Any
 
 HEADER = ("OpenClaw gateway configuration, written by `openclaw onboard`.\n"
           "Secrets live in the credential store; values like { secret = \"...\" } refer to them.")
 
 
-@dataclass(frozen=True)
 class Loaded:
-    """The existing config: its text and parsed form, or why the text is not valid TOML."""
+    """The existing config: its text and parsed form, or why the text is not valid TOML.
+    (A plain class: `models status` imports this module, and a dataclass costs milliseconds.)"""
 
-    text: str | None  # None when there is no file
-    data: dict | None  # None when there is no file, or it is not valid TOML
-    problem: str | None = None  # the parse error, with its line and column
+    __slots__ = ("text", "data", "problem")
+
+    def __init__(self, text: str | None, data: dict[str, Any] | None, problem: str | None = None) -> None:
+        self.text = text  # None when there is no file
+        self.data = data  # None when there is no file, or it is not valid TOML
+        self.problem = problem  # the parse error, with its line and column
 
 
 def read(path: Path) -> Loaded:
     """The existing config as it is, valid or not; the file is never changed here."""
+    from wizard.fsutil import read_text
+
     text = read_text(path)
     if text is None:
         return Loaded(None, None)
+    import tomllib
+
     try:
         return Loaded(text, tomllib.loads(text))
     except tomllib.TOMLDecodeError as exc:
@@ -47,11 +52,13 @@ def not_valid_toml(path: Path, problem: str) -> UsageError:
                            "backup and start from defaults. It was not changed")
 
 
-def read_table(path: Path, name: str) -> tuple[dict[str, Any], str | None]:
+def read_table(path: str | Path, name: str) -> tuple[dict[str, Any], str | None]:
     """One top-level table of the config and, when the file is unusable, why: for commands that still
     run without it (`models status`), unlike `load`, which refuses."""
     try:
         with open(path, "rb") as fh:
+            import tomllib
+
             data = tomllib.load(fh)
     except FileNotFoundError:
         return {}, None
@@ -70,8 +77,19 @@ def read_table(path: Path, name: str) -> tuple[dict[str, Any], str | None]:
 def render(before: str | None, patch: dict, *, reset: bool = False) -> str:
     """The new config text: `before` (kept with its comments) with `patch` applied.
 
-    `patch` maps dotted keys ("gateway.port") to values; None removes the key.
+    `patch` maps dotted keys ("gateway.port") to values; None removes the key. A new file is written
+    without tomlkit when wizard.tomlwrite can (the same bytes; a first run need not import tomlkit).
     """
+    if before is None or reset:
+        from wizard.tomlwrite import fresh
+
+        text = fresh(HEADER, patch)
+        if text is not None:
+            return text
+    return render_with_tomlkit(before, patch, reset=reset)
+
+
+def render_with_tomlkit(before: str | None, patch: dict, *, reset: bool = False) -> str:
     import tomlkit
 
     if before is None or reset:
@@ -124,7 +142,7 @@ def _item(value):
 
 
 def backup_name(path: Path, now: datetime | None = None) -> Path:
-    from datetime import datetime
+    from datetime import UTC, datetime
 
     stamp = (now or datetime.now(UTC)).strftime("%Y%m%dT%H%M%SZ")
     candidate = path.with_name(f"{path.name}.{stamp}.bak")

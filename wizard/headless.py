@@ -7,7 +7,6 @@ when the machine says one is due, then the plan.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
 
 from wizard import answers as answer_sources
 from wizard.errors import Cancelled, MissingAnswers, UsageError, ValidationError, WizardError
@@ -16,6 +15,10 @@ from wizard.output import Output
 from wizard.plan import Plan, finish
 from wizard.request import OnboardRequest, Preset, Presets, Problem, SignInOptions
 from wizard.steps.base import Field
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def walk(machine: Machine, presets: Presets, accept_defaults: bool, problems: Sequence[Problem] = ()) -> list[str]:

@@ -8,9 +8,11 @@ and json is imported only when JSON is written (the status path prints tables).
 from __future__ import annotations
 
 import sys
-from typing import IO, TYPE_CHECKING, Any
 
+TYPE_CHECKING = False  # `typing` is not worth importing on the status path
 if TYPE_CHECKING:
+    from typing import IO, Any
+
     from wizard.errors import WizardError
 
 

@@ -3,33 +3,38 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import TYPE_CHECKING
 
 from wizard import config as config_store
 from wizard.fsutil import atomic_write, ensure_private_dir
 from wizard.steps.base import Context, SecretValue
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from wizard.machine import Machine, SignedIn
 
 
-@dataclass
 class Plan:
-    config_path: Path
-    before: str | None
-    after: str
-    reset: bool = False
-    secrets: dict[str, SecretValue] = field(default_factory=dict)
-    credentials: list[dict] = field(default_factory=list)
-    dirs: list[Path] = field(default_factory=list)
-    files: list[tuple[Path, str]] = field(default_factory=list)  # to create
-    kept_files: list[Path] = field(default_factory=list)  # exist already: left alone
-    notes: list[str] = field(default_factory=list)  # the warnings too: every driver's last lines show them
-    warnings: list[str] = field(default_factory=list)
-    sign_in: tuple[str, str] | None = None  # (provider, method) the answers ask to sign in with
-    signed: SignedIn | None = None  # that sign-in, completed in this run (its tokens are stored)
+    """A plain class, not a dataclass: every `onboard` builds one (see wizard/frozen.py)."""
+
+    def __init__(self, config_path: Path, before: str | None, after: str, *, reset: bool = False) -> None:
+        self.config_path = config_path
+        self.before = before
+        self.after = after
+        self.reset = reset
+        self.secrets: dict[str, SecretValue] = {}
+        self.credentials: list[dict] = []
+        self.dirs: list[Path] = []
+        self.files: list[tuple[Path, str]] = []  # to create
+        self.kept_files: list[Path] = []  # exist already: left alone
+        self.notes: list[str] = []  # the warnings too: every driver's last lines show them
+        self.warnings: list[str] = []
+        self.sign_in: tuple[str, str] | None = None  # (provider, method) the answers ask to sign in with
+        self.signed: SignedIn | None = None  # that sign-in, completed in this run (its tokens are stored)
+
+    def __repr__(self) -> str:
+        return f"Plan(config_path={self.config_path!r}, reset={self.reset!r}, sign_in={self.sign_in!r})"
 
     @property
     def config_changes(self) -> bool:

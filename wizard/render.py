@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import os
 import sys
-from pathlib import Path
+
+from wizard import paths
 
 _CODES = {"green": "32", "yellow": "33", "red": "31", "cyan": "36", "dim": "2", "bold": "1"}
 STATUS_COLOURS = {"ok": "green", "static": "cyan", "expiring": "yellow", "expired": "red", "missing": "red"}
@@ -29,7 +30,7 @@ def paint(text: str, colour: str | None, enabled: bool) -> str:
 
 def short_path(path: str) -> str:
     """`~/...` for paths under the home directory (human output only; JSON keeps them whole)."""
-    home = str(Path.home())
+    home = paths.home_str()
     if home not in ("", "/") and (path == home or path.startswith(home + os.sep)):
         return "~" + path[len(home):]
     return path

@@ -17,14 +17,20 @@ CLI's config says its sign-in is in the keychain.
 
 from __future__ import annotations
 
+import os
 import time
-from pathlib import Path
-from typing import Any
 
 from wizard import paths
 from wizard.auth.jwt import NotAJwt, account_info, expiry_ms
 from wizard.auth.store import CredentialError, parse_json
 from wizard.fsutil import FileRefused, read_regular_file
+
+# Paths are text here, and pathlib loads only for the keychain: `models auth status` reads this
+# module on every run (TYPE_CHECKING is typing's constant, without importing typing).
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from pathlib import Path
+    from typing import Any
 
 LOGIN_COMMAND = "codex login"
 KEYRING_SERVICE = "Codex Auth"
@@ -68,10 +74,12 @@ def auth_path() -> Path:
     return home() / "auth.json"
 
 
-def keyring_account(codex_home: Path) -> str:
+def keyring_account(codex_home: str | Path) -> str:
     """The keychain account the Codex CLI files its sign-in under (its `compute_store_key`)."""
     import hashlib
+    from pathlib import Path
 
+    codex_home = Path(codex_home)
     try:
         canonical = str(codex_home.resolve(strict=True))
     except OSError:
@@ -79,18 +87,18 @@ def keyring_account(codex_home: Path) -> str:
     return "cli|" + hashlib.sha256(canonical.encode()).hexdigest()[:16]
 
 
-def keyring_source(codex_home: Path) -> str:
+def keyring_source(codex_home: str | Path) -> str:
     return f"keyring:{KEYRING_SERVICE}/{keyring_account(codex_home)}"
 
 
 # --------------------------------------------------------------------------- where it is kept
 
 
-def configured_store(codex_home: Path) -> tuple[str, bool, str | None]:
+def configured_store(codex_home: str | Path) -> tuple[str, bool, str | None]:
     """(store, secret_auth_storage, problem) from `$CODEX_HOME/config.toml`; ("file", False, None) without one.
 
     The file is parsed only when it mentions one of the two settings: most have neither."""
-    path = codex_home / "config.toml"
+    path = paths.join(os.fspath(codex_home), "config.toml")
     try:
         raw = _read_capped(path)
     except FileNotFoundError:
@@ -114,13 +122,13 @@ def configured_store(codex_home: Path) -> tuple[str, bool, str | None]:
     return store, secrets_file, None
 
 
-def read(codex_home: Path | None = None) -> CodexSignIn:
+def read(codex_home: str | Path | None = None) -> CodexSignIn:
     """The Codex CLI's sign-in, read where its config says it is; never raises for what is stored."""
-    codex_home = codex_home or home()
+    codex_home = paths.codex_home_str() if codex_home is None else os.fspath(codex_home)
     store, secrets_file, problem = configured_store(codex_home)
-    file = codex_home / "auth.json"
+    file = paths.join(codex_home, "auth.json")
     if store == "ephemeral":
-        return CodexSignIn(str(file), store)
+        return CodexSignIn(file, store)
     if store in ("keyring", "auto"):
         found = _from_keyring(codex_home, store, secrets_file)
         if found is not None:
@@ -131,7 +139,7 @@ def read(codex_home: Path | None = None) -> CodexSignIn:
     return sign_in
 
 
-def read_file(path: Path) -> CodexSignIn:
+def read_file(path: str | Path) -> CodexSignIn:
     try:
         raw = _read_capped(path)
     except FileNotFoundError:
@@ -165,7 +173,7 @@ def parse(raw: bytes | str, source: str, store: str = "file") -> CodexSignIn:
         return CodexSignIn(source, store, error=exc)
 
 
-def _read_capped(path: Path) -> bytes:
+def _read_capped(path: str | Path) -> bytes:
     """A regular file of at most 1 MiB, read without following a FIFO or a device (never changed: the
     Codex CLI's file, not ours); FileNotFoundError when there is none, FileRefused for anything else."""
     read = read_regular_file(path, limit=_MAX_FILE_BYTES)
@@ -256,8 +264,11 @@ class KeyringUnavailable(Exception):
     """No keyring backend here, or it failed or did not answer: the message says which."""
 
 
-def _from_keyring(codex_home: Path, store: str, secrets_file: bool) -> CodexSignIn | None:
+def _from_keyring(codex_home: str | Path, store: str, secrets_file: bool) -> CodexSignIn | None:
     """The keychain's sign-in; None when the file should be read instead ("auto" without one)."""
+    from pathlib import Path
+
+    codex_home = Path(codex_home)
     source = keyring_source(codex_home)
     setting = f'cli_auth_credentials_store = "{store}" in {codex_home / "config.toml"}'
     alternatives = ("run openclaw where the keychain is reachable (your desktop session), or set "
@@ -281,7 +292,7 @@ def _from_keyring(codex_home: Path, store: str, secrets_file: bool) -> CodexSign
     return parse(secret, source, store)
 
 
-def keyring_secret(codex_home: Path) -> str | None:
+def keyring_secret(codex_home: str | Path) -> str | None:
     """The keychain entry's text (None when there is none); KeyringUnavailable when it cannot be asked.
 
     A keychain can block (locked, waiting for a prompt): the read gets KEYRING_TIMEOUT_SECONDS."""

@@ -12,10 +12,13 @@ Name resolution happens before the socket exists and is bounded by the resolver'
 
 from __future__ import annotations
 
-import socket
-import threading
 import time
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
+if TYPE_CHECKING:
+    import socket
+
+# threading and socket load with the first RequestDeadline: the usage fetch imports only this limit.
 MAX_RESPONSE_BYTES = 1 << 20  # no token, discovery or error document comes near this
 
 
@@ -23,6 +26,8 @@ class RequestDeadline:
     """`with RequestDeadline(s) as deadline: client.request(..., extensions={"trace": deadline.trace})`."""
 
     def __init__(self, seconds: float):
+        import threading
+
         self.seconds = seconds
         self.expired = False
         self._ends = time.monotonic() + seconds
@@ -69,6 +74,8 @@ class RequestDeadline:
 def _shut(sock: socket.socket) -> None:
     """Shut the connection down through a duplicate descriptor: the request's own socket object
     (a TLS one too) is left to the thread reading from it, which sees the end of the stream."""
+    import socket
+
     try:
         duplicate = socket.fromfd(sock.fileno(), sock.family, sock.type)
     except (OSError, ValueError):

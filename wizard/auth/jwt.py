@@ -1,9 +1,8 @@
-"""Read JWT claims without verifying: we only need `exp` and the account claims."""
+"""Read JWT claims without verifying: we only need `exp` and the account claims.
+
+base64 and math load when a token is read: `models auth status` with nothing stored reads none."""
 
 from __future__ import annotations
-
-import base64
-import math
 
 from wizard.auth.safetext import clean
 from wizard.auth.store import MAX_EXPIRES_AT_MS, parse_json
@@ -20,6 +19,8 @@ def decode_claims(token: str) -> dict:
     parts = token.split(".") if isinstance(token, str) else []
     if len(parts) != 3 or not parts[1]:
         raise NotAJwt("not a JWT (expected three dot-separated parts)")
+    import base64
+
     payload = parts[1] + "=" * (-len(parts[1]) % 4)
     try:
         claims = parse_json(base64.urlsafe_b64decode(payload.encode("ascii")))
@@ -71,6 +72,8 @@ def exp_to_ms(exp: object) -> int | None:
     """An `exp` claim (seconds) in milliseconds; None when it is absent or not a number (true is not 1)."""
     if isinstance(exp, bool) or not isinstance(exp, (int, float)):
         return None
+    import math
+
     if not (math.isfinite(exp) and abs(exp) <= MAX_EXPIRES_AT_MS // 1000):
         raise NotAJwt("a JWT whose 'exp' claim is not a date")
     return int(exp * 1000)

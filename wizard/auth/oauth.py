@@ -19,15 +19,15 @@ from datetime import UTC, datetime
 import httpx2
 
 from wizard import __version__, paths
-from wizard.auth import jwt, store
+from wizard.auth import httpget, jwt, store
+from wizard.auth.addresses import require_secure_url
 from wizard.auth.deadline import MAX_RESPONSE_BYTES, RequestDeadline
 from wizard.auth.providers import Provider
 from wizard.auth.redirect import same_issuer
-from wizard.auth.safetext import clean, is_clean
-from wizard.errors import UsageError, WizardError
+from wizard.auth.safetext import clean
+from wizard.errors import WizardError
 
 DEFAULT_HTTP_TIMEOUT = 30.0
-JSON_TYPES = ("application/json", "text/json")
 MAX_EXPIRES_IN_SECONDS = 100 * 365 * 86400
 
 
@@ -91,38 +91,7 @@ def client() -> httpx2.Client:
 
 
 # --------------------------------------------------------------------------- TLS except on loopback
-
-LOOPBACK_NAMES = ("localhost",)
-TLS_HINT = ("use an https:// address; plain http is allowed only on a loopback address "
-            "(127.0.0.1, ::1, localhost), e.g. a local test server")
-
-
-def is_loopback_host(host: str) -> bool:
-    import ipaddress
-
-    host = host.strip("[]").lower()
-    if host in LOOPBACK_NAMES:
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-def require_secure_url(url: str, where: str, key: str, *, hint: str = TLS_HINT) -> None:
-    """UsageError unless `url` is https, or http on a loopback address; nothing else (javascript:, file:)."""
-    try:
-        parts = urllib.parse.urlsplit(url)
-        host = parts.hostname or ""
-    except ValueError:
-        parts, host = None, ""
-    shown = repr(clean(url))
-    if parts is None or not host or not is_clean(url) or any(c.isspace() for c in url) \
-            or parts.scheme.lower() not in ("https", "http"):
-        raise UsageError(f"{where}: {key} = {shown} is not an http(s) address", hint=hint)
-    if parts.scheme.lower() == "http" and not is_loopback_host(host):
-        raise UsageError(f"{where}: {key} = {shown} is not https: tokens would cross the network unencrypted",
-                         hint=hint)
+# (the rule, require_secure_url, is wizard.auth.addresses': the usage fetch checks it without httpx2)
 
 
 def require_tls(provider: Provider) -> None:
@@ -289,13 +258,7 @@ def _status_text(response: HttpReply, data: object) -> str:
 
 
 def json_body(response: HttpReply) -> object | None:
-    content_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
-    if content_type not in JSON_TYPES and not content_type.endswith("+json"):
-        return None
-    try:
-        return store.parse_json(response.content)
-    except ValueError:
-        return None
+    return httpget.json_body(response.headers.get("content-type", ""), response.content)
 
 
 def send(method: str, url: str, *, what: str, timeout: float | None = None, **kwargs) -> HttpReply:

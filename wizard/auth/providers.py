@@ -7,8 +7,6 @@ id defines an OIDC provider found by discovery from its issuer.
 
 from __future__ import annotations
 
-import tomllib
-
 from wizard import paths
 from wizard.errors import InvalidProvider, UsageError
 
@@ -165,13 +163,15 @@ def _load_file() -> dict:
     from wizard import fsutil
     from wizard.errors import StorageError
 
-    path = paths.providers_file()
+    path = paths.providers_file_str()
     fix = "fix the file and run the command again"
     try:
         read = fsutil.read_regular_file(path)
         if read is None:
             return {}
-        fsutil.check_dir_for_reading(path.parent)  # it says where tokens go: only from a dir others cannot write
+        fsutil.check_dir_for_reading(paths.parent(path))  # it says where tokens go: only from a dir others cannot write
+        import tomllib  # only with a file to read: most have none
+
         data = tomllib.loads(read.data.decode("utf-8"))
     except fsutil.FileRefused as exc:
         raise UsageError(exc.reason, hint=fix) from None
@@ -227,7 +227,7 @@ def _checked(where: str, key: str, value: object) -> object:
 
 
 def _from_table(pid: str, table: dict, base: Provider | None) -> Provider:
-    where = f"{paths.providers_file()} [providers.{pid}]"
+    where = f"{paths.providers_file_str()} [providers.{pid}]"
     unknown = set(table) - _OVERRIDABLE - {"redirect_port", "callback_port"}
     if unknown:
         raise UsageError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}",
@@ -287,7 +287,7 @@ def get(provider_id: str, known: dict[str, Provider] | None = None) -> Provider:
         raise InvalidProvider(
             f"unknown provider {provider_id!r}",
             hint=f"known providers: {', '.join(providers)}" + (f" (also: {aliases})" if aliases else "")
-                 + f" (add more in {paths.providers_file()})") from None
+                 + f" (add more in {paths.providers_file_str()})") from None
 
 
 def require_oauth(provider: Provider, *, to: str = "sign in") -> Provider:

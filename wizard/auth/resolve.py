@@ -15,12 +15,13 @@ expired with a refresh token we own (the call refreshes it first). Standard libr
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
 from wizard.auth import status as st
 from wizard.auth.providers import ALIASES, Provider
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
 if TYPE_CHECKING:
+    from typing import Any
+
     from wizard.auth.codex_cli import CodexSignIn
 
 DEFAULT, ENV, CODEX_CLI = "default", "env", "codex-cli"

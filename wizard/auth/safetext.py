@@ -11,7 +11,9 @@ only: `models auth status` loads it.
 
 from __future__ import annotations
 
-import re
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
+if TYPE_CHECKING:
+    import re
 
 _PATTERN = (
     r"\x1b\[[0-?]*[ -/]*[@-~]?"              # CSI: ESC [ params intermediates final
@@ -26,7 +28,9 @@ _compiled: list[re.Pattern] = []
 
 
 def _control() -> re.Pattern:
-    if not _compiled:  # compiled on first need: most text is printable and never gets here
+    if not _compiled:  # compiled on first need: most text is printable and never gets here (nor loads re)
+        import re
+
         _compiled.append(re.compile(_PATTERN))
     return _compiled[0]
 

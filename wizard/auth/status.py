@@ -11,7 +11,6 @@ static (no expiry: an API key, a token without expires_at).
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING, Any
 
 from wizard import paths
 from wizard.auth import store
@@ -19,7 +18,10 @@ from wizard.auth.jwt import NotAJwt, account_info, decode_claims, exp_to_ms
 from wizard.auth.safetext import clean
 from wizard.errors import WizardError
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
 if TYPE_CHECKING:
+    from typing import Any
+
     from wizard.auth.codex_cli import CodexSignIn
 
 OK, EXPIRING, EXPIRED, MISSING, INVALID, STATIC = "ok", "expiring", "expired", "missing", "invalid", "static"
@@ -247,16 +249,16 @@ def broken(profile: str, provider_id: str, source: str, error: WizardError, at_m
 
 def stored_row(profile: str, provider_id: str, at_ms: int) -> ProfileStatus:
     """Our own credential file `<state>/credentials/<provider>.json`."""
-    path = paths.credential_path(provider_id)
+    path = paths.credential_path_str(provider_id)
     try:
         record = store.load(provider_id, path)
         if record is not None and record.get("type") != "api_key":
-            record = with_expiry_from_jwt(record, str(path))
+            record = with_expiry_from_jwt(record, path)
     except store.CredentialError as exc:
         if exc.hint is None:
             exc.hint = f"fix or move {path}, then sign in again"
-        return broken(profile, provider_id, str(path), exc, at_ms)
-    return describe(profile, provider_id, record, str(path), at_ms)
+        return broken(profile, provider_id, path, exc, at_ms)
+    return describe(profile, provider_id, record, path, at_ms)
 
 
 def env_row(profile: str, provider_id: str, env_var: str, kind: str, at_ms: int) -> ProfileStatus:
@@ -306,16 +308,15 @@ def _other_mode_note(mode: str | None, where: str) -> str | None:
 
 def unknown_row(profile: str, reason: str, at_ms: int) -> ProfileStatus:
     provider_id = profile.partition(":")[0]
-    return ProfileStatus(profile, provider_id, INVALID, str(paths.config_path()), at_ms,
+    return ProfileStatus(profile, provider_id, INVALID, paths.config_path_str(), at_ms,
                          error=reason, hint="fix models.auth_order in the config")
 
 
 def stored_provider_ids() -> list[str]:
     """Providers with a file in the credentials dir (a missing dir is simply none)."""
     try:
-        entries = os.listdir(paths.credentials_dir())
+        entries = os.listdir(paths.credentials_dir_str())
     except OSError:
         return []
-    secrets_name = paths.secrets_path().name
     return sorted(name[:-5] for name in entries
-                  if name.endswith(".json") and not name.startswith(".") and name != secrets_name)
+                  if name.endswith(".json") and not name.startswith(".") and name != paths.SECRETS_FILE_NAME)

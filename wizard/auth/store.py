@@ -11,15 +11,19 @@ status` loads this.
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 import time
-from pathlib import Path
 
 from wizard import fsutil, paths
 from wizard.errors import StorageError
 from wizard.fsutil import atomic_write, ensure_private_dir
+
+# Neither typing nor pathlib, and json only once there is JSON: `models auth status` with nothing
+# stored needs none of them (TYPE_CHECKING is typing's constant, without importing typing).
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from pathlib import Path
 
 CREDENTIAL_TYPES = ("oauth", "api_key", "token")
 _STRING_FIELDS = ("access_token", "id_token", "account_id", "email", "plan", "last_refresh", "type")
@@ -96,9 +100,9 @@ def _validate_expires_at(value: object, source: str, fix: str) -> int | None:
     return int(value)
 
 
-def load(provider: str, path: Path | None = None) -> dict | None:
+def load(provider: str, path: str | Path | None = None) -> dict | None:
     """The stored record, None when there is none; CredentialError when it is unusable."""
-    path = path or paths.credential_path(provider)
+    path = path or paths.credential_path_str(provider)
     raw = _read_private(path, hint=f"give yourself read access (chmod 600 {path}) or sign in again")
     if raw is None:
         return None
@@ -112,11 +116,12 @@ def load(provider: str, path: Path | None = None) -> dict | None:
     return validate_record(data, str(path), provider)
 
 
-def _read_private(path: Path, hint: str) -> bytes | None:
+def _read_private(path: str | Path, hint: str) -> bytes | None:
     """The file's bytes (None when missing): a regular file only, size-capped, from a dir we may trust;
     a too-open mode is repaired on a file of ours, reported on anything else."""
+    folder = paths.parent(os.fspath(path))
     try:
-        for directory in (path.parent.parent, path.parent):
+        for directory in (paths.parent(folder), folder):
             fsutil.check_dir_for_reading(directory)
     except StorageError as exc:
         raise CredentialError(exc.message, hint=exc.hint) from None
@@ -131,7 +136,7 @@ def _read_private(path: Path, hint: str) -> bytes | None:
     return read.data
 
 
-def report_mode(path: Path, read: fsutil.FileRead) -> None:
+def report_mode(path: str | Path, read: fsutil.FileRead) -> None:
     """A group/world-accessible credential file: repaired to 0600 if it is ours, otherwise the fix is named."""
     if not read.mode & 0o077:
         return
@@ -140,13 +145,13 @@ def report_mode(path: Path, read: fsutil.FileRead) -> None:
         return
     if read.linked:
         why = "it is a symbolic link, and OpenClaw never changes the file a link points to"
-        target = path.resolve()
+        target = os.path.realpath(path)  # what Path.resolve() answers
     elif read.uid != os.geteuid():
         why = f"it belongs to {fsutil.user_name(read.uid)}, not to you"
-        target = path
+        target = os.fspath(path)
     else:
         why = "it could not be changed"
-        target = path
+        target = os.fspath(path)
     print(f"warning: {path} is readable by others (mode {read.mode:04o}) and was left as it is: {why}; "
           f"run chmod 600 {target}", file=sys.stderr)
 
@@ -156,6 +161,8 @@ def parse_json(raw: bytes | str) -> object:
 
     Use it for every JSON read from a file, stdin or the network: UnicodeDecodeError and
     JSONDecodeError are ValueErrors already, as is a 5000-digit integer; deep nesting is not."""
+    import json
+
     try:
         return json.loads(raw)
     except RecursionError:
@@ -188,6 +195,8 @@ def save(record: dict) -> Path:
     ensure_private_dir(paths.credentials_dir())
     path = paths.credential_path(record["provider"])
     fsutil.sweep_stale_temps(path)  # a killed write may have left a rotated refresh token in one
+    import json
+
     atomic_write(path, json.dumps(record, indent=2, sort_keys=True) + "\n", mode=0o600)
     return path
 
@@ -224,6 +233,8 @@ def load_secrets() -> dict[str, str]:
 
 def secrets_payload(updates: dict[str, str]) -> str:
     """The new secrets file text: the current map with `updates` applied."""
+    import json
+
     merged = load_secrets()
     merged.update(updates)
     return json.dumps({"version": 1, "secrets": merged}, indent=2, sort_keys=True) + "\n"

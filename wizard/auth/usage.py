@@ -12,13 +12,14 @@ is "unavailable (reason)" and never changes an exit code.
 from __future__ import annotations
 
 import math
-import threading
 import time
-from typing import TYPE_CHECKING, Any
 
 from wizard.auth.providers import ORIGINATOR, Provider
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
 if TYPE_CHECKING:
+    from typing import Any
+
     from wizard.auth.resolve import Resolution
 
 DEADLINE_SECONDS = 2.0
@@ -182,21 +183,27 @@ def _number(value: object, name: str) -> float | None:
 
 def fetch(provider: Provider, profile: str, record: dict[str, Any], *, deadline: float = DEADLINE_SECONDS) -> Usage:
     """The sign-in's usage, or Usage.reason saying why not. Never raises for the network or the answer."""
+    import _thread  # threading's own primitives: `threading` itself is not worth loading for one worker
+
     from wizard.auth import store
 
     now_ms = store.now_ms()
     outcome: dict[str, object] = {}
+    answered = _thread.allocate_lock()
+    answered.acquire()
 
     def ask() -> None:
         try:
             outcome["usage"] = _ask(provider, profile, record, deadline)
         except Exception as exc:  # anything the network or a proxy does is a reason, not a crash
             outcome["usage"] = Usage(provider.id, profile, now_ms, reason=f"{type(exc).__name__}: {exc}"[:200])
+        finally:
+            answered.release()
 
-    # A total deadline: per-read timeouts alone let a server that trickles bytes hold us for ever.
-    worker = threading.Thread(target=ask, name="usage", daemon=True)
-    worker.start()
-    worker.join(deadline)
+    # A total deadline, name resolution included: per-read timeouts alone let a server that trickles
+    # bytes hold us for ever. The worker never keeps the process alive (as a daemon thread would not).
+    _thread.start_new_thread(ask, ())
+    answered.acquire(timeout=deadline)
     usage = outcome.get("usage")
     if not isinstance(usage, Usage):
         return Usage(provider.id, profile, now_ms, reason=f"no answer within {deadline:g} s")
@@ -204,28 +211,33 @@ def fetch(provider: Provider, profile: str, record: dict[str, Any], *, deadline:
 
 
 def _ask(provider: Provider, profile: str, record: dict[str, Any], deadline: float) -> Usage:
-    from wizard.auth import oauth, store
+    from wizard import paths
+    from wizard.auth import store
+    from wizard.auth.addresses import require_secure_url
     from wizard.auth.jwt import account_info
+    from wizard.errors import UsageError
 
     now_ms = store.now_ms()
+    try:  # the Bearer token goes nowhere but https (or a loopback test server)
+        require_secure_url(provider.usage_url, f"{paths.providers_file_str()} [providers.{provider.id}]", "usage_url")
+    except UsageError as exc:
+        return Usage(provider.id, profile, now_ms, reason=exc.message)
     headers = {"Authorization": f"Bearer {record['access_token']}", "Accept": "application/json",
                "originator": ORIGINATOR}
     account_id = record.get("account_id") or account_info(record.get("id_token"),
                                                           record.get("access_token")).get("account_id")
     if account_id:
         headers["ChatGPT-Account-Id"] = account_id
-    try:
-        response = oauth.send("GET", provider.usage_url, what="the usage endpoint", timeout=deadline, headers=headers)
-    except oauth.NetworkError as exc:
-        return Usage(provider.id, profile, now_ms, reason=_network_reason(exc.message, deadline))
-    if response.status_code in (401, 403):
-        return Usage(provider.id, profile, now_ms,
-                     reason=f"the sign-in was not accepted: HTTP {response.status_code}")
-    body = oauth.json_body(response)
-    if response.status_code != 200:
-        return Usage(provider.id, profile, now_ms, reason=f"HTTP {response.status_code}")
+    answer = _get(provider.usage_url, headers, deadline)
+    if isinstance(answer, str):
+        return Usage(provider.id, profile, now_ms, reason=answer)
+    status, content_type, body = answer
+    if status in (401, 403):
+        return Usage(provider.id, profile, now_ms, reason=f"the sign-in was not accepted: HTTP {status}")
+    if status != 200:
+        return Usage(provider.id, profile, now_ms, reason=f"HTTP {status}")
     if body is None:
-        html = "html" in response.headers.get("content-type", "").lower()
+        html = "html" in content_type.lower()
         return Usage(provider.id, profile, now_ms,
                      reason="HTTP 200 with an HTML page instead of JSON" if html else "HTTP 200 without JSON")
     try:
@@ -233,6 +245,48 @@ def _ask(provider: Provider, profile: str, record: dict[str, Any], deadline: flo
     except BadAnswer as exc:
         return Usage(provider.id, profile, now_ms, reason=f"unexpected answer: {exc}")
     return Usage(provider.id, profile, now_ms, windows=windows, plan=plan)
+
+
+def _get(url: str, headers: dict[str, str], deadline: float) -> tuple[int, str, object | None] | str:
+    """(status, content type, JSON body or None) of a GET, or the reason there is none.
+
+    With the standard library (wizard.auth.httpget) where it sends what httpx2 would; through httpx2
+    (a proxy, macOS, Windows) otherwise."""
+    from wizard.auth import httpget
+    from wizard.auth.deadline import MAX_RESPONSE_BYTES
+
+    if not httpget.lean_route(url):
+        return _get_with_httpx2(url, headers, deadline)
+    from wizard.auth.safetext import clean
+
+    where = f"the usage endpoint at {clean(_netloc(url))}"
+    try:
+        reply = httpget.get(url, headers, deadline=deadline)
+    except httpget.TooSlow:
+        return f"no answer within {deadline:g} s"
+    except httpget.TooLarge:
+        return (f"offline: {where} answered with more than {MAX_RESPONSE_BYTES // (1 << 20)} MiB; "
+                "far more than any answer to this request")
+    except httpget.Failed as exc:
+        return f"offline: {where}: {exc.reason}"
+    content_type = reply.headers.get("content-type", "")
+    return reply.status_code, content_type, httpget.json_body(content_type, reply.content)
+
+
+def _get_with_httpx2(url: str, headers: dict[str, str], deadline: float) -> tuple[int, str, object | None] | str:
+    from wizard.auth import oauth
+
+    try:
+        response = oauth.send("GET", url, what="the usage endpoint", timeout=deadline, headers=headers)
+    except oauth.NetworkError as exc:
+        return _network_reason(exc.message, deadline)
+    return response.status_code, response.headers.get("content-type", ""), oauth.json_body(response)
+
+
+def _netloc(url: str) -> str:
+    import urllib.parse
+
+    return urllib.parse.urlsplit(url).netloc or url
 
 
 def _network_reason(message: str, deadline: float) -> str:

@@ -8,10 +8,9 @@ tomlkit or textual on that path).
 
 from __future__ import annotations
 
-import argparse
+import os
 import sys
 import time
-from typing import TYPE_CHECKING, Any
 
 from wizard import config, paths
 from wizard.auth import resolve
@@ -20,10 +19,15 @@ from wizard.errors import Cancelled, UsageError
 from wizard.output import Output
 from wizard.render import STATUS_COLOURS, colour_enabled, paint, short_path, table
 
+TYPE_CHECKING = False  # `typing` and `argparse` are not worth importing on the status path
 if TYPE_CHECKING:
+    import argparse
+    from typing import Any
+
     from wizard.auth.access import Logout
     from wizard.auth.importer import Imported
     from wizard.auth.providers import Provider
+    from wizard.cli import StatusArgs
 
 
 def _providers() -> dict[str, Provider]:
@@ -41,13 +45,13 @@ def _provider(provider_id: str, known: dict[str, Provider] | None = None) -> Pro
 
 def _models_config(out: Output) -> tuple[dict[str, Any], str | None]:
     """The config's [models] table; an unusable config is a warning (status still runs)."""
-    models_cfg, error = config.read_table(paths.config_path(), "models")
+    models_cfg, error = config.read_table(paths.config_path_str(), "models")
     if error:
         out.say(f"warning: {error}; its models settings (auth_order, default) are ignored")
     return models_cfg, error
 
 
-def _providers_and_config(args: argparse.Namespace,
+def _providers_and_config(args: argparse.Namespace | StatusArgs,
                           out: Output) -> tuple[dict[str, Provider], dict[str, Any], str | None]:
     """The providers, the config's [models] table and --provider as a provider id (an alias resolved)."""
     providers = _providers()
@@ -152,7 +156,7 @@ def _serving(view: resolve.View) -> dict[str, dict[str, Any]]:
             for pid in shown if pid in view.resolutions}
 
 
-def auth_status(args: argparse.Namespace) -> int:
+def auth_status(args: argparse.Namespace | StatusArgs) -> int:
     out = Output(args.json)
     providers, models_cfg, provider_id = _providers_and_config(args, out)
     view = resolve.view(models_cfg, providers, provider_id)
@@ -171,20 +175,22 @@ def auth_status(args: argparse.Namespace) -> int:
 # --------------------------------------------------------------------------- models status
 
 
-def models_status(args: argparse.Namespace) -> int:
+def models_status(args: argparse.Namespace | StatusArgs) -> int:
     from wizard.auth import usage
 
     out = Output(args.json)
     providers = _providers()
-    models_cfg, config_error = config.read_table(paths.config_path(), "models")
+    config_file = paths.config_path_str()
+    models_cfg, config_error = config.read_table(config_file, "models")
+    # A config that cannot be read is there (or may be: its dir cannot be searched); the error says so.
+    config_exists = config_error is not None or os.path.exists(config_file)
     view = resolve.view(models_cfg, providers)
     code = view.check_exit_code()
     report = usage.for_resolutions(view.resolutions, providers)  # never changes the exit code
-    config_file = paths.config_path()
     if args.json:
         out.document({
-            "config": str(config_file),
-            "config_exists": config_file.exists(),
+            "config": config_file,
+            "config_exists": config_exists,
             "config_error": config_error,
             "default_model": _str_or_none(models_cfg.get("default")),
             "auth_choice": _str_or_none(models_cfg.get("auth_choice")),
@@ -196,8 +202,8 @@ def models_status(args: argparse.Namespace) -> int:
         })
         return code if args.check else 0
     colour = colour_enabled()
-    lines = [f"Config:         {short_path(str(config_file))}"
-             + ("" if config_file.exists() else "  (not found: run `openclaw onboard`)")]
+    lines = [f"Config:         {short_path(config_file)}"
+             + ("" if config_exists else "  (not found: run `openclaw onboard`)")]
     if config_error:
         lines.append(paint(f"  error: {config_error}", "red", colour))
     lines += [f"Default model:  {_str_or_none(models_cfg.get('default')) or '-'}",

@@ -10,11 +10,11 @@ import argparse
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from wizard.errors import UsageError
 from wizard.request import OnboardRequest
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
 if TYPE_CHECKING:
     from wizard.machine import Machine
 
