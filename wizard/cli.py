@@ -35,6 +35,8 @@ BROWSER_CHOICES = ("auto", "none", "default", "macos-open", "wsl-launch")  # wiz
 COMPLETION_SHELLS = ("bash", "zsh", "fish")
 SUBCOMMAND_HELP = "one of these; COMMAND --help shows its options"
 COMMANDS = ("onboard", "models", "completion")  # in `openclaw --help`'s order
+LANG_HELP = ("the language of messages for people: en or ja (default: from OPENCLAW_LANG, else LC_ALL, "
+             "LC_MESSAGES, LANG; ja... is Japanese). Flags, keys, JSON and status words never change")
 
 class ValuesCompleter:
     """A flag's values for shell completion, with their descriptions: one value, or (multi) a
@@ -269,7 +271,38 @@ def build_parser(argv: Sequence[str] | None = None, *, full: bool | None = None)
             _models_parser(sub)
         else:
             _completion_parser(sub)
+    _add_lang_flag(parser)
     return parser
+
+
+def _add_lang_flag(parser: argparse.ArgumentParser) -> None:
+    """`--lang` on every command's help. main() takes it out of argv before parsing (take_language), so
+    it works anywhere on the line; here it is only shown."""
+    parser.add_argument("--lang", metavar="LANG", help=LANG_HELP)
+    for action in parser._actions:
+        for child in (getattr(action, "choices", None) or {}).values() if action.nargs == "A..." else ():
+            _add_lang_flag(child)
+
+
+def take_language(argv: list[str]) -> tuple[list[str], str | None]:
+    """(argv without `--lang L` / `--lang=L`, L or None): every command takes it, anywhere before `--`."""
+    rest: list[str] = []
+    flag = None
+    index = 0
+    while index < len(argv):
+        word = argv[index]
+        if word == "--":
+            rest += argv[index:]
+            break
+        if word == "--lang" and index + 1 < len(argv):
+            flag, index = argv[index + 1], index + 2
+            continue
+        if word.startswith("--lang="):
+            flag, index = word.partition("=")[2], index + 1
+            continue
+        rest.append(word)
+        index += 1
+    return rest, flag
 
 
 def signin_options(args: argparse.Namespace) -> SignInOptions:
@@ -359,7 +392,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from wizard.commands.completion import complete
 
         complete(build_parser(full=True))
-    argv = list(sys.argv[1:] if argv is None else argv)
+    argv, lang = take_language(list(sys.argv[1:] if argv is None else argv))
+    from wizard import i18n
+
+    i18n.use(i18n.choose(lang, os.environ))
     args: argparse.Namespace | StatusArgs | None = _status_args(argv)
     if args is None:
         parser = build_parser(argv)

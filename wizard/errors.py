@@ -36,10 +36,15 @@ class WizardError(Exception):
         return data
 
     def render(self) -> str:
-        lines = [f"error: {self.code}: {self.message}" if self.show_code else f"error: {self.message}"]
-        lines += [f"  {d}" for d in self.details]
+        """The error for a person, in their language. The `error:` and `hint:` tags and the code stay as
+        they are in every language: scripts and people grep for them."""
+        from wizard.i18n import localize
+
+        message = localize(self.message)
+        lines = [f"error: {self.code}: {message}" if self.show_code else f"error: {message}"]
+        lines += [f"  {localize(d)}" for d in self.details]
         if self.hint:
-            lines.append(f"hint: {self.hint}")
+            lines.append(f"hint: {localize(self.hint)}")
         return "\n".join(lines)
 
 

@@ -3,11 +3,16 @@
 With `--json`, stdout carries JSON only: one event per line (`onboard`, `login`) or one document
 (`models ...`), and every error as an `error` event. Humans read stderr. Standard library only,
 and json is imported only when JSON is written (the status path prints tables).
+
+Human text is shown in the user's language (wizard/i18n.py); JSON is never translated, so a script
+reads the same bytes whatever the locale.
 """
 
 from __future__ import annotations
 
 import sys
+
+from wizard.i18n import localize
 
 TYPE_CHECKING = False  # `typing` is not worth importing on the status path
 if TYPE_CHECKING:
@@ -32,11 +37,11 @@ class Output:
 
     def say(self, text: str) -> None:
         """A line for the person running the command (stderr, so stdout stays machine-readable)."""
-        print(text, file=self.err, flush=True)
+        print(localize(text), file=self.err, flush=True)
 
     def print(self, text: str) -> None:
         """The command's own result for a person (a table, a reply) on stdout."""
-        print(text, file=self.out, flush=True)
+        print(localize(text), file=self.out, flush=True)
 
     def event(self, name: str, **fields: Any) -> None:
         """One JSON-lines event on stdout, only with --json. Never pass a secret."""

@@ -36,12 +36,25 @@ def short_path(path: str) -> str:
     return path
 
 
+def cell_width(text: str) -> int:
+    """How many terminal cells `text` takes: 2 for a wide (East Asian) character, 0 for a combining one."""
+    if text.isascii():
+        return len(text)
+    import unicodedata
+
+    return sum(0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1
+               for c in text)
+
+
 def table(headers: list[str], rows: list[list[str]], colours: list[list[str | None]] | None = None,
           *, enabled: bool = False, notes: list[list[str]] | None = None) -> str:
-    """Left-aligned columns, two spaces apart; `notes[i]` are indented lines printed under row i."""
-    widths = [len(h) for h in headers]
+    """Left-aligned columns, two spaces apart; `notes[i]` are indented lines printed under row i.
+
+    Widths are terminal cells, not characters: a Japanese header or account name takes two cells a
+    character, and the columns stay aligned."""
+    widths = [cell_width(h) for h in headers]
     for row in rows:
-        widths = [max(w, len(cell)) for w, cell in zip(widths, row, strict=False)]
+        widths = [max(w, cell_width(cell)) for w, cell in zip(widths, row, strict=False)]
     lines = [_join(headers, widths, [("bold" if enabled else None)] * len(headers), enabled)]
     for index, row in enumerate(rows):
         row_colours = colours[index] if colours else [None] * len(row)
@@ -55,7 +68,7 @@ def _join(cells: list[str], widths: list[int], colours: list[str | None], enable
     last = len(cells) - 1
     parts = []
     for i, (cell, width) in enumerate(zip(cells, widths, strict=True)):
-        padded = cell if i == last else cell.ljust(width)
+        padded = cell if i == last else cell + " " * (width - cell_width(cell))
         # Pad before painting so escape codes do not upset the alignment.
         parts.append(paint(padded, colours[i], enabled) if cell else padded)
     return "  ".join(parts).rstrip()

@@ -1,0 +1,77 @@
+"""The Japanese catalog is complete and in step with the sources; English costs nothing; the language
+is chosen as gettext would, and never changes what scripts read."""
+
+from __future__ import annotations
+
+import importlib.machinery
+import importlib.util
+import re
+from pathlib import Path
+
+import pytest
+
+from wizard import i18n
+from wizard.i18n import M, localize
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _tool():
+    loader = importlib.machinery.SourceFileLoader("i18n_tool", str(ROOT / "scripts" / "i18n"))
+    spec = importlib.util.spec_from_loader("i18n_tool", loader)
+    module = importlib.util.module_from_spec(spec)
+    loader.exec_module(module)
+    return module
+
+
+def test_every_message_has_japanese_with_the_same_placeholders_and_the_mo_is_compiled_from_the_po():
+    tool = _tool()
+    catalog = tool.read_catalog()
+    problems = tool.problems(catalog, tool.extracted())
+    assert problems == [], "\n".join(problems[:40])
+    assert tool.MO.read_bytes() == tool.compiled(catalog), "run `scripts/i18n compile`"
+
+
+def test_no_message_is_an_f_string():
+    """M(f"...") would show the filled-in text as its id: it could never be found in the catalog."""
+    offenders = [f"{path.relative_to(ROOT)}:{n}" for package in ("wizard", "screens")
+                 for path in (ROOT / package).rglob("*.py")
+                 for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+                 if re.search(r"\bM\(\s*f[\"']", line)]
+    assert offenders == []
+
+
+@pytest.mark.parametrize(("flag", "environ", "expected"), [
+    (None, {}, "en"),
+    (None, {"LANG": "ja_JP.UTF-8"}, "ja"),
+    (None, {"LANG": "ja_JP.UTF-8", "LC_MESSAGES": "C.UTF-8"}, "en"),  # LC_MESSAGES comes before LANG
+    (None, {"LC_MESSAGES": "ja_JP.UTF-8", "LC_ALL": "en_US.UTF-8"}, "en"),  # LC_ALL before LC_MESSAGES
+    (None, {"LC_ALL": "ja", "OPENCLAW_LANG": "en"}, "en"),  # OPENCLAW_LANG first
+    (None, {"OPENCLAW_LANG": "ja", "LANG": "C"}, "ja"),
+    (None, {"LANG": "", "LC_ALL": "", "LC_MESSAGES": "ja_JP"}, "ja"),  # empty values are skipped
+    ("ja", {"LANG": "C.UTF-8"}, "ja"),  # --lang wins
+    ("en", {"OPENCLAW_LANG": "ja"}, "en"),
+    (None, {"LANG": "jv_ID.UTF-8"}, "en"),  # Javanese is not Japanese
+    (None, {"LANG": "fr_FR.UTF-8"}, "en"),
+])
+def test_the_language_comes_from_the_flag_then_the_environment_in_gettext_order(flag, environ, expected):
+    assert i18n.choose(flag, environ) == expected
+
+
+def test_a_message_is_english_text_until_it_is_shown():
+    message = M("unknown provider {provider!r}", provider="x")
+    assert message == "unknown provider 'x'" and isinstance(message, str)
+    assert localize(message) == "unknown provider 'x'" and type(localize(message)) is str
+    assert localize("plain text") == "plain text"
+
+
+def test_japanese_translates_the_message_and_its_message_values(monkeypatch):
+    class Catalog:
+        def gettext(self, msgid: str) -> str:
+            return {"outer {inner}": "外 {inner}", "inner": "内"}.get(msgid, msgid)
+
+    monkeypatch.setattr(i18n, "_catalog", Catalog())
+    message = M("outer {inner}", inner=M("inner"))
+    assert message == "outer inner"  # what JSON and scripts get
+    assert localize(message) == "外 内"
+    assert localize(M("not in the catalog")) == "not in the catalog"

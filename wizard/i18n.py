@@ -1,0 +1,102 @@
+"""Messages in the user's language: English as written here, or Japanese when the locale says `ja`.
+
+A message is made with `M("text with {name}", name=value)`: a `str` whose value is the English text
+(so JSON, logs for scripts and comparisons never change with the language), which also remembers its
+message id and values. `localize()` turns it into the language chosen for people to read; every
+printer of human text (wizard/output.py, error rendering, the TUI) calls it. English costs nothing:
+no catalog is read and `gettext` is not imported. Japanese loads one compiled catalog, once, lazily:
+`wizard/locale/ja/LC_MESSAGES/openclaw.mo`, built from the `.po` beside it (scripts/i18n).
+
+The language: `--lang`, else OPENCLAW_LANG, else LC_ALL, LC_MESSAGES, LANG (the gettext order);
+a value starting with `ja` selects Japanese, anything else English. The locale need not be installed.
+"""
+
+from __future__ import annotations
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing (this module is on every start)
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from gettext import NullTranslations
+    from typing import Any
+
+LANGUAGES = ("en", "ja")
+LANG_VARIABLES = ("OPENCLAW_LANG", "LC_ALL", "LC_MESSAGES", "LANG")
+DOMAIN = "openclaw"
+
+_language = "en"
+_catalog: NullTranslations | None = None  # None while the language is English
+
+
+class Msg(str):
+    """An English message that can be shown in another language: `msgid` with `params` filled in."""
+
+    __slots__ = ("msgid", "params")
+    msgid: str
+    params: dict[str, Any]
+
+    def __new__(cls, msgid: str, /, **params: Any) -> Msg:
+        self = super().__new__(cls, msgid.format(**params) if params else msgid)
+        self.msgid = msgid
+        self.params = params
+        return self
+
+    def __reduce__(self) -> tuple[Any, ...]:  # pickling keeps the English text and the message
+        return (_rebuild, (self.msgid, self.params))
+
+
+def _rebuild(msgid: str, params: dict[str, Any]) -> Msg:
+    return Msg(msgid, **params)
+
+
+def M(msgid: str, /, **params: Any) -> Msg:  # noqa: N802  (the extractor's keyword: short, like _)
+    """A message for people: English `msgid`, `{name}` placeholders filled from `params`."""
+    return Msg(msgid, **params)
+
+
+def localize(text: object) -> str:
+    """`text` in the chosen language: a Msg translated (its values too), anything else as it is."""
+    if not isinstance(text, Msg):
+        return text if isinstance(text, str) else str(text)
+    if _catalog is None:
+        return str.__str__(text)
+    translated = _catalog.gettext(text.msgid)
+    if not text.params:
+        return translated
+    return translated.format(**{name: _value(value) for name, value in text.params.items()})
+
+
+def _value(value: object) -> object:
+    return localize(value) if isinstance(value, Msg) else value
+
+
+def language() -> str:
+    return _language
+
+
+def choose(flag: str | None, environ: Mapping[str, str]) -> str:
+    """The language a run speaks: `--lang`, else the first of LANG_VARIABLES that is set."""
+    value = flag
+    if not value:
+        value = next((environ[name] for name in LANG_VARIABLES if environ.get(name)), "")
+    return "ja" if value.strip().lower().startswith("ja") else "en"
+
+
+def use(lang: str) -> None:
+    """Speak `lang` from now on ("en" or "ja"); Japanese reads its catalog the first time."""
+    global _language, _catalog
+    if lang not in LANGUAGES:
+        raise ValueError(f"unknown language {lang!r}: one of {', '.join(LANGUAGES)}")
+    _language = lang
+    _catalog = None if lang == "en" else _load(lang)
+
+
+def _load(lang: str) -> NullTranslations:
+    import gettext
+    import os
+
+    path = os.path.join(os.path.dirname(__file__), "locale", lang, "LC_MESSAGES", DOMAIN + ".mo")
+    try:
+        with open(path, "rb") as fh:
+            return gettext.GNUTranslations(fh)
+    except OSError:
+        return gettext.NullTranslations()  # a missing catalog shows English rather than failing the command
