@@ -34,7 +34,7 @@ import tomlkit
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import ROOT, snapshot_files
+from tests.conftest import snapshot_files
 from tests.support.figures import detail, figure
 
 # How many cases of each kind: valid answers that must be written, valid answers run with --dry-run or
@@ -44,7 +44,7 @@ FILE_CASES = {"write": 150, "other": 50, "invalid": 100}
 FLAG_CASES = {"write": 100, "other": 30, "invalid": 70}
 GARBAGE_CASES = 60
 
-SKILLS = [entry["name"] for entry in tomllib.loads((ROOT / "wizard/data/skills.toml").read_text())["skill"]]
+SKILLS = ["github", "git", "web-search", "weather", "tmux", "docker", "summarize", "apple-notes"]
 CHANNELS = ["telegram", "discord", "slack", "signal", "whatsapp"]
 HOOKS = ["boot-md", "command-logger", "session-memory"]
 EXISTING_CONFIG = ('# hand-written, keep me\n[wizard]\naccepted_risk = true\nflow = "quickstart"\n\n'

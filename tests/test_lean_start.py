@@ -66,6 +66,20 @@ def test_a_config_file_or_a_credential_loads_what_reading_them_needs(cli_env: di
     assert "tomllib" in added and "argparse" not in added and "pathlib" not in added
 
 
+# A headless onboarding (issue 12: <= 5x `python -c pass`) reads no TOML and builds its steps from plain
+# classes: these cost more than its own work. (argparse, re, json and pathlib it needs.)
+ONBOARDING_NEVER = {"dataclasses", "inspect", "typing", "tomllib", "tomlkit", "copy", "subprocess", "datetime",
+                    "textual", "rich", "httpx2", "httpx", "authlib", "secrets", "tempfile"}
+
+
+def test_a_default_onboarding_loads_no_dataclasses_typing_or_toml_reader(cli_env: dict) -> None:
+    added = beyond_the_floor([str(OPENCLAW), "onboard", "--non-interactive", "--flow", "quickstart", "--accept-risk",
+                              "--accept-defaults", "--auth-choice", "skip"], cli_env)
+    assert "wizard.plan" in added and "wizard.steps.skills" in added  # the probe is real: it onboarded
+    top_level = {name.split(".")[0] for name in added}
+    assert not top_level & ONBOARDING_NEVER, sorted(top_level & ONBOARDING_NEVER)
+
+
 # --------------------------------------------------------------------------- the fast path parses as argparse
 
 

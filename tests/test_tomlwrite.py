@@ -82,3 +82,35 @@ def test_generated_patches_are_written_as_tomlkit_writes_them(patch: dict) -> No
 def test_a_reset_writes_the_same_as_a_new_file(patch: dict) -> None:
     old = "# mine\n[gateway]\nport = 1\n"
     assert outcome(config.render, old, patch, reset=True) == outcome(config.render_with_tomlkit, old, patch, reset=True)
+
+
+# The default model a plan warns about is read from the patch when the config is the patch alone (a first
+# config, or Reset): it must be what parsing the written config back gives.
+MODEL_KEY = st.lists(st.sampled_from(["models", "default", "x"]), min_size=1, max_size=3).map(".".join)
+MODEL_PATCH = st.dictionaries(st.one_of(MODEL_KEY, KEY), VALUE, max_size=6)
+
+
+@settings(max_examples=300)
+@given(MODEL_PATCH, st.sampled_from([None, "# mine\n[models]\ndefault = \"old/model\"\n"]))
+def test_the_default_model_read_from_a_patch_is_the_written_configs(patch: dict, before: str | None) -> None:
+    from pathlib import Path
+
+    from wizard.plan import Plan, default_model
+
+    text = outcome(config.render, before, patch, reset=before is not None)
+    if not isinstance(text, str):
+        return  # a patch that cannot be written (a value used as a table): no plan is made of it
+    plan = Plan(config_path=Path("/nowhere/openclaw.toml"), before=before, after=text, reset=before is not None)
+    parsed = tomllib.loads(text).get("models", {})
+    assert default_model(plan, patch) == (parsed.get("default") if isinstance(parsed, dict) else None)
+
+
+def test_the_default_model_of_an_edited_config_comes_from_its_text() -> None:
+    from pathlib import Path
+
+    from wizard.plan import Plan, default_model
+
+    before = "[models]\ndefault = \"old/model\"\n"
+    plan = Plan(config_path=Path("/nowhere/openclaw.toml"), before=before, after=before + "[x]\ny = 1\n")
+    assert default_model(plan, {"x.y": 1}) == "old/model"  # kept from the file: the patch does not name it
+    assert default_model(plan, {"models.default": "new/model"}) == "old/model"  # the text, not the patch, decides

@@ -13,34 +13,42 @@ the phases in order, the same for the same answers whichever driver runs them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
-
 from wizard import steps as step_registry
 from wizard.errors import UsageError
-from wizard.steps.base import Answers, Context, Field, Step
+from wizard.frozen import Frozen
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
 if TYPE_CHECKING:
+    from typing import Any
+
     from wizard.plan import Plan
+    from wizard.steps.base import Context, Field, Step
+    from wizard.steps.shapes import Answers, Values
 
 SIGN_IN, REVIEW, DONE, CANCELLED = "sign-in", "review", "done", "cancelled"
 PHASES = (SIGN_IN, REVIEW, DONE, CANCELLED)
 
 
-@dataclass(frozen=True)
-class SignInTarget:
+class SignInTarget(Frozen):
+    __slots__ = ("provider", "method")
     provider: str
     method: str
 
+    def __init__(self, provider: str, method: str) -> None:
+        self._set(provider=provider, method=method)
 
-@dataclass(frozen=True)
-class SignedIn:
+
+class SignedIn(Frozen):
     """A sign-in completed in this run: its tokens are stored already."""
 
+    __slots__ = ("provider", "method", "email", "plan")
     provider: str
     method: str
-    email: str | None = None
-    plan: str | None = None
+    email: str | None
+    plan: str | None
+
+    def __init__(self, provider: str, method: str, email: str | None = None, plan: str | None = None) -> None:
+        self._set(provider=provider, method=method, email=email, plan=plan)
 
 
 class StepInvalid(Exception):
@@ -56,7 +64,7 @@ class Machine:
     def __init__(self, ctx: Context):
         self.ctx = ctx
         self.steps: tuple[Step, ...] = step_registry.STEPS
-        self.values: dict[str, dict] = {}
+        self.values: dict[str, Values] = {}
         self.status: dict[str, str] = {s.id: "pending" for s in self.steps}
         self._kept_by: dict[str, list[str]] = {}  # step -> the steps its answer marked kept (Keep)
         self.signed: SignedIn | None = None
@@ -72,7 +80,7 @@ class Machine:
     def step_named(self, step_id: str) -> Step:
         return step_registry.get(step_id)
 
-    def answers(self, draft_step: str | None = None, draft: dict | None = None) -> Answers:
+    def answers(self, draft_step: str | None = None, draft: Values | None = None) -> Answers:
         """Every step's values as conditions see them: recorded, kept (from config) or the draft."""
         combined: Answers = {}
         for s in self.steps:
@@ -89,7 +97,7 @@ class Machine:
     def applies(self, step: Step) -> bool:
         return step.applies(self.answers(), self.ctx)
 
-    def fields(self, step_id: str, draft: dict | None = None) -> list[Field]:
+    def fields(self, step_id: str, draft: Values | None = None) -> list[Field]:
         """The fields that apply given the draft values of this step."""
         step = step_registry.get(step_id)
         draft = dict(draft or {})
@@ -103,12 +111,12 @@ class Machine:
         return shown
 
     def resolve(self, step_id: str, preset: dict[str, Any] | None = None,
-                accept_defaults: bool = False) -> tuple[dict, list[Field]]:
+                accept_defaults: bool = False) -> tuple[Values, list[Field]]:
         """Values for the step from preset > recorded > default, and the fields still unanswered."""
         step = step_registry.get(step_id)
         preset = preset or {}
         recorded = self.values.get(step_id, {})
-        draft: dict = {}
+        draft: Values = {}
         missing: list[Field] = []
         for fld in step.fields:
             answers = self.answers(step_id, draft)
@@ -128,7 +136,7 @@ class Machine:
                 draft[fld.key] = default
         return draft, missing
 
-    def prefill(self, step_id: str, preset: dict[str, Any] | None = None) -> dict:
+    def prefill(self, step_id: str, preset: Values | None = None) -> Values:
         """What a form shows: recorded > preset > default, for every field, even those hidden now
         (they may appear as the user edits, e.g. the gateway fields when Manual is picked)."""
         prefill = {**(preset or {}), **self.values.get(step_id, {})}
@@ -138,7 +146,7 @@ class Machine:
                 values[fld.key] = fld.default_for(self.answers(step_id, values), self.ctx)
         return values
 
-    def follow_defaults(self, step_id: str, before: dict, after: dict) -> dict:
+    def follow_defaults(self, step_id: str, before: Values, after: Values) -> Values:
         """`after` with every value that still was its default in `before` moved to its default in `after`:
         a default that depends on other answers (the model on the auth choice) follows them until edited."""
         followed = dict(after)
@@ -150,9 +158,9 @@ class Machine:
                 followed[fld.key] = fld.default_for(self.answers(step_id, followed), self.ctx)
         return followed
 
-    def check(self, step_id: str, values: dict) -> tuple[dict, dict[str, str]]:
+    def check(self, step_id: str, values: Values) -> tuple[Values, dict[str, str]]:
         """Typed values for the applicable fields, and {key: message} for the invalid ones."""
-        typed: dict = {}
+        typed: Values = {}
         errors: dict[str, str] = {}
         for fld in step_registry.get(step_id).fields:
             if not fld.applies(self.answers(step_id, typed), self.ctx):
@@ -177,7 +185,7 @@ class Machine:
 
     # --- transitions --------------------------------------------------------------
 
-    def next(self, values: dict) -> str:
+    def next(self, values: Values) -> str:
         """Validate and record the current step's values, then advance."""
         step = self._require_step()
         typed, errors = self.check(step.id, values)
@@ -186,7 +194,7 @@ class Machine:
         self.record(step.id, typed)
         return self.current
 
-    def record(self, step_id: str, typed: dict) -> None:
+    def record(self, step_id: str, typed: Values) -> None:
         """Store values as given (the headless driver records invalid ones to keep listing errors)."""
         step = step_registry.get(step_id)
         self.values[step_id] = typed

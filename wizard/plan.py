@@ -117,22 +117,19 @@ def build(machine: Machine) -> Plan:
         plan.after = config_store.render(before_text, patch, reset=plan.reset)
     else:
         plan.after = before_text or ""
-    warning = model_without_credential(plan, ctx)
+    warning = model_without_credential(plan, ctx, patch)
     if warning:
         plan.warnings.append(warning)
         plan.notes.append(warning)
     return plan
 
 
-def model_without_credential(plan: Plan, ctx: Context) -> str | None:
+def model_without_credential(plan: Plan, ctx: Context, patch: dict | None = None) -> str | None:
     """A warning when the new config's default model has no credential behind it: none stored, none stored
     by this plan, no sign-in in this run (a config whose agent could never answer)."""
-    import tomllib
-
     from wizard.steps.base import Advice, said
 
-    models = tomllib.loads(plan.after).get("models", {}) if plan.after else {}
-    model = models.get("default") if isinstance(models, dict) else None
+    model = default_model(plan, patch)
     if not isinstance(model, str) or not model:
         return None
     serving = providers_serving(model)
@@ -143,6 +140,20 @@ def model_without_credential(plan: Plan, ctx: Context) -> str | None:
     return said(Advice(f"the default model {model} has no credential yet, so the agent cannot use it",
                        on_screen="go back to Authorization and choose how to reach it",
                        headless=f"run again with --auth-choice {choice}"), ctx)
+
+
+def default_model(plan: Plan, patch: dict | None = None) -> object:
+    """models.default in the new config (None when it has none). A config made of `patch` alone (a first
+    one, or after Reset) is read from the patch, not parsed back: tomllib (with typing and datetime) would
+    cost a first onboarding about 5 ms."""
+    key = "models.default"
+    if patch is not None and (plan.before is None or plan.reset) \
+            and not any(key.startswith(k + ".") or k.startswith(key + ".") for k in patch):
+        return patch.get(key)
+    import tomllib
+
+    models = tomllib.loads(plan.after).get("models", {}) if plan.after else {}
+    return models.get("default") if isinstance(models, dict) else None
 
 
 def providers_serving(model: str) -> set[str]:

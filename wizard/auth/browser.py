@@ -18,16 +18,14 @@ redirects to the URL once; the sign-in registers its URL with `offer_one_time_li
 from __future__ import annotations
 
 import os
-import shlex
 import shutil
-import subprocess
 import sys
 import threading
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 
 from wizard.errors import UsageError, WizardError
+from wizard.frozen import Frozen
 
 NAMED_CHOICES = ("auto", "none", "default", "macos-open", "wsl-launch")
 # How long to wait for a launcher's exit status before taking it as opened. The sign-in listener is up
@@ -35,10 +33,13 @@ NAMED_CHOICES = ("auto", "none", "default", "macos-open", "wsl-launch")
 LAUNCH_WAIT = 1.0
 
 
-@dataclass(frozen=True)
-class Launch:
+class Launch(Frozen):
+    __slots__ = ("opened", "message")
     opened: bool
     message: str
+
+    def __init__(self, opened: bool, message: str) -> None:
+        self._set(opened=opened, message=message)
 
 
 _one_time_links: dict[str, object] = {}  # authorize URL -> the listener that mints one-time links to it
@@ -148,6 +149,8 @@ def wsl_command(url: str) -> list[str]:
 
 def custom_command(command: str, url: str) -> list[str]:
     """The argv for `--browser <command>`: the URL replaces %s, or is appended."""
+    import shlex
+
     try:
         argv = shlex.split(command)
     except ValueError as exc:  # an unclosed quote, a trailing backslash
@@ -186,6 +189,8 @@ def _launch_webbrowser(url: str) -> Launch:
 def _spawn(argv: list[str]) -> Launch:
     """Start the launcher, and wait a moment for its exit status: xdg-open, gio or a wrapper that fails
     says so at once (non-zero), where a browser started directly keeps running (opened)."""
+    import subprocess  # here, not at the top: every onboarding loads this module for why_no_browser
+
     name = os.path.basename(argv[0])
     try:
         process = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,

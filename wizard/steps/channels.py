@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
+from wizard.frozen import Frozen
 from wizard.steps.base import Advice, Answers, Context, Effects, Field, Option, SecretValue, Step, kinds
 
 CHANNELS = (
@@ -15,13 +15,16 @@ CHANNELS = (
     Option("whatsapp", "WhatsApp", "paired later by scanning a QR code"),
 )
 
-@dataclass(frozen=True)
-class SecretFormat:
+class SecretFormat(Frozen):
+    __slots__ = ("channel", "secret_name", "pattern", "noun", "looks_like")
     channel: str
     secret_name: str  # also its config key
     pattern: str
     noun: str  # "a Telegram bot token"
     looks_like: str  # the whole format, shown as the field's help
+
+    def __init__(self, channel: str, secret_name: str, pattern: str, noun: str, looks_like: str) -> None:
+        self._set(channel=channel, secret_name=secret_name, pattern=pattern, noun=noun, looks_like=looks_like)
 
 
 SECRET_FORMATS = {

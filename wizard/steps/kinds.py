@@ -4,21 +4,21 @@ and written back to an answers file. One object per kind; `screens/` maps each k
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
-
 from wizard.steps.values import SecretValue
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
 if TYPE_CHECKING:
+    from pathlib import Path
+    from typing import Any, Protocol
+
     from wizard.steps.base import Field
 
+    class Sources(Protocol):
+        """What reading a value by reference may use: the environment and stdin (once)."""
 
-class Sources(Protocol):
-    """What reading a value by reference may use: the environment and stdin (once)."""
+        environ: dict[str, str]
 
-    environ: dict[str, str]
-
-    def read_stdin(self, who: str) -> str: ...
+        def read_stdin(self, who: str) -> str: ...
 
 
 class Kind:
@@ -215,6 +215,8 @@ def secret_from_ref(raw: str, flag: str, sources: Sources) -> SecretValue:
 
 def expand_user(text: str) -> Path:
     """`~/x` as the home dir; a `~name` whose user does not exist is a ValueError, not a crash."""
+    from pathlib import Path
+
     try:
         return Path(text).expanduser()
     except RuntimeError:  # "Could not determine home directory" (no such user, or no HOME)

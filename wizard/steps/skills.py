@@ -2,26 +2,25 @@
 
 from __future__ import annotations
 
-import functools
-import tomllib
-from pathlib import Path
+from wizard.steps.base import Context, Effects, Field, Option, Step, kinds
+from wizard.steps.skill_catalog import CATALOG, Skill
 
-from wizard.steps.base import Answers, Context, Effects, Field, Option, Step, kinds
-
-
-@functools.lru_cache(maxsize=1)
-def catalog() -> tuple[dict, ...]:
-    with open(Path(__file__).parent.parent / "data" / "skills.toml", "rb") as fh:
-        return tuple(tomllib.load(fh)["skill"])
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
+if TYPE_CHECKING:
+    from wizard.steps.shapes import Answers, Values
 
 
-def missing_binaries(skill: dict, ctx: Context) -> list[str]:
-    return [binary for binary in skill["requires"] if not ctx.which(binary)]
+def catalog() -> tuple[Skill, ...]:
+    return CATALOG
+
+
+def missing_binaries(skill: Skill, ctx: Context) -> list[str]:
+    return [binary for binary in skill.requires if not ctx.which(binary)]
 
 
 def requirements_summary(ctx: Context) -> str:
     """One line on what this machine lacks for the catalog's skills."""
-    lacking = [f"{skill['name']} needs {', '.join(missing)}" for skill in catalog()
+    lacking = [f"{skill.name} needs {', '.join(missing)}" for skill in catalog()
                if (missing := missing_binaries(skill, ctx))]
     if not lacking:
         return "This machine has every program these skills need."
@@ -29,8 +28,7 @@ def requirements_summary(ctx: Context) -> str:
 
 
 def _options() -> tuple[Option, ...]:
-    return tuple(Option(s["name"], s["name"], s["description"] +
-                        (f" (needs {', '.join(s['requires'])})" if s["requires"] else ""))
+    return tuple(Option(s.name, s.name, s.description + (f" (needs {', '.join(s.requires)})" if s.requires else ""))
                  for s in catalog())
 
 
@@ -40,22 +38,22 @@ FIELDS = (
 )
 
 
-def plan(values: dict, answers: Answers, ctx: Context) -> Effects:
+def plan(values: Values, answers: Answers, ctx: Context) -> Effects:
     chosen = values.get("skills", [])
     notes = []
     for skill in catalog():
-        if skill["name"] in chosen:
+        if skill.name in chosen:
             missing = missing_binaries(skill, ctx)
             if missing:
-                notes.append(f"skill {skill['name']}: install {', '.join(missing)} for it to work")
+                notes.append(f"skill {skill.name}: install {', '.join(missing)} for it to work")
     return Effects(config={"skills.enabled": list(chosen)}, notes=notes)
 
 
-def from_config(ctx: Context) -> dict:
+def from_config(ctx: Context) -> Values:
     return {"skills": list(ctx.existing_value("skills", "enabled", default=[]))}
 
 
-def describe(values: dict) -> str:
+def describe(values: Values) -> str:
     return ", ".join(values.get("skills") or []) or "none"
 
 

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from wizard.frozen import Frozen
 
 
-@dataclass(frozen=True)
-class SecretValue:
+class SecretValue(Frozen):
     """A secret and where it came from; `ref` is what an answers file may hold instead of the value."""
 
-    value: str = field(repr=False)
+    __slots__ = ("value", "origin", "ref")
+    value: str  # never in the repr
     origin: str  # env | file | stdin | typed | generated | existing
-    ref: dict[str, str] | None = None
+    ref: dict[str, str] | None
+
+    def __init__(self, value: str, origin: str, ref: dict[str, str] | None = None) -> None:
+        self._set(value=value, origin=origin, ref=ref)
+
+    def __repr__(self) -> str:
+        return f"SecretValue(origin={self.origin!r}, ref={self.ref!r})"
 
     def __str__(self) -> str:  # never leak through formatting
         return "<secret>"
