@@ -78,6 +78,7 @@ def exp_to_ms(exp: object) -> int | None:
         return None
     import math
 
-    if not (math.isfinite(exp) and abs(exp) <= MAX_EXPIRES_AT_MS // 1000):
+    # An int is finite (and math.isfinite raises OverflowError for one no float holds, like 10**400).
+    if not ((isinstance(exp, int) or math.isfinite(exp)) and abs(exp) <= MAX_EXPIRES_AT_MS // 1000):
         raise NotAJwt("a JWT whose 'exp' claim is not a date")
     return int(exp * 1000)

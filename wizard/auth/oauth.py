@@ -440,6 +440,7 @@ def _expires_at_ms(access_token: str, expires_in: object) -> int | None:
         expires_in = int(expires_in)
     if isinstance(expires_in, bool) or not isinstance(expires_in, (int, float)):
         return None
-    if not (math.isfinite(expires_in) and abs(expires_in) <= MAX_EXPIRES_IN_SECONDS):
+    # An int is finite (and math.isfinite raises OverflowError for one no float holds, like 10**400).
+    if not ((isinstance(expires_in, int) or math.isfinite(expires_in)) and abs(expires_in) <= MAX_EXPIRES_IN_SECONDS):
         return None  # NaN, Infinity or a date past 9999: no usable expiry, not a crash
     return int((time.time() + expires_in) * 1000)
