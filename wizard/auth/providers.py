@@ -96,7 +96,7 @@ class Provider:
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Provider) and vars(self) == vars(other)
 
-    __hash__ = None  # type: ignore[assignment]
+    __hash__ = None  # type: ignore[assignment]  # equal by value and mutable, so unhashable (as a dataclass)
 
     def endpoint(self, path: str) -> str:
         return self.issuer.rstrip("/") + path
