@@ -12,7 +12,7 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 
-from wizard.auth import browser, clipboard, jwt, oauth, pages, pkce, store, userinfo
+from wizard.auth import browser, clipboard, device, jwt, oauth, pages, pkce, store, userinfo
 from wizard.auth.providers import BUILTIN, Provider
 from wizard.auth.redirect import ProviderRefused
 from wizard.auth.refresh import needs_refresh
@@ -277,7 +277,8 @@ def test_exp_claim_to_milliseconds(exp, expected):
     assert jwt.expiry_ms(_jwt({"exp": exp})) == expected
 
 
-@pytest.mark.parametrize("exp", [float("nan"), float("inf"), -float("inf"), 10**20])
+@pytest.mark.parametrize("exp", [float("nan"), float("inf"), -float("inf"), 10**20,
+                                 10**400, -10**400])  # no float holds these: math.isfinite overflowed
 def test_an_exp_claim_that_is_not_a_date_is_not_a_jwt_we_can_use(exp):
     with pytest.raises(jwt.NotAJwt, match="'exp' claim is not a date"):
         jwt.exp_to_ms(exp)
@@ -297,10 +298,20 @@ def test_parse_json_turns_every_hostile_input_into_a_value_error():
             store.parse_json(raw)
 
 
-@pytest.mark.parametrize("expires_in", [float("nan"), float("inf"), 1e300, -1e300, True, "9" * 40])
+@pytest.mark.parametrize("expires_in", [float("nan"), float("inf"), 1e300, -1e300, True, "9" * 40,
+                                        10**400, -10**400])
 def test_a_token_response_with_a_useless_expires_in_has_no_expiry(expires_in):
     record = oauth.credential_record("p", {"access_token": "opaque", "expires_in": expires_in})
     assert "expires_at" not in record
+
+
+@pytest.mark.parametrize("value, seconds", [(3, 3.0), (2.5, 2.5), ("7", 7.0), (None, 5.0), (True, 5.0), ("soon", 5.0),
+                                            ([1], 5.0), ({"s": 1}, 5.0), (10**400, 5.0), (-10**400, 5.0),
+                                            (float("inf"), 5.0), (float("nan"), 5.0), ("1e999", 5.0)])
+def test_a_device_code_interval_or_lifetime_is_read_as_seconds_or_the_default(value, seconds):
+    """What a device-code endpoint says for interval or expires_in; 10**400 (no float holds it) raised
+    OverflowError out of the sign-in."""
+    assert device._seconds(value, 5.0) == seconds
 
 
 @pytest.mark.parametrize("timeout", [float("nan"), float("inf"), -float("inf"), -1.0, 0, 0.0, True, "10"])

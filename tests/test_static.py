@@ -23,3 +23,11 @@ def test_import_contracts() -> None:
     result = run("lint-imports")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "0 broken" in result.stdout
+
+
+def test_mypy_strict_on_the_core() -> None:
+    """[tool.mypy] in pyproject.toml names what is checked (wizard/) and how third-party packages without
+    types are read; --strict here keeps the check strict whatever the global settings there say."""
+    result = run("mypy", "--strict")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Success: no issues found" in result.stdout

@@ -410,3 +410,22 @@ def test_reply_from_events_errors():
         reply_from_events(sse({"type": "response.output_text.delta", "delta": "x"}), "m")
     with pytest.raises(WizardError, match="reported an error"):
         reply_from_events(sse({"type": "response.failed", "response": {"error": {"message": "boom"}}}), "m")
+
+
+@pytest.mark.parametrize("response", [[1], "text", 5, True, {"output": 5}, {"output": "text"},
+                                      {"output": [{"type": "message", "content": 7}]},
+                                      {"output": [{"type": "message", "content": True}]}])
+def test_a_completed_event_of_the_wrong_shape_is_read_as_missing_parts(response: object):
+    """A server's response, output or content of the wrong JSON type (found by mypy: `.get` on a list,
+    iterating a number) gives the streamed text, not a traceback."""
+    lines = sse({"type": "response.output_text.delta", "delta": "streamed"},
+                {"type": "response.completed", "response": response})
+    reply = reply_from_events(lines, "openai-codex/gpt-5.2")
+    assert (reply.text, reply.model, reply.response_id, reply.usage) == ("streamed", "gpt-5.2", None, {})
+
+
+@pytest.mark.parametrize("response", [[1], "text", 5])
+def test_a_failed_event_whose_response_is_not_an_object_is_still_an_error(response: object):
+    event = {"type": "response.failed", "response": response, "error": {"message": "boom"}}
+    with pytest.raises(WizardError, match="reported an error.*boom"):
+        reply_from_events(sse(event), "m")

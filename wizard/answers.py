@@ -21,12 +21,15 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import IO, Any
 
+    from tomlkit.items import InlineTable
+
     from wizard.machine import Machine
+    from wizard.steps.shapes import Answers
 
 __all__ = ["Preset", "Presets", "Problem", "collect", "describe_sources", "dump", "load_answers_file", "save"]
 
 
-def describe_sources(fld: Field, answers: dict | None = None) -> str:
+def describe_sources(fld: Field, answers: Answers | None = None) -> str:
     """Where an answer can come from; `answers` decides provider-specific env vars (OPENAI_API_KEY)."""
     flags = f"{fld.flag} (or {fld.file_flag})" if fld.file_flag else fld.flag
     return f"{flags}, env {' or '.join(fld.envs(answers or {}))}, or [{fld.step}] {fld.key} in the answers file"
@@ -127,7 +130,7 @@ def _from_file(c: _Collector, path: Path, fields: list[Field]) -> None:
             c.put(fld, raw, source, "file")
 
 
-def load_answers_file(path: Path) -> dict:
+def load_answers_file(path: Path) -> dict[str, Any]:
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
@@ -177,7 +180,7 @@ def save(machine: Machine, path: Path) -> None:
     atomic_write(path, dump(machine), mode=0o600)
 
 
-def _inline(mapping: dict):
+def _inline(mapping: dict[str, Any]) -> InlineTable:
     import tomlkit
 
     table = tomlkit.inline_table()

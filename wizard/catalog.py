@@ -8,6 +8,10 @@ from typing import Any
 
 from wizard.auth import status as st
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
+if TYPE_CHECKING:
+    from wizard.auth.providers import Provider
+
 CATALOG_PATH = Path(__file__).resolve().parent / "data" / "models.toml"
 USABILITY_ORDER = (st.OK, st.STATIC, st.EXPIRING, st.EXPIRED, st.INVALID, st.MISSING)
 NOT_USABLE = (st.MISSING, st.EXPIRED, st.INVALID)
@@ -18,7 +22,7 @@ def load_catalog(path: Path = CATALOG_PATH) -> list[dict[str, Any]]:
         return [entry for entry in tomllib.load(fh).get("model", []) if isinstance(entry, dict)]
 
 
-def configured_models(models_cfg: dict) -> list[str]:
+def configured_models(models_cfg: dict[str, Any]) -> list[str]:
     """Models the config names: the default, then any fallbacks."""
     named = [models_cfg.get("default")]
     fallbacks = models_cfg.get("fallbacks")
@@ -39,7 +43,7 @@ def model_auth(served_by: list[str], verdicts: dict[str, str]) -> str | None:
     return min(statuses, key=USABILITY_ORDER.index)
 
 
-def model_providers(model: str, providers: dict) -> list[str]:
+def model_providers(model: str, providers: dict[str, Provider]) -> list[str]:
     """The providers that can serve a model: the catalog's list, else the model's family when it names one."""
     for entry in load_catalog():
         if entry.get("id") == model:
@@ -50,7 +54,7 @@ def model_providers(model: str, providers: dict) -> list[str]:
     return [family] if family in providers else []
 
 
-def rows(models_cfg: dict, providers: dict, provider_filter: str | None,
+def rows(models_cfg: dict[str, Any], providers: dict[str, Provider], provider_filter: str | None,
          verdicts: dict[str, str] | None = None) -> list[dict[str, Any]]:
     """One row per model (catalog, then configured models it lacks) with its auth status and tags."""
     catalog = load_catalog()
@@ -86,8 +90,8 @@ def rows(models_cfg: dict, providers: dict, provider_filter: str | None,
     return result
 
 
-def invoke_target(models_cfg: dict, providers: dict, provider_id: str | None, model: str | None,
-                  verdicts: dict[str, str]) -> tuple[str, str]:
+def invoke_target(models_cfg: dict[str, Any], providers: dict[str, Provider], provider_id: str | None,
+                  model: str | None, verdicts: dict[str, str]) -> tuple[str, str]:
     """(provider id, model) for `models invoke`: what was given, else the configured default model and
     the provider that serves it (the auth choice when it can, else the first whose credential works)."""
     from wizard.errors import UsageError

@@ -12,6 +12,8 @@ if TYPE_CHECKING:
     from pathlib import Path
     from typing import Any
 
+    from tomlkit import TOMLDocument
+
 HEADER = ("OpenClaw gateway configuration, written by `openclaw onboard`.\n"
           "Secrets live in the credential store; values like { secret = \"...\" } refer to them.")
 
@@ -74,7 +76,7 @@ def read_table(path: str | Path, name: str) -> tuple[dict[str, Any], str | None]
     return (table if isinstance(table, dict) else {}), None
 
 
-def render(before: str | None, patch: dict, *, reset: bool = False) -> str:
+def render(before: str | None, patch: dict[str, Any], *, reset: bool = False) -> str:
     """The new config text: `before` (kept with its comments) with `patch` applied.
 
     `patch` maps dotted keys ("gateway.port") to values; None removes the key. A new file is written
@@ -89,7 +91,7 @@ def render(before: str | None, patch: dict, *, reset: bool = False) -> str:
     return render_with_tomlkit(before, patch, reset=reset)
 
 
-def render_with_tomlkit(before: str | None, patch: dict, *, reset: bool = False) -> str:
+def render_with_tomlkit(before: str | None, patch: dict[str, Any], *, reset: bool = False) -> str:
     import tomlkit
 
     if before is None or reset:
@@ -104,10 +106,10 @@ def render_with_tomlkit(before: str | None, patch: dict, *, reset: bool = False)
     return tomlkit.dumps(doc)
 
 
-def _apply(doc, keys: list[str], value) -> None:
+def _apply(doc: TOMLDocument, keys: list[str], value: Any) -> None:
     import tomlkit
 
-    node = doc
+    node: Any = doc  # a table, or whatever the existing config holds at that key
     for key in keys[:-1]:
         if key not in node:
             if value is None:
@@ -127,7 +129,7 @@ def _apply(doc, keys: list[str], value) -> None:
     node[last] = _item(value)
 
 
-def _item(value):
+def _item(value: Any) -> Any:
     import tomlkit
 
     if isinstance(value, dict):

@@ -27,8 +27,8 @@ class WizardError(Exception):
         if exit_code is not None:
             self.exit_code = exit_code
 
-    def as_dict(self) -> dict:
-        data = {"code": self.code, "message": self.message}
+    def as_dict(self) -> dict[str, str | list[str]]:
+        data: dict[str, str | list[str]] = {"code": self.code, "message": self.message}
         if self.details:
             data["details"] = list(self.details)
         if self.hint:

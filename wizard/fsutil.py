@@ -288,7 +288,7 @@ def sweep_stale_temps(path: Path) -> list[Path]:
     Call it only where no other writer of `path` can be mid-way (under the lock every writer of
     `path` holds): then every such file is stale. Only our own regular files are removed."""
     directory, prefix = path.parent, temp_prefix(path)
-    removed = []
+    removed: list[Path] = []
     try:
         names = os.listdir(directory)
     except OSError:

@@ -10,13 +10,17 @@ from pathlib import Path
 from wizard.errors import WizardError
 from wizard.fsutil import ensure_private_dir
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
 
 class Busy(WizardError):
     code = "BUSY"
 
 
 @contextlib.contextmanager
-def onboard_lock(state_dir: Path):
+def onboard_lock(state_dir: Path) -> Iterator[None]:
     """An exclusive flock on the state dir itself, held for the whole run (no lock file to leave behind)."""
     ensure_private_dir(state_dir)
     try:

@@ -11,7 +11,9 @@ from wizard.steps.base import Context, SecretValue
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
 if TYPE_CHECKING:
     from pathlib import Path
+    from typing import Any
 
+    from wizard.auth.store import Record
     from wizard.machine import Machine, SignedIn
 
 
@@ -24,7 +26,7 @@ class Plan:
         self.after = after
         self.reset = reset
         self.secrets: dict[str, SecretValue] = {}
-        self.credentials: list[dict] = []
+        self.credentials: list[Record] = []
         self.dirs: list[Path] = []
         self.files: list[tuple[Path, str]] = []  # to create
         self.kept_files: list[Path] = []  # exist already: left alone
@@ -75,7 +77,7 @@ class Plan:
         out += [f"note: {n}" for n in self.notes if n not in self.warnings]
         return out
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {"config": str(self.config_path), "config_changes": self.config_changes, "reset": self.reset,
                 "diff": self.diff(), "secrets": sorted(self.secrets),
                 "credentials": [c["provider"] for c in self.credentials],
@@ -87,7 +89,7 @@ class Plan:
 def build(machine: Machine) -> Plan:
     ctx = machine.ctx
     answers = machine.answers()
-    patch: dict = {}
+    patch: dict[str, Any] = {}
     plan = Plan(config_path=ctx.config_path, before=None, after="")
     for step in machine.steps:
         if machine.status[step.id] != "done":

@@ -7,11 +7,15 @@ import sys
 
 from wizard import paths
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
+if TYPE_CHECKING:
+    from typing import TextIO
+
 _CODES = {"green": "32", "yellow": "33", "red": "31", "cyan": "36", "dim": "2", "bold": "1"}
 STATUS_COLOURS = {"ok": "green", "static": "cyan", "expiring": "yellow", "expired": "red", "missing": "red"}
 
 
-def colour_enabled(stream=None) -> bool:
+def colour_enabled(stream: TextIO | None = None) -> bool:
     """Colour only for a terminal, and never when NO_COLOR is set (https://no-color.org)."""
     stream = stream or sys.stdout
     if os.environ.get("NO_COLOR"):
@@ -57,7 +61,7 @@ def table(headers: list[str], rows: list[list[str]], colours: list[list[str | No
         widths = [max(w, cell_width(cell)) for w, cell in zip(widths, row, strict=False)]
     lines = [_join(headers, widths, [("bold" if enabled else None)] * len(headers), enabled)]
     for index, row in enumerate(rows):
-        row_colours = colours[index] if colours else [None] * len(row)
+        row_colours: list[str | None] = colours[index] if colours else [None] * len(row)
         lines.append(_join(row, widths, row_colours, enabled))
         for note in (notes[index] if notes else []):
             lines.append("  " + note)

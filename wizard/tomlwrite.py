@@ -90,6 +90,7 @@ def fresh(header: str, patch: Mapping[str, object]) -> str | None:
         for dotted, value in patch.items():
             _apply(root, dotted.split("."), value)
         text = "".join(f"# {line}\n" for line in header.splitlines()) + "\n"
+        # The root holds tables only (_apply refuses a top-level key), which live() cannot say.
         return text + "".join(_table_text(key, table) for key, table in root.live())  # type: ignore[arg-type]
     except Unsupported:
         return None

@@ -433,6 +433,24 @@ def test_a_model_reply_and_an_invoke_error_that_drive_the_terminal_are_printed_a
     assert b"HTTP 403: Denied" in refused.stderr
 
 
+@pytest.mark.parametrize("completed", [[1], "text", {"output": 5}, {"output": [{"type": "message", "content": 7}]}])
+def test_a_model_stream_of_the_wrong_shapes_is_read_not_a_traceback(completed, oauth, point_codex_at, state_dir,
+                                                                     cli_env, tmp_path, hostile):
+    """A response.completed whose response, output or content has the wrong JSON type (found by mypy --strict):
+    the streamed text is the reply, where `models invoke` used to die with AttributeError or TypeError."""
+    point_codex_at(oauth)
+    seed_codex(oauth, state_dir, access_ttl=3600)
+    events = [{"type": "response.output_text.delta", "delta": "streamed text"},
+              {"type": "response.completed", "response": completed}]
+    odd = hostile({"/v1/responses": (200, "text/event-stream", "".join(f"data: {json.dumps(e)}\n\n" for e in events))})
+    (state_dir / "providers.toml").write_text(
+        f'[providers.openai-codex]\nissuer = "{oauth.issuer}"\ninvoke_url = "{odd.url}/v1/responses"\n')
+    result = run_bytes(cli_env, tmp_path, "models", "invoke", "--provider", CODEX, "--model", "openai-codex/gpt-5.2",
+                       "--prompt", "hi")
+    assert result.returncode == 0 and b"Traceback" not in result.stderr, result.stderr
+    assert b"streamed text" in result.stdout
+
+
 # =========================================================================== item 14: logout per token
 
 def test_logout_says_the_sign_in_ended_when_only_the_access_token_was_refused(oauth, point_codex_at, state_dir,

@@ -410,6 +410,9 @@ BAD_FILES = {
                      "is not valid JSON"),
     "jwt exp not a date": (json.dumps(codex_record(DAY, access_token=jwt_with_payload('{"exp": NaN}'))),
                            "field 'access_token' is a JWT whose 'exp' claim is not a date"),
+    # An integer no float holds: math.isfinite raised OverflowError out of status (a traceback).
+    "jwt exp a huge integer": (json.dumps(codex_record(DAY, access_token=jwt_with_payload(f'{{"exp": {10**400}}}'))),
+                               "field 'access_token' is a JWT whose 'exp' claim is not a date"),
 }
 
 

@@ -16,6 +16,7 @@ from wizard.errors import UsageError, WizardError
 
 if TYPE_CHECKING:
     from wizard.auth.oauth import Revocation
+    from wizard.auth.store import Record
 
 
 class CallCredentials:
@@ -23,7 +24,7 @@ class CallCredentials:
 
     __slots__ = ("record", "row")
 
-    def __init__(self, record: dict, row: st.ProfileStatus) -> None:
+    def __init__(self, record: Record, row: st.ProfileStatus) -> None:
         self.record, self.row = record, row
 
     @property
@@ -36,7 +37,7 @@ class CallCredentials:
         return self.ours and self.record.get("type") == "oauth" and bool(self.record.get("refresh_token"))
 
 
-def models_config() -> dict:
+def models_config() -> dict[str, Any]:
     from wizard import config
 
     models_cfg, _ = config.read_table(paths.config_path(), "models")
@@ -44,7 +45,7 @@ def models_config() -> dict:
 
 
 def credentials_for(provider: Provider, providers: dict[str, Provider] | None = None,
-                    models_cfg: dict | None = None) -> CallCredentials:
+                    models_cfg: dict[str, Any] | None = None) -> CallCredentials:
     """The credential the resolver picks for a call, refreshed first when it is ours and about to expire."""
     from wizard.auth.providers import all_providers
 
@@ -74,7 +75,7 @@ def not_usable(provider: Provider, resolution: resolve.Resolution) -> WizardErro
 
 
 def invoke(provider: Provider, model: str, prompt: str, *, providers: dict[str, Provider] | None = None,
-           models_cfg: dict | None = None) -> Reply:
+           models_cfg: dict[str, Any] | None = None) -> Reply:
     """One prompt with the credential the resolver picks. Our own sign-in, revoked or expired early,
     gets one forced refresh and one retry (what the Codex CLI does); the Codex CLI's is never refreshed."""
     from wizard.auth.invoke import send

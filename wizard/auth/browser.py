@@ -27,6 +27,15 @@ from pathlib import Path
 from wizard.errors import UsageError, WizardError
 from wizard.frozen import Frozen
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
+if TYPE_CHECKING:
+    from typing import Protocol
+
+    class LinkMinter(Protocol):
+        """What hands out one-time links to an address (loopback.Listener)."""
+
+        def one_time_link(self, url: str) -> str: ...
+
 NAMED_CHOICES = ("auto", "none", "default", "macos-open", "wsl-launch")
 # How long to wait for a launcher's exit status before taking it as opened. The sign-in listener is up
 # already, so nothing is missed meanwhile; xdg-open and open return well within it.
@@ -42,11 +51,11 @@ class Launch(Frozen):
         self._set(opened=opened, message=message)
 
 
-_one_time_links: dict[str, object] = {}  # authorize URL -> the listener that mints one-time links to it
+_one_time_links: dict[str, LinkMinter] = {}  # authorize URL -> the listener that mints one-time links to it
 _links_lock = threading.Lock()
 
 
-def offer_one_time_links(url: str, listener: object) -> None:
+def offer_one_time_links(url: str, listener: LinkMinter) -> None:
     """From now on, opening `url` opens a fresh one-time link of `listener` (one_time_link(url)) instead."""
     with _links_lock:
         _one_time_links[url] = listener
@@ -62,11 +71,11 @@ def address_to_open(url: str) -> str:
     """What a browser command is given for `url`: a one-time link while a sign-in offers one, else `url`."""
     with _links_lock:
         listener = _one_time_links.get(url)
-    return listener.one_time_link(url) if listener is not None else url  # type: ignore[attr-defined]
+    return listener.one_time_link(url) if listener is not None else url
 
 
 def open_url(url: str, choice: str | None = None, *, no_browser: bool = False,
-             env: dict | None = None, platform: str | None = None) -> Launch:
+             env: Mapping[str, str] | None = None, platform: str | None = None) -> Launch:
     try:
         return _open(url, choice, no_browser, os.environ if env is None else env, platform or sys.platform)
     except WizardError as exc:
@@ -80,7 +89,7 @@ def check_choice(choice: str | None) -> None:
         custom_command(choice, "URL")
 
 
-def _open(url: str, choice: str | None, no_browser: bool, env, platform: str) -> Launch:
+def _open(url: str, choice: str | None, no_browser: bool, env: Mapping[str, str], platform: str) -> Launch:
     choice = (choice or "auto").strip()
     if no_browser or choice == "none":
         return Launch(False, "Not opening a browser (asked not to).")
@@ -100,7 +109,7 @@ def _open(url: str, choice: str | None, no_browser: bool, env, platform: str) ->
     return _spawn(custom_command(choice, url))
 
 
-def why_no_browser(env: dict, platform: str) -> str | None:
+def why_no_browser(env: Mapping[str, str], platform: str) -> str | None:
     """Why auto mode will not open a browser here, or None when it will."""
     if env.get("SSH_CONNECTION") or env.get("SSH_TTY") or env.get("SSH_CLIENT"):
         return "this is an SSH session (open the URL on your own computer)"
@@ -129,7 +138,7 @@ def in_container(env: Mapping[str, str] | None = None, root: Path = Path("/")) -
     return any(hint in cgroups for hint in CONTAINER_CGROUP_HINTS)
 
 
-def is_wsl(env: dict, platform: str, osrelease: Path = Path("/proc/sys/kernel/osrelease")) -> bool:
+def is_wsl(env: Mapping[str, str], platform: str, osrelease: Path = Path("/proc/sys/kernel/osrelease")) -> bool:
     if not platform.startswith("linux"):
         return False
     if env.get("WSL_DISTRO_NAME") or env.get("WSL_INTEROP"):
@@ -165,7 +174,7 @@ def custom_command(command: str, url: str) -> list[str]:
     return [*argv, url]
 
 
-def _launch_auto(url: str, env: dict, platform: str) -> Launch:
+def _launch_auto(url: str, env: Mapping[str, str], platform: str) -> Launch:
     if platform == "darwin":
         return _spawn(["open", url])
     if is_wsl(env, platform):

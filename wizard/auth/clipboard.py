@@ -5,6 +5,10 @@ from __future__ import annotations
 import base64
 import os
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
 
 def copy(text: str) -> bool:
     """Put `text` on the system clipboard; False when there is no clipboard (SSH, headless Linux)."""
@@ -17,7 +21,7 @@ def copy(text: str) -> bool:
         return False
 
 
-def osc52(text: str, *, env: dict | None = None) -> str:
+def osc52(text: str, *, env: Mapping[str, str] | None = None) -> str:
     """The escape sequence that asks the terminal to set its clipboard; wrapped for tmux/screen."""
     env = os.environ if env is None else env
     payload = base64.b64encode(text.encode("utf-8")).decode("ascii")

@@ -17,6 +17,7 @@ import time
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
 if TYPE_CHECKING:
     import socket
+    from typing import Any
 
 # threading and socket load with the first RequestDeadline: the usage fetch imports only this limit.
 MAX_RESPONSE_BYTES = 1 << 20  # no token, discovery or error document comes near this
@@ -52,7 +53,7 @@ class RequestDeadline:
             self.expired = True
             raise TimeoutError
 
-    def trace(self, event: str, info: dict) -> None:
+    def trace(self, event: str, info: dict[str, Any]) -> None:
         if not event.endswith((".connect_tcp.complete", ".start_tls.complete")):
             return
         stream = info.get("return_value")

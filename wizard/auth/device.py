@@ -6,6 +6,7 @@ every `interval` seconds until it returns the token response.
 
 from __future__ import annotations
 
+import math
 import time
 from abc import ABC, abstractmethod
 
@@ -13,6 +14,10 @@ from wizard.auth import oauth
 from wizard.auth.providers import Provider
 from wizard.auth.safetext import clean
 from wizard.errors import UsageError
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
+if TYPE_CHECKING:
+    from typing import Any
 
 DEVICE_CODE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
 OPENAI_USERCODE_PATH = "/api/accounts/deviceauth/usercode"
@@ -33,7 +38,7 @@ class DeviceLogin(ABC):
     expires_at: float  # time.monotonic()
 
     @abstractmethod
-    def poll(self, timeout: float) -> dict | None:
+    def poll(self, timeout: float) -> dict[str, Any] | None:
         """The token response once approved; None while the user has not approved yet."""
 
     def expired(self) -> bool:
@@ -52,13 +57,19 @@ def start(provider: Provider, timeout: float | None = None) -> DeviceLogin:
 
 
 def _seconds(value: object, default: float) -> float:
-    try:
-        return float(value) if value is not None and not isinstance(value, bool) else default
-    except (TypeError, ValueError):
+    """A number of seconds as the provider sent it (a number, or its text); `default` for anything else,
+    and for a number no float holds (10**400 overflows) or that is not finite."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
         return default
+    try:
+        seconds = float(value)
+    except (ValueError, OverflowError):
+        return default
+    return seconds if math.isfinite(seconds) else default
 
 
-def _require_fields(response, data: object, names: tuple[str, ...], missing_text: str) -> dict:
+def _require_fields(response: oauth.HttpReply, data: object, names: tuple[str, ...],
+                    missing_text: str) -> dict[str, Any]:
     if response.status_code != 200:
         raise oauth.provider_error(response, data, WHAT)
     if not isinstance(data, dict) or not all(isinstance(data.get(n), str) and data[n] for n in names):
@@ -90,7 +101,7 @@ class OpenAIDeviceLogin(DeviceLogin):
         return cls(provider, data["device_auth_id"], data["user_code"],
                    _seconds(data.get("interval"), DEFAULT_INTERVAL), _seconds(data.get("expires_in"), DEFAULT_LIFETIME))
 
-    def poll(self, timeout: float) -> dict | None:
+    def poll(self, timeout: float) -> dict[str, Any] | None:
         response = oauth.send("POST", self.provider.endpoint(OPENAI_POLL_PATH), what=WHAT, timeout=timeout,
                               json={"device_auth_id": self._device_auth_id, "user_code": self._sent_user_code})
         if response.status_code in (403, 404):  # not approved yet
@@ -106,7 +117,7 @@ class OpenAIDeviceLogin(DeviceLogin):
 class Rfc8628DeviceLogin(DeviceLogin):
     """RFC 8628: device_authorization_endpoint from discovery, then poll the token endpoint."""
 
-    def __init__(self, provider: Provider, token_endpoint: str, data: dict):
+    def __init__(self, provider: Provider, token_endpoint: str, data: dict[str, Any]):
         self.provider = provider
         self._token_endpoint = token_endpoint
         self._device_code = data["device_code"]
@@ -124,7 +135,7 @@ class Rfc8628DeviceLogin(DeviceLogin):
                                "a device code")
         return cls(provider, endpoints.token, data)
 
-    def poll(self, timeout: float) -> dict | None:
+    def poll(self, timeout: float) -> dict[str, Any] | None:
         params = {"grant_type": DEVICE_CODE_GRANT, "device_code": self._device_code,
                   "client_id": self.provider.client_id}
         try:

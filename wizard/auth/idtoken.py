@@ -51,6 +51,7 @@ def _verify(provider: Provider, id_token: str, key_set: dict[str, Any], algorith
     from joserfc.jwk import KeySet
 
     try:
+        # A fetched JWKS, checked here only for its list of keys: joserfc reads the rest (and raises below).
         keys = KeySet.import_key_set(key_set)  # type: ignore[arg-type]
     except (JoseError, ValueError, TypeError, KeyError):
         raise _rejected(provider, "its published keys (jwks_uri) could not be read") from None

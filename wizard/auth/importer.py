@@ -12,6 +12,12 @@ from wizard.auth import status as st
 from wizard.auth.providers import Provider
 from wizard.errors import UsageError, WizardError
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
+if TYPE_CHECKING:
+    from typing import Any
+
+    from wizard.auth.store import Record
+
 SHARED_TOKEN_WARNING = (
     "warning: this copies the Codex CLI's refresh token. Refresh tokens rotate and work once: after the copy, "
     "whichever of OpenClaw and the Codex CLI refreshes first invalidates the other's token, and the other must "
@@ -46,7 +52,7 @@ def parse(name: str, raw: bytes) -> object:
                                                 "refresh_token, expires_at (ms), scope") from None
 
 
-def normalize(data: object, name: str, provider: Provider) -> dict:
+def normalize(data: object, name: str, provider: Provider) -> Record:
     """Validate the seed's shape (or the Codex CLI's auth.json shape) for `provider`.
 
     The access token may be opaque (a companion app's `sk-...`): `expires_at` is the expiry when
@@ -64,7 +70,7 @@ def normalize(data: object, name: str, provider: Provider) -> dict:
     return _with_account_claims(record)
 
 
-def _from_codex_shape(data: dict, name: str, provider: Provider) -> dict:
+def _from_codex_shape(data: dict[str, Any], name: str, provider: Provider) -> Record:
     """A Codex CLI auth.json: its ChatGPT tokens (for openai-codex) or its API key (for openai-api-key)."""
     sign_in = codex_cli.from_auth_json(data, name)
     if sign_in.record is None:
@@ -78,14 +84,14 @@ def _from_codex_shape(data: dict, name: str, provider: Provider) -> dict:
     return sign_in.record
 
 
-def _with_account_claims(record: dict) -> dict:
+def _with_account_claims(record: Record) -> Record:
     from wizard.auth.jwt import account_info
 
     info = account_info(record.get("id_token"), record.get("access_token"))
     return {**{k: v for k, v in info.items() if v}, **record}
 
 
-def codex_cli_record(provider: Provider) -> tuple[str, dict]:
+def codex_cli_record(provider: Provider) -> tuple[str, Record]:
     """(where it was read, the record): the Codex CLI's ChatGPT sign-in, to copy for `provider`
     (which must be openai-codex)."""
     if provider.id != st.CODEX_PROVIDER:
@@ -113,7 +119,7 @@ class Imported:
     profile: st.ProfileStatus
 
 
-def store_record(provider: Provider, record: dict) -> Imported:
+def store_record(provider: Provider, record: Record) -> Imported:
     """Write the record under the credential lock; its status afterwards."""
     from wizard.auth.refresh import credential_lock
 

@@ -21,6 +21,15 @@ from wizard.auth.status import login_command
 from wizard.auth.store import parse_json
 from wizard.errors import UsageError, WizardError
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
+if TYPE_CHECKING:
+    from typing import Any
+
+    import httpx2
+
+    from wizard.auth.deadline import RequestDeadline
+    from wizard.auth.store import Record
+
 INSTRUCTIONS = "You are a helpful assistant. Answer briefly."
 
 
@@ -29,9 +38,9 @@ class Reply:
     text: str
     model: str
     response_id: str | None = None
-    usage: dict = field(default_factory=dict)
+    usage: dict[str, object] = field(default_factory=dict)  # the server's token counts, as it sent them
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, object]:
         return {"text": self.text, "model": self.model, "response_id": self.response_id, "usage": self.usage}
 
 
@@ -40,7 +49,7 @@ def api_model_name(model: str) -> str:
     return model.split("/", 1)[1] if "/" in model else model
 
 
-def request_body(model: str, prompt: str) -> dict:
+def request_body(model: str, prompt: str) -> dict[str, Any]:
     return {
         "model": api_model_name(model),
         "instructions": INSTRUCTIONS,
@@ -50,7 +59,7 @@ def request_body(model: str, prompt: str) -> dict:
     }
 
 
-def request_headers(provider: Provider, record: dict) -> dict:
+def request_headers(provider: Provider, record: Record) -> dict[str, str]:
     headers = {
         "Authorization": f"Bearer {record['access_token']}",
         "Content-Type": "application/json",
@@ -66,7 +75,7 @@ def request_headers(provider: Provider, record: dict) -> dict:
     return headers
 
 
-def send(provider: Provider, record: dict, model: str, prompt: str, *, timeout: float | None = None) -> Reply:
+def send(provider: Provider, record: Record, model: str, prompt: str, *, timeout: float | None = None) -> Reply:
     if not provider.invoke_url:
         raise UsageError(f"provider {provider.id!r} has no invoke endpoint",
                          hint="set invoke_url for it in providers.toml")
@@ -102,7 +111,7 @@ def send(provider: Provider, record: dict, model: str, prompt: str, *, timeout: 
                               hint="check the network (and any proxy settings), then try again") from None
 
 
-def _lines(response, deadline) -> Iterator[str]:
+def _lines(response: httpx2.Response, deadline: RequestDeadline) -> Iterator[str]:
     for line in response.iter_lines():
         deadline.check()
         yield line
@@ -127,7 +136,9 @@ def _error_message(body: str) -> str:
         data = parse_json(body)
     except ValueError:
         return clean(body.strip()[:200]) or "no details"
-    error = data.get("error") if isinstance(data, dict) else None
+    if not isinstance(data, dict):
+        return clean(body.strip()[:200])
+    error = data.get("error")
     if isinstance(error, dict) and error.get("message"):
         return clean(error["message"])
     if isinstance(error, str):
@@ -135,7 +146,7 @@ def _error_message(body: str) -> str:
     return clean(body.strip()[:200])
 
 
-def _json_object(text: str) -> dict:
+def _json_object(text: str) -> dict[str, object]:
     try:
         data = parse_json(text)
     except ValueError:
@@ -145,7 +156,7 @@ def _json_object(text: str) -> dict:
     return data
 
 
-def iter_events(lines: Iterable[str]) -> Iterator[dict]:
+def iter_events(lines: Iterable[str]) -> Iterator[dict[str, object]]:
     """Server-sent events: `data:` lines joined until a blank line, each a JSON object."""
     data: list[str] = []
     for line in lines:
@@ -159,28 +170,39 @@ def iter_events(lines: Iterable[str]) -> Iterator[dict]:
         yield _json_object("\n".join(data))
 
 
-def reply_from_events(lines, model: str) -> Reply:
+def reply_from_events(lines: Iterable[str], model: str) -> Reply:
     deltas: list[str] = []
     for event in iter_events(lines):
         kind = event.get("type")
         if kind == "response.output_text.delta":
             deltas.append(str(event.get("delta", "")))
         elif kind == "response.completed":
-            reply = reply_from_object(event.get("response") or {}, model)
+            reply = reply_from_object(_object(event.get("response")), model)
             return reply if reply.text else Reply(clean("".join(deltas)), reply.model, reply.response_id, reply.usage)
         elif kind in ("response.failed", "error"):
-            detail = (event.get("response") or {}).get("error") or event.get("error") or event
+            detail = _object(event.get("response")).get("error") or event.get("error") or event
             raise WizardError(f"the model reported an error: {json.dumps(detail)[:300]}", code="INVOKE_FAILED")
     raise WizardError("the response stream ended before response.completed", code="INVOKE_FAILED")
 
 
-def reply_from_object(response: dict, model: str) -> Reply:
+def reply_from_object(response: dict[str, object], model: str) -> Reply:
     texts = []
-    for item in response.get("output") or []:
+    for item in _array(response.get("output")):
         if isinstance(item, dict) and item.get("type") == "message":
-            for part in item.get("content") or []:
+            for part in _array(item.get("content")):
                 if isinstance(part, dict) and part.get("type") == "output_text":
                     texts.append(str(part.get("text", "")))
-    usage = response.get("usage") if isinstance(response.get("usage"), dict) else {}
-    response_id = response.get("id") if isinstance(response.get("id"), str) else None
-    return Reply(clean("".join(texts)), clean(response.get("model") or api_model_name(model)), response_id, usage)
+    response_id = response.get("id")
+    return Reply(clean("".join(texts)), clean(response.get("model") or api_model_name(model)),
+                 response_id if isinstance(response_id, str) else None, _object(response.get("usage")))
+
+
+# What the server sends is read as its shape allows: a part of the wrong type reads as a missing one
+# (a stream of the wrong shapes is a bad answer, not a crash).
+
+def _object(value: object) -> dict[str, object]:
+    return value if isinstance(value, dict) else {}
+
+
+def _array(value: object) -> list[object]:
+    return value if isinstance(value, list) else []

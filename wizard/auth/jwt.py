@@ -7,6 +7,10 @@ from __future__ import annotations
 from wizard.auth.safetext import clean
 from wizard.auth.store import MAX_EXPIRES_AT_MS, parse_json
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
+if TYPE_CHECKING:
+    from typing import Any
+
 OPENAI_AUTH_CLAIM = "https://api.openai.com/auth"
 OPENAI_PROFILE_CLAIM = "https://api.openai.com/profile"
 
@@ -15,7 +19,7 @@ class NotAJwt(ValueError):
     pass
 
 
-def decode_claims(token: str) -> dict:
+def decode_claims(token: str) -> dict[str, Any]:
     parts = token.split(".") if isinstance(token, str) else []
     if len(parts) != 3 or not parts[1]:
         raise NotAJwt("not a JWT (expected three dot-separated parts)")
@@ -31,10 +35,10 @@ def decode_claims(token: str) -> dict:
     return claims
 
 
-def account_info(id_token: str | None, access_token: str | None = None) -> dict:
+def account_info(id_token: str | None, access_token: str | None = None) -> dict[str, str]:
     """account_id, plan and email from the id_token (falling back to the access token), as data:
     terminal controls removed (a token's claims are text from the network)."""
-    info: dict = {}
+    info: dict[str, str] = {}
     for token in (access_token, id_token):  # id_token wins: read last
         if not token:
             continue
@@ -74,6 +78,7 @@ def exp_to_ms(exp: object) -> int | None:
         return None
     import math
 
-    if not (math.isfinite(exp) and abs(exp) <= MAX_EXPIRES_AT_MS // 1000):
+    # An int is finite (and math.isfinite raises OverflowError for one no float holds, like 10**400).
+    if not ((isinstance(exp, int) or math.isfinite(exp)) and abs(exp) <= MAX_EXPIRES_AT_MS // 1000):
         raise NotAJwt("a JWT whose 'exp' claim is not a date")
     return int(exp * 1000)

@@ -47,6 +47,12 @@ from wizard.auth import pages
 from wizard.auth.redirect import ProviderRefused, first_values, issuer_problem
 from wizard.errors import WizardError
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
+if TYPE_CHECKING:
+    from typing import TypeAlias
+
+    from _typeshed import ReadableBuffer
+
 HOST = "127.0.0.1"
 HOST_NAMES = ("127.0.0.1", "localhost")
 CANCEL_PATH = "/cancel"
@@ -108,6 +114,11 @@ class Refused:
     text: str
 
 
+if TYPE_CHECKING:
+    # What a listener puts in the inbox the sign-in waits on.
+    Arrival: TypeAlias = CodeReceived | CancelRequested | StartLinkReused | Refused | ProviderRefused
+
+
 class PortsBusy(WizardError):
     code = "PORT_BUSY"
 
@@ -165,7 +176,7 @@ class Callback:
 class Listener:
     """A running listener on 127.0.0.1; `close()` stops it and frees the port."""
 
-    def __init__(self, sock: socket.socket, *, inbox: queue.Queue, callback: Callback | None,
+    def __init__(self, sock: socket.socket, *, inbox: queue.Queue[Arrival], callback: Callback | None,
                  key_file: Path | None = None, describe: str = ""):
         self._socket = sock
         self.port = sock.getsockname()[1]
@@ -181,7 +192,7 @@ class Listener:
         self._key_file = key_file
         self._key = _write_key(key_file) if key_file is not None else ""
         self._stop = threading.Event()
-        self._ready: queue.Queue = queue.Queue()
+        self._ready: queue.Queue[tuple[socket.socket, bytes] | None] = queue.Queue()  # None: a handler stops
         self._handlers = [threading.Thread(target=self._handle_ready, name=f"loopback-{self.port}-{i}",
                                            daemon=True) for i in range(HANDLERS)]
         self._reader = threading.Thread(target=self._read_heads, name=f"loopback-{self.port}", daemon=True)
@@ -190,7 +201,8 @@ class Listener:
 
     @property
     def address(self) -> tuple[str, int]:
-        return self._socket.getsockname()
+        address: tuple[str, int] = self._socket.getsockname()  # an AF_INET socket's (host, port)
+        return address
 
     # ----------------------------------------------------------------- one-time links
 
@@ -234,7 +246,7 @@ class Listener:
             for connection in list(waiting):
                 _close(connection)
 
-    def _accept(self, selector: selectors.BaseSelector, waiting: dict) -> None:
+    def _accept(self, selector: selectors.BaseSelector, waiting: dict[socket.socket, _Arriving]) -> None:
         while True:
             try:
                 connection, _ = self._socket.accept()
@@ -251,7 +263,8 @@ class Listener:
             waiting[connection] = _Arriving(time.monotonic())
             selector.register(connection, selectors.EVENT_READ)
 
-    def _receive(self, connection: socket.socket, selector: selectors.BaseSelector, waiting: dict) -> None:
+    def _receive(self, connection: socket.socket, selector: selectors.BaseSelector,
+                 waiting: dict[socket.socket, _Arriving]) -> None:
         arriving = waiting[connection]
         try:
             chunk = connection.recv(65536)
@@ -270,7 +283,7 @@ class Listener:
         else:
             self._ready.put((connection, bytes(arriving.head[:MAX_HEAD_BYTES])))
 
-    def _drop_late(self, selector: selectors.BaseSelector, waiting: dict) -> None:
+    def _drop_late(self, selector: selectors.BaseSelector, waiting: dict[socket.socket, _Arriving]) -> None:
         too_old = time.monotonic() - HEAD_DEADLINE
         for connection in [c for c, arriving in waiting.items() if arriving.started < too_old]:
             selector.unregister(connection)
@@ -349,7 +362,9 @@ class _Handler(BaseHTTPRequestHandler):
     def __init__(self, connection: socket.socket, head: bytes, listener: Listener):
         self.head = head
         self.listener = listener
-        super().__init__(connection, connection.getpeername() if _connected(connection) else ("", 0), listener)
+        # The stdlib only keeps its `server` argument (as self.server, unused here): the listener stands in.
+        super().__init__(connection, connection.getpeername() if _connected(connection) else ("", 0),
+                         listener)  # type: ignore[arg-type]
 
     def setup(self) -> None:
         self.connection = self.request
@@ -456,7 +471,7 @@ class _Handler(BaseHTTPRequestHandler):
         finally:
             received._sent.set()
 
-    def _reply(self, status: int, page: str, headers: dict | None = None) -> None:
+    def _reply(self, status: int, page: str, headers: dict[str, str] | None = None) -> None:
         body = page.encode("utf-8")
         if self.request_version == "HTTP/0.9":
             self.request_version = "HTTP/1.0"  # always send a status line (a 0.9 HEAD would get nothing at all)
@@ -474,8 +489,9 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.flush()
 
 
-class _Writer(io.RawIOBase):
-    """Whole writes to the socket (sendall), which is all the handler needs."""
+class _Writer(io.BufferedIOBase):
+    """Whole writes to the socket (sendall), which is all the handler needs (as the stdlib's own
+    socketserver._SocketWriter, also a BufferedIOBase that holds nothing back)."""
 
     def __init__(self, connection: socket.socket):
         self._connection = connection
@@ -483,9 +499,10 @@ class _Writer(io.RawIOBase):
     def writable(self) -> bool:
         return True
 
-    def write(self, data) -> int:
+    def write(self, data: ReadableBuffer) -> int:
         self._connection.sendall(data)
-        return len(data)
+        with memoryview(data) as view:
+            return view.nbytes  # len(data) for the bytes the handler writes
 
 
 def _connected(connection: socket.socket) -> bool:
@@ -542,7 +559,7 @@ def _remove_key(path: Path | None, key: str) -> None:
 
 # --------------------------------------------------------------------------- binding, with port fallback
 
-def start(ports: Sequence[int], *, state: str, callback_path: str, inbox: queue.Queue,
+def start(ports: Sequence[int], *, state: str, callback_path: str, inbox: queue.Queue[Arrival],
           on_message: Callable[[str], None] | None = None, issuer: str = "", iss_required: bool = False,
           key_dir: Path | None = None, describe: str = "") -> Listener:
     """Listen on the first port that is free (or that a sign-in for the same state dir gives up).
@@ -563,7 +580,7 @@ def start(ports: Sequence[int], *, state: str, callback_path: str, inbox: queue.
     raise ports_busy(ports, live)
 
 
-def start_links_only(inbox: queue.Queue) -> Listener:
+def start_links_only(inbox: queue.Queue[Arrival]) -> Listener:
     """A listener on a port the system picks that serves one-time links only (for --method paste)."""
     return Listener(_bind(0), inbox=inbox, callback=None)
 

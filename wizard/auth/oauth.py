@@ -27,6 +27,12 @@ from wizard.auth.redirect import same_issuer
 from wizard.auth.safetext import clean
 from wizard.errors import WizardError
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
+if TYPE_CHECKING:
+    from typing import Any
+
+    from wizard.auth.store import Record
+
 DEFAULT_HTTP_TIMEOUT = 30.0
 MAX_EXPIRES_IN_SECONDS = 100 * 365 * 86400
 
@@ -110,14 +116,14 @@ def require_tls(provider: Provider) -> None:
 
 # --------------------------------------------------------------------------- endpoints and discovery
 
-_discovery_cache: dict[str, dict] = {}
+_discovery_cache: dict[str, dict[str, Any]] = {}
 
 
 def discovery_url(provider: Provider) -> str:
     return provider.issuer.rstrip("/") + "/.well-known/openid-configuration"
 
 
-def discover(provider: Provider, *, timeout: float | None = None) -> dict:
+def discover(provider: Provider, *, timeout: float | None = None) -> dict[str, Any]:
     """The provider's OIDC discovery document, fetched once per run; its `issuer` must be ours."""
     url = discovery_url(provider)
     if url not in _discovery_cache:
@@ -133,7 +139,7 @@ def discover(provider: Provider, *, timeout: float | None = None) -> dict:
     return _discovery_cache[url]
 
 
-def _require_same_issuer(provider: Provider, document: dict, url: str) -> None:
+def _require_same_issuer(provider: Provider, document: dict[str, Any], url: str) -> None:
     """OpenID Connect Discovery §4.3: a document for another issuer is a mix-up, not a detail."""
     published = document.get("issuer")
     if isinstance(published, str) and same_issuer(published, provider.issuer):
@@ -194,7 +200,7 @@ def authorize_url(provider: Provider, endpoint: str, *, redirect_uri: str, code_
 # --------------------------------------------------------------------------- token endpoint
 
 def exchange_code(provider: Provider, token_endpoint: str, *, code: str, redirect_uri: str, code_verifier: str,
-                  timeout: float | None = None) -> dict:
+                  timeout: float | None = None) -> dict[str, Any]:
     params = {
         "grant_type": "authorization_code",
         "code": code,
@@ -205,13 +211,13 @@ def exchange_code(provider: Provider, token_endpoint: str, *, code: str, redirec
     return token_request(token_endpoint, params, body="form", timeout=timeout)
 
 
-def refresh_tokens(provider: Provider, refresh_token: str, *, timeout: float | None = None) -> dict:
+def refresh_tokens(provider: Provider, refresh_token: str, *, timeout: float | None = None) -> dict[str, Any]:
     params = {"client_id": provider.client_id, "grant_type": "refresh_token", "refresh_token": refresh_token}
     return token_request(endpoints(provider).token, params, body=provider.refresh_body, timeout=timeout)
 
 
-def token_request(url: str, params: dict, *, body: str = "form", timeout: float | None = None,
-                  what: str = "the token endpoint") -> dict:
+def token_request(url: str, params: dict[str, str], *, body: str = "form", timeout: float | None = None,
+                  what: str = "the token endpoint") -> dict[str, Any]:
     """POST to a token endpoint; the token response, or OAuthError / NetworkError."""
     payload = {"json": params} if body == "json" else {"data": params}
     response = send("POST", url, what=what, timeout=timeout, **payload)
@@ -261,7 +267,7 @@ def json_body(response: HttpReply) -> object | None:
     return httpget.json_body(response.headers.get("content-type", ""), response.content)
 
 
-def send(method: str, url: str, *, what: str, timeout: float | None = None, **kwargs) -> HttpReply:
+def send(method: str, url: str, *, what: str, timeout: float | None = None, **kwargs: Any) -> HttpReply:
     """One request, answered in full within `timeout` seconds in total (default OPENCLAW_HTTP_TIMEOUT)."""
     timeout = timeout if timeout is not None else http_timeout()
     host = clean(urllib.parse.urlsplit(url).netloc or url)
@@ -323,7 +329,7 @@ class Revocation:
     def revoked(self) -> bool:
         return self.outcome == REVOKED
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, str | None]:
         return {"outcome": self.outcome, "detail": self.detail or None}
 
 
@@ -332,7 +338,7 @@ def revoke(provider: Provider, token: str, token_type: str = "") -> bool:
     return revoke_token(provider, token, token_type).revoked
 
 
-def revoke_tokens(provider: Provider, record: dict) -> list[Revocation]:
+def revoke_tokens(provider: Provider, record: Record) -> list[Revocation]:
     """Revoke the refresh token (which ends the sign-in), then the access token; one outcome each."""
     return [revoke_token(provider, record[kind], kind)
             for kind in ("refresh_token", "access_token") if isinstance(record.get(kind), str) and record[kind]]
@@ -372,7 +378,7 @@ def sign_in_revoked(revocations: list[Revocation]) -> bool | None:
     return deciding.revoked
 
 
-def revocation_lines(where: str, revocations: list[Revocation], record: dict | None) -> list[str]:
+def revocation_lines(where: str, revocations: list[Revocation], record: Record | None) -> list[str]:
     """What logout says happened to each token, refresh token first: revoking it is what ends the sign-in."""
     lines = []
     for r in revocations:
@@ -388,7 +394,7 @@ def revocation_lines(where: str, revocations: list[Revocation], record: dict | N
     return lines
 
 
-def still_valid_text(token_type: str, record: dict | None) -> str:
+def still_valid_text(token_type: str, record: Record | None) -> str:
     if token_type == "refresh_token":
         return "the sign-in stays valid at the provider until it is revoked there (best effort)"
     expires_at = (record or {}).get("expires_at")
@@ -401,12 +407,12 @@ def still_valid_text(token_type: str, record: dict | None) -> str:
 
 # --------------------------------------------------------------------------- the stored record
 
-def credential_record(provider_id: str, tokens: dict, previous: dict | None = None) -> dict:
+def credential_record(provider_id: str, tokens: dict[str, Any], previous: Record | None = None) -> Record:
     """The credential store's record for a token response (a refresh keeps what it does not replace)."""
     previous = previous or {}
     access_token = tokens["access_token"]
     id_token = _str(tokens.get("id_token")) or previous.get("id_token")
-    record = {
+    record: Record = {
         "provider": provider_id,
         "type": "oauth",
         "access_token": access_token,
@@ -434,6 +440,7 @@ def _expires_at_ms(access_token: str, expires_in: object) -> int | None:
         expires_in = int(expires_in)
     if isinstance(expires_in, bool) or not isinstance(expires_in, (int, float)):
         return None
-    if not (math.isfinite(expires_in) and abs(expires_in) <= MAX_EXPIRES_IN_SECONDS):
+    # An int is finite (and math.isfinite raises OverflowError for one no float holds, like 10**400).
+    if not ((isinstance(expires_in, int) or math.isfinite(expires_in)) and abs(expires_in) <= MAX_EXPIRES_IN_SECONDS):
         return None  # NaN, Infinity or a date past 9999: no usable expiry, not a crash
     return int((time.time() + expires_in) * 1000)

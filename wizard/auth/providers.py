@@ -10,6 +10,10 @@ from __future__ import annotations
 from wizard import paths
 from wizard.errors import InvalidProvider, UsageError
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
+if TYPE_CHECKING:
+    from typing import Any
+
 CODEX_CLIENT_ID = "app_EMoamEEZ73f0CkXaXp7hrann"
 CODEX_SCOPES = "openid profile email offline_access"
 ORIGINATOR = "openclaw"
@@ -17,7 +21,7 @@ ORIGINATOR = "openclaw"
 
 # A plain class rather than a dataclass: `models auth status` loads this module, and
 # importing dataclasses (inspect, ast, dis) costs several milliseconds of its 60 ms budget.
-_DEFAULTS: dict = {
+_DEFAULTS: dict[str, object] = {
     "default_model": "",
     "issuer": "",
     "client_id": "",
@@ -58,10 +62,10 @@ class Provider:
     authorize_path: str
     token_path: str
     revoke_path: str
-    authorize_params: dict
+    authorize_params: dict[str, str]
     redirect_host: str
     redirect_path: str
-    redirect_ports: tuple
+    redirect_ports: tuple[int, ...]
     device_style: str
     refresh_body: str
     discovery: bool
@@ -73,7 +77,7 @@ class Provider:
     revocable: bool
     builtin: bool
 
-    def __init__(self, id: str, label: str, kind: str, **values):
+    def __init__(self, id: str, label: str, kind: str, **values: Any) -> None:
         unknown = set(values) - set(_DEFAULTS)
         if unknown:
             raise TypeError(f"unknown provider field(s): {', '.join(sorted(unknown))}")
@@ -81,7 +85,7 @@ class Provider:
         for name, default in _DEFAULTS.items():
             setattr(self, name, values.get(name, default))
 
-    def replace(self, **values) -> Provider:
+    def replace(self, **values: Any) -> Provider:
         current = {name: getattr(self, name) for name in _DEFAULTS}
         current.update({k: v for k, v in values.items() if k not in ("label", "kind")})
         return Provider(self.id, values.get("label", self.label), values.get("kind", self.kind), **current)
@@ -92,7 +96,7 @@ class Provider:
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Provider) and vars(self) == vars(other)
 
-    __hash__ = None  # type: ignore[assignment]
+    __hash__ = None  # type: ignore[assignment]  # equal by value and mutable, so unhashable (as a dataclass)
 
     def endpoint(self, path: str) -> str:
         return self.issuer.rstrip("/") + path
@@ -159,7 +163,7 @@ _CHOICES = {"kind": KINDS, "refresh_body": ("form", "json"), "device_style": (""
 _EXAMPLE = '[providers.myidp]\nissuer = "https://id.example.com"\nclient_id = "..."'
 
 
-def _load_file() -> dict:
+def _load_file() -> dict[str, dict[str, Any]]:
     from wizard import fsutil
     from wizard.errors import StorageError
 
@@ -226,7 +230,7 @@ def _checked(where: str, key: str, value: object) -> object:
     return value
 
 
-def _from_table(pid: str, table: dict, base: Provider | None) -> Provider:
+def _from_table(pid: str, table: dict[str, Any], base: Provider | None) -> Provider:
     where = f"{paths.providers_file_str()} [providers.{pid}]"
     unknown = set(table) - _OVERRIDABLE - {"redirect_port", "callback_port"}
     if unknown:

@@ -20,17 +20,22 @@ from wizard.auth.status import login_command, sign_in_again
 from wizard.errors import StorageError, WizardError
 from wizard.fsutil import ensure_private_dir
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
+if TYPE_CHECKING:
+    from wizard.auth.oauth import OAuthError
+    from wizard.auth.store import Record
+
 DEFAULT_SKEW_SECONDS = 300
 LOCK_TIMEOUT_SECONDS = 60.0
 PERMANENT_ERRORS = ("invalid_grant", "refresh_token_reused", "refresh_token_expired", "refresh_token_invalidated")
 
 
-def refresh(provider_id: str, *, force: bool = False) -> dict:
+def refresh(provider_id: str, *, force: bool = False) -> Record:
     """Refresh under the lock if still needed (or always with force); return the stored record."""
     return _refresh_locked(provider_id, force=force, skew_seconds=DEFAULT_SKEW_SECONDS)
 
 
-def ensure_fresh(provider_id: str, *, skew_seconds: int = DEFAULT_SKEW_SECONDS) -> dict:
+def ensure_fresh(provider_id: str, *, skew_seconds: int = DEFAULT_SKEW_SECONDS) -> Record:
     """The stored record, refreshed first if it expires within `skew_seconds`."""
     record = _load(provider_id)
     if not needs_refresh(record, skew_seconds):
@@ -38,12 +43,12 @@ def ensure_fresh(provider_id: str, *, skew_seconds: int = DEFAULT_SKEW_SECONDS) 
     return _refresh_locked(provider_id, force=False, skew_seconds=skew_seconds)
 
 
-def needs_refresh(record: dict, skew_seconds: float) -> bool:
+def needs_refresh(record: Record, skew_seconds: float) -> bool:
     expires_at = record.get("expires_at")
     return expires_at is not None and expires_at - store.now_ms() <= skew_seconds * 1000
 
 
-def _refresh_locked(provider_id: str, *, force: bool, skew_seconds: float) -> dict:
+def _refresh_locked(provider_id: str, *, force: bool, skew_seconds: float) -> Record:
     provider = providers.require_oauth(providers.get(provider_id), to="refresh")
     from wizard.auth import oauth
 
@@ -63,7 +68,7 @@ def _refresh_locked(provider_id: str, *, force: bool, skew_seconds: float) -> di
         return _rotate(provider, record)
 
 
-def _rotate(provider: providers.Provider, record: dict) -> dict:
+def _rotate(provider: providers.Provider, record: Record) -> Record:
     from wizard.auth import oauth
     from wizard.auth.signals import deferred
 
@@ -84,7 +89,7 @@ def _rotate(provider: providers.Provider, record: dict) -> dict:
     return updated
 
 
-def mark_revoked(record: dict, error: str, description: str) -> None:
+def mark_revoked(record: Record, error: str, description: str) -> None:
     """Write into the stored record that its refresh token is dead, so status says so (the caller holds the lock).
 
     Only the marker is added: the tokens stay as they were, and a new sign-in or import replaces the record."""
@@ -97,12 +102,12 @@ def mark_revoked(record: dict, error: str, description: str) -> None:
         pass  # a read-only state dir: the refresh error itself still tells the user
 
 
-def _is_permanent(exc) -> bool:
+def _is_permanent(exc: OAuthError) -> bool:
     words = f"{exc.error} {exc.description}"
     return exc.error in PERMANENT_ERRORS or any(code in words for code in PERMANENT_ERRORS[1:])
 
 
-def _load(provider_id: str) -> dict:
+def _load(provider_id: str) -> Record:
     record = store.load(provider_id)
     if record is None:
         raise WizardError(f"no credentials stored for {provider_id}",

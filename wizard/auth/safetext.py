@@ -24,10 +24,10 @@ _PATTERN = (
     r"|[\x90\x98\x9d\x9e\x9f][^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"  # 8-bit DCS, SOS, OSC, PM, APC
     r"|[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]"     # C0 but \t \n, DEL, C1, bidi overrides
 )
-_compiled: list[re.Pattern] = []
+_compiled: list[re.Pattern[str]] = []
 
 
-def _control() -> re.Pattern:
+def _control() -> re.Pattern[str]:
     if not _compiled:  # compiled on first need: most text is printable and never gets here (nor loads re)
         import re
 

@@ -21,7 +21,7 @@ import threading
 import time
 import urllib.parse
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from wizard import paths
 from wizard.auth import providers, store
@@ -34,7 +34,14 @@ from wizard.request import DEFAULT_SIGN_IN_TIMEOUT as DEFAULT_TIMEOUT
 from wizard.request import SignInOptions
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from wizard.auth.browser import Launch
+    from wizard.auth.loopback import Arrival, CodeReceived
+    from wizard.auth.store import Record
+
+    Tokens = dict[str, Any]  # a token endpoint's answer
+    Exchange = Callable[[str], Tokens]  # an authorization code for the tokens it brings
 
 POLL_SECONDS = 0.1
 PAGE_SEND_WAIT = 1.0
@@ -150,7 +157,7 @@ class _Wait:
     def __init__(self, timeout: float, paste: queue.Queue[str] | None, cancel: threading.Event | None):
         self.timeout = timeout
         self.deadline = time.monotonic() + timeout
-        self.inbox: queue.Queue = queue.Queue()
+        self.inbox: queue.Queue[Arrival] = queue.Queue()
         self._paste = paste
         self._cancel = cancel
 
@@ -165,7 +172,7 @@ class _Wait:
                            hint="run the command again (--timeout S gives more time); where the browser cannot "
                                 "come back to this computer, use --method device or --method paste")
 
-    def next(self) -> object:
+    def next(self) -> Arrival | Pasted:
         while True:
             self.check()
             if self._paste is not None:
@@ -202,7 +209,7 @@ class _Wait:
 # --------------------------------------------------------------------------- the flow
 
 def sign_in(provider_id: str, options: SignInOptions, events: SignInEvents, *,
-            paste: queue.Queue[str] | None = None, cancel: threading.Event | None = None) -> dict:
+            paste: queue.Queue[str] | None = None, cancel: threading.Event | None = None) -> Record:
     """Run the sign-in to the end; store and return the credential record."""
     _check_options(options)
     provider = oauth_provider(provider_id)
@@ -247,7 +254,7 @@ def callback_ports(provider: Provider, options: SignInOptions) -> tuple[int, ...
     return (options.callback_port,)
 
 
-def _code_flow(provider: Provider, options: SignInOptions, events: SignInEvents, wait: _Wait) -> dict:
+def _code_flow(provider: Provider, options: SignInOptions, events: SignInEvents, wait: _Wait) -> Record:
     from wizard.auth import browser, loopback, oauth, pkce
 
     endpoints = oauth.endpoints(provider, timeout=wait.request_timeout())
@@ -271,11 +278,11 @@ def _code_flow(provider: Provider, options: SignInOptions, events: SignInEvents,
         _open_browser(url, options, events, server.port if server else None)
         events.waiting(wait.deadline)
 
-        def exchange(code: str) -> dict:
+        def exchange(code: str) -> Tokens:
             return oauth.exchange_code(provider, endpoints.token, code=code, redirect_uri=redirect_uri,
                                        code_verifier=secret.verifier, timeout=wait.request_timeout())
 
-        def paste_reader(text: str) -> object:
+        def paste_reader(text: str) -> PastedCode | PasteRejected | ProviderRefused | None:
             return read_paste(text, state, redirect_uri, issuer=endpoints.issuer,
                               iss_required=endpoints.iss_in_response)
 
@@ -317,7 +324,8 @@ def _who(provider: Provider) -> str:
     return f"openclaw pid {os.getpid()}, signing in to {provider.id} as user {user}"
 
 
-def _finish_in_browser(received, provider: Provider, exchange, events: SignInEvents) -> dict:
+def _finish_in_browser(received: CodeReceived, provider: Provider, exchange: Exchange,
+                       events: SignInEvents) -> Record:
     from wizard.auth import pages
     from wizard.auth.signals import deferred
 
@@ -336,7 +344,8 @@ def _finish_in_browser(received, provider: Provider, exchange, events: SignInEve
     return record
 
 
-def _try_paste(text: str, paste_reader, provider: Provider, exchange, events: SignInEvents) -> dict | None:
+def _try_paste(text: str, paste_reader: Callable[[str], PastedCode | PasteRejected | ProviderRefused | None],
+               provider: Provider, exchange: Exchange, events: SignInEvents) -> Record | None:
     from wizard.auth import oauth
     from wizard.auth.signals import deferred
 
@@ -362,7 +371,7 @@ def _try_paste(text: str, paste_reader, provider: Provider, exchange, events: Si
         return _save(provider, tokens, events)
 
 
-def _device_flow(provider: Provider, events: SignInEvents, wait: _Wait) -> dict:
+def _device_flow(provider: Provider, events: SignInEvents, wait: _Wait) -> Record:
     from wizard.auth import device
     from wizard.auth.signals import deferred
 
@@ -390,7 +399,7 @@ def _open_browser(url: str, options: SignInOptions, events: SignInEvents, callba
     events.browser_launch(launch, callback_port)
 
 
-def _save(provider: Provider, tokens: dict, events: SignInEvents) -> dict:
+def _save(provider: Provider, tokens: Tokens, events: SignInEvents) -> Record:
     from wizard.auth import idtoken, oauth, userinfo
     from wizard.auth.refresh import credential_lock
 
@@ -405,7 +414,7 @@ def _save(provider: Provider, tokens: dict, events: SignInEvents) -> dict:
     return userinfo.with_email(provider, record)
 
 
-def _not_stored(provider: Provider, record: dict, exc: StorageError) -> StorageError:
+def _not_stored(provider: Provider, record: Record, exc: StorageError) -> StorageError:
     """The store failed after the provider issued tokens: revoke them (best effort) and say what happened."""
     from wizard.auth import oauth
 
@@ -493,7 +502,7 @@ class HeadlessEvents:
         self._say(f"Not accepted: {reason}. Paste again.")
         self._emit("paste_rejected", reason=reason)
 
-    def signed_in(self, record: dict) -> None:
+    def signed_in(self, record: Record) -> None:
         who = f" as {record['email']}" if record.get("email") else ""
         plan = f" (plan: {record['plan']})" if record.get("plan") else ""
         self._say(f"Signed in to {self.provider.label}{who}{plan}. "
@@ -533,7 +542,7 @@ def stdin_route() -> str | None:
         return None
 
 
-def run_headless(provider_id: str, options: SignInOptions, out: Output) -> dict:
+def run_headless(provider_id: str, options: SignInOptions, out: Output) -> Record:
     """Sign in with progress on stderr (JSON lines on stdout with --json) and pastes read from stdin."""
     _check_options(options)
     provider = oauth_provider(provider_id)

@@ -24,6 +24,10 @@ from wizard.fsutil import atomic_write, ensure_private_dir
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from pathlib import Path
+    from typing import Any, TypeAlias
+
+    # A credential record: the seed's shape (provider, access_token, refresh_token, expires_at, ...).
+    Record: TypeAlias = dict[str, Any]
 
 CREDENTIAL_TYPES = ("oauth", "api_key", "token")
 _STRING_FIELDS = ("access_token", "id_token", "account_id", "email", "plan", "last_refresh", "type")
@@ -43,12 +47,12 @@ def now_ms() -> int:
     return int(time.time() * 1000)
 
 
-def validate_record(data: object, source: str, provider: str | None = None) -> dict:
+def validate_record(data: object, source: str, provider: str | None = None) -> Record:
     """Check the seed's shape; return a normalized copy or raise CredentialError naming the field."""
     fix = f"fix {source} or sign in again" if source != "-" else "fix the input and import it again"
     if not isinstance(data, dict):
         raise CredentialError(f"{source}: expected a JSON object, got {type(data).__name__}", hint=fix)
-    record = dict(data)
+    record: Record = dict(data)
     if provider is not None:
         record.setdefault("provider", provider)
     if not isinstance(record.get("provider"), str) or not record["provider"]:
@@ -100,7 +104,7 @@ def _validate_expires_at(value: object, source: str, fix: str) -> int | None:
     return int(value)
 
 
-def load(provider: str, path: str | Path | None = None) -> dict | None:
+def load(provider: str, path: str | Path | None = None) -> Record | None:
     """The stored record, None when there is none; CredentialError when it is unusable."""
     path = path or paths.credential_path_str(provider)
     raw = _read_private(path, hint=f"give yourself read access (chmod 600 {path}) or sign in again")
@@ -185,7 +189,7 @@ def lock_path(provider_id: str) -> Path:
     return paths.credentials_dir() / f"{provider_id}.lock"
 
 
-def save(record: dict) -> Path:
+def save(record: Record) -> Path:
     """Validate and write atomically as 0600 in a 0700 credentials dir.
 
     Callers hold the provider's credential lock (refresh.credential_lock), as every writer of the

@@ -13,10 +13,14 @@ from wizard.auth import jwt, oauth, store
 from wizard.auth.providers import Provider
 from wizard.errors import WizardError
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
+if TYPE_CHECKING:
+    from wizard.auth.store import Record
+
 USERINFO_TIMEOUT = 10.0
 
 
-def with_email(provider: Provider, record: dict) -> dict:
+def with_email(provider: Provider, record: Record) -> Record:
     """`record`, with the email UserInfo gives for the same `sub` added and stored; else unchanged."""
     email = _userinfo_email(provider, record)
     if not email:
@@ -35,7 +39,7 @@ def with_email(provider: Provider, record: dict) -> dict:
     return updated
 
 
-def _userinfo_email(provider: Provider, record: dict) -> str:
+def _userinfo_email(provider: Provider, record: Record) -> str:
     if not provider.discovery or record.get("email") or not record.get("id_token"):
         return ""
     try:

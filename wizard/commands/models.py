@@ -151,9 +151,13 @@ def _context_text(tokens: object) -> str:
 def _serving(view: resolve.View) -> dict[str, dict[str, Any]]:
     """Per provider shown or judged: the profile serving its calls (null: none) and the verdict."""
     shown = list(dict.fromkeys([row.provider for row in view.rows] + view.relevant))
-    return {pid: {"profile": view.resolutions[pid].chosen.profile if view.resolutions[pid].chosen else None,
-                  "status": view.resolutions[pid].verdict, "judged": pid in view.relevant}
+    return {pid: _serving_entry(view.resolutions[pid], pid in view.relevant)
             for pid in shown if pid in view.resolutions}
+
+
+def _serving_entry(resolution: resolve.Resolution, judged: bool) -> dict[str, Any]:
+    chosen = resolution.chosen
+    return {"profile": chosen.profile if chosen else None, "status": resolution.verdict, "judged": judged}
 
 
 def auth_status(args: argparse.Namespace | StatusArgs) -> int:

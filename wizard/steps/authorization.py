@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 from wizard.auth.methods import SIGN_IN_METHODS
-from wizard.steps.base import Answers, Context, Effects, Field, Option, SecretValue, Step, kinds
+from wizard.steps.base import Context, Effects, Field, Option, SecretValue, Step, kinds
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any
+
+    from wizard.auth.store import Record
+    from wizard.steps.shapes import Answers, Values
 
 CHOICES = (
     Option("openai-codex", "Sign in with ChatGPT",
@@ -24,7 +32,8 @@ TOKEN_PROVIDERS = (
 
 
 def choice_of(answers: Answers) -> str:
-    return answers.get("authorization", {}).get("auth_choice", "skip")
+    choice: str = answers.get("authorization", {}).get("auth_choice", "skip")
+    return choice
 
 
 def provider_for(answers: Answers) -> str | None:
@@ -32,11 +41,12 @@ def provider_for(answers: Answers) -> str | None:
     if choice == "skip":
         return None
     if choice == "token":
-        return answers.get("authorization", {}).get("token_provider", "anthropic")
+        token_provider: str = answers.get("authorization", {}).get("token_provider", "anthropic")
+        return token_provider
     return choice
 
 
-def _is(*choices: str):
+def _is(*choices: str) -> Callable[[Answers, Context], bool]:
     return lambda answers, ctx: choice_of(answers) in choices
 
 
@@ -178,7 +188,7 @@ FIELDS = (
 )
 
 
-def plan(values: dict, answers: Answers, ctx: Context) -> Effects:
+def plan(values: Values, answers: Answers, ctx: Context) -> Effects:
     choice = values.get("auth_choice", "skip")
     if choice == "skip":
         return Effects(config={"models.auth_choice": "skip"},
@@ -186,34 +196,36 @@ def plan(values: dict, answers: Answers, ctx: Context) -> Effects:
     from wizard.auth import providers, resolve
 
     provider = provider_for(answers)
+    assert provider is not None  # the choice is not skip: it names a provider
     order = (resolve.default_auth_order(provider, providers.BUILTIN) if provider in providers.BUILTIN
              else [resolve.profile_id(provider)])
-    config = {"models.default": values["model"], "models.auth_choice": choice, "models.auth_order": order}
+    config: dict[str, Any] = {"models.default": values["model"], "models.auth_choice": choice,
+                              "models.auth_order": order}
     if choice == "openai-codex":
         if values.get("method") == "keep":
             return Effects(config=config, notes=["keeping the current ChatGPT sign-in"])
         return Effects(config=config, sign_in=sign_in(values, answers, ctx))
     token = values.get("token")
-    credentials = []
+    credentials: list[Record] = []
     if token is not None and token.origin != "existing":
         credentials.append({"provider": provider, "type": "api_key" if choice.endswith("api-key") else "token",
                             "access_token": token.value.strip(), "refresh_token": None, "expires_at": None})
     return Effects(config=config, credentials=credentials)
 
 
-def sign_in(values: dict, answers: Answers, ctx: Context) -> tuple[str, str] | None:
+def sign_in(values: Values, answers: Answers, ctx: Context) -> tuple[str, str] | None:
     """Sign in with ChatGPT asks for a sign-in, unless the stored one is kept."""
     if values.get("auth_choice") != "openai-codex" or values.get("method") == "keep":
         return None
     return "openai-codex", str(values.get("method") or "browser")
 
 
-def from_config(ctx: Context) -> dict:
+def from_config(ctx: Context) -> Values:
     return {"auth_choice": ctx.existing_value("models", "auth_choice", default="skip"),
             "model": ctx.existing_value("models", "default", default="")}
 
 
-def describe(values: dict) -> str:
+def describe(values: Values) -> str:
     choice = values.get("auth_choice", "skip")
     if choice == "skip":
         return "skipped"
@@ -224,7 +236,7 @@ def describe(values: dict) -> str:
     return f"{choice}, model {values.get('model')}"
 
 
-def set_aside(values: dict) -> str | None:
+def set_aside(values: Values) -> str | None:
     """Skipping Authorization sets its other answers aside (a replayed answers file with --auth-choice skip)."""
     return "Authorization is skipped (auth_choice is skip)" if values.get("auth_choice") == "skip" else None
 

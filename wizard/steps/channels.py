@@ -5,7 +5,16 @@ from __future__ import annotations
 import re
 
 from wizard.frozen import Frozen
-from wizard.steps.base import Advice, Answers, Context, Effects, Field, Option, SecretValue, Step, kinds
+from wizard.steps.base import Advice, Context, Effects, Field, Option, SecretValue, Step, kinds
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any
+
+    from wizard.steps.shapes import Answers, Values
+
+    Condition = Callable[[Answers, Context], bool]
 
 CHANNELS = (
     Option("telegram", "Telegram", "a bot token from @BotFather"),
@@ -43,14 +52,15 @@ SECRET_FORMATS = {
 
 
 def _selected(answers: Answers) -> list[str]:
-    return answers.get("channels", {}).get("channels", [])
+    selected: list[str] = answers.get("channels", {}).get("channels", [])
+    return selected
 
 
 def _needs_secrets(answers: Answers, ctx: Context) -> bool:
     return any(ch in _selected(answers) for ch in ("telegram", "discord", "slack"))
 
 
-def _asks(key: str):
+def _asks(key: str) -> tuple[Condition, Condition]:
     channel, secret_name = SECRET_FORMATS[key].channel, SECRET_FORMATS[key].secret_name
 
     def applies(answers: Answers, ctx: Context) -> bool:
@@ -62,7 +72,7 @@ def _asks(key: str):
     return applies, must_answer
 
 
-def _secret_check(key: str):
+def _secret_check(key: str) -> Callable[[SecretValue, Answers, Context], Advice | None]:
     fmt = SECRET_FORMATS[key]
 
     def check(value: SecretValue, answers: Answers, ctx: Context) -> Advice | None:
@@ -75,7 +85,7 @@ def _secret_check(key: str):
     return check
 
 
-def _secret_default(key: str):
+def _secret_default(key: str) -> Callable[[Answers, Context], SecretValue | None]:
     secret_name = SECRET_FORMATS[key].secret_name
 
     def default(answers: Answers, ctx: Context) -> SecretValue | None:
@@ -132,11 +142,11 @@ FIELDS = (
 )
 
 
-def plan(values: dict, answers: Answers, ctx: Context) -> Effects:
+def plan(values: Values, answers: Answers, ctx: Context) -> Effects:
     selected = values.get("channels", [])
     pair_later = bool(values.get("pair_later"))
-    config: dict = {"channels.enabled": list(selected)}
-    secrets: dict = {}
+    config: dict[str, Any] = {"channels.enabled": list(selected)}
+    secrets: dict[str, SecretValue] = {}
     notes: list[str] = []
     for option in CHANNELS:
         if option.value not in selected:
@@ -163,11 +173,11 @@ def plan(values: dict, answers: Answers, ctx: Context) -> Effects:
     return Effects(config=config, secrets=secrets, notes=notes)
 
 
-def from_config(ctx: Context) -> dict:
+def from_config(ctx: Context) -> Values:
     return {"channels": list(ctx.existing_value("channels", "enabled", default=[]))}
 
 
-def describe(values: dict) -> str:
+def describe(values: Values) -> str:
     selected = values.get("channels") or []
     return ", ".join(selected) if selected else "none"
 

@@ -6,7 +6,11 @@ offered (the old file is kept as a timestamped backup) and the parse error shown
 
 from __future__ import annotations
 
-from wizard.steps.base import Answers, Context, Effects, Field, Option, Step, kinds
+from wizard.steps.base import Context, Effects, Field, Option, Step, kinds
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
+if TYPE_CHECKING:
+    from wizard.steps.shapes import Answers, Values
 
 
 def has_config(answers: Answers, ctx: Context) -> bool:
@@ -51,17 +55,17 @@ FIELDS = (
 )
 
 
-def plan(values: dict, answers: Answers, ctx: Context) -> Effects:
+def plan(values: Values, answers: Answers, ctx: Context) -> Effects:
     if values.get("existing") == "reset":
         return Effects(reset_config=True, notes=[f"{ctx.config_path} will be moved to a timestamped backup"])
     return Effects()
 
 
-def on_record(values: dict, ctx: Context) -> None:
+def on_record(values: Values, ctx: Context) -> None:
     ctx.reset = values.get("existing") == "reset"
 
 
-def next_step(values: dict) -> str | None:
+def next_step(values: Values) -> str | None:
     """Keep goes to sign-in; Reset goes to QuickStart when it is still to do (a broken config opens here)."""
     return {"keep": "authorization", "reset": "quickstart"}.get(values.get("existing", ""))
 

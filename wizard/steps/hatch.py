@@ -5,14 +5,19 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from wizard.steps.base import Answers, Context, Effects, Field, Step, kinds, valid_path
+from wizard.steps.base import Context, Effects, Field, Step, kinds, valid_path
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
+if TYPE_CHECKING:
+    from wizard.steps.shapes import Answers, Values
 
 HATCHING = "unless hatch is false (hatch later)"
 DEFAULT_PERSONA = "A calm, precise assistant that explains what it is about to do before doing it."
 
 
 def _hatching(answers: Answers, ctx: Context) -> bool:
-    return answers.get("hatch", {}).get("hatch", True)
+    hatching: bool = answers.get("hatch", {}).get("hatch", True)
+    return hatching
 
 
 def _check_name(value: str, answers: Answers, ctx: Context) -> str | None:
@@ -76,7 +81,7 @@ def starter_files(name: str, persona: str) -> dict[str, str]:
     }
 
 
-def plan(values: dict, answers: Answers, ctx: Context) -> Effects:
+def plan(values: Values, answers: Answers, ctx: Context) -> Effects:
     if not values.get("hatch", True):
         return Effects(notes=["agent: hatch later with `openclaw onboard --step hatch`"])
     workspace = resolve_workspace(values["workspace"], ctx)
@@ -86,13 +91,13 @@ def plan(values: dict, answers: Answers, ctx: Context) -> Effects:
                    dirs=[workspace], files=files)
 
 
-def from_config(ctx: Context) -> dict:
+def from_config(ctx: Context) -> Values:
     return {"hatch": ctx.existing_value("agent") is not None,
             "agent_name": ctx.existing_value("agent", "name", default="main"),
             "workspace": ctx.existing_value("agent", "workspace", default=str(ctx.state_dir / "workspace"))}
 
 
-def describe(values: dict) -> str:
+def describe(values: Values) -> str:
     if not values.get("hatch", True):
         return "hatch later"
     return f"agent {values.get('agent_name')} in {values.get('workspace')}"

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from wizard.steps.base import Answers, Context, Effects, Field, Option, Step, kinds, valid_url
+from wizard.steps.base import Context, Effects, Field, Option, Step, kinds, valid_url
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
+if TYPE_CHECKING:
+    from typing import Any
+
+    from wizard.steps.base import SecretValue
+    from wizard.steps.shapes import Answers, Values
 
 HOOKS = (
     Option("boot-md", "boot-md", "run BOOT.md from the workspace when the gateway starts"),
@@ -25,9 +32,9 @@ FIELDS = (
 )
 
 
-def plan(values: dict, answers: Answers, ctx: Context) -> Effects:
-    config: dict = {"hooks.enabled": list(values.get("hooks", []))}
-    secrets = {}
+def plan(values: Values, answers: Answers, ctx: Context) -> Effects:
+    config: dict[str, Any] = {"hooks.enabled": list(values.get("hooks", []))}
+    secrets: dict[str, SecretValue] = {}
     url = values.get("webhook_url", "")
     if url:
         config["hooks.webhook.url"] = url
@@ -40,12 +47,12 @@ def plan(values: dict, answers: Answers, ctx: Context) -> Effects:
     return Effects(config=config, secrets=secrets)
 
 
-def from_config(ctx: Context) -> dict:
+def from_config(ctx: Context) -> Values:
     return {"hooks": list(ctx.existing_value("hooks", "enabled", default=[])),
             "webhook_url": ctx.existing_value("hooks", "webhook", "url", default="")}
 
 
-def describe(values: dict) -> str:
+def describe(values: Values) -> str:
     hooks = ", ".join(values.get("hooks") or []) or "no hooks"
     return hooks + (f"; webhook {values['webhook_url']}" if values.get("webhook_url") else "")
 

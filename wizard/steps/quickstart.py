@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
-from wizard.steps.base import Advice, Answers, Context, Effects, Field, Option, SecretValue, Step, kinds
+from wizard.steps.base import Advice, Context, Effects, Field, Option, SecretValue, Step, kinds
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
+if TYPE_CHECKING:
+    from typing import Any
+
+    from wizard.steps.shapes import Answers, Values
 
 DEFAULT_PORT = 18789
 MANUAL = "only when flow is manual (QuickStart takes the gateway defaults)"
 
 
 def _flow(answers: Answers) -> str:
-    return answers.get("quickstart", {}).get("flow", "quickstart")
+    flow: str = answers.get("quickstart", {}).get("flow", "quickstart")
+    return flow
 
 
 def is_manual(answers: Answers, ctx: Context) -> bool:
@@ -87,14 +94,14 @@ FIELDS = (
 )
 
 
-def plan(values: dict, answers: Answers, ctx: Context) -> Effects:
+def plan(values: Values, answers: Answers, ctx: Context) -> Effects:
     manual = values.get("flow") == "manual"
     port = values["gateway_port"] if manual else ctx.existing_value("gateway", "port", default=DEFAULT_PORT)
     bind = values["gateway_bind"] if manual else ctx.existing_value("gateway", "bind", default="loopback")
     auth = values["gateway_auth"] if manual else ctx.existing_value("gateway", "auth", default="token")
-    config = {"wizard.flow": values["flow"], "wizard.accepted_risk": True,
-              "gateway.port": port, "gateway.bind": bind, "gateway.auth": auth}
-    secrets = {}
+    config: dict[str, Any] = {"wizard.flow": values["flow"], "wizard.accepted_risk": True,
+                              "gateway.port": port, "gateway.bind": bind, "gateway.auth": auth}
+    secrets: dict[str, SecretValue] = {}
     if auth == "token":
         config["gateway.token"] = {"secret": "gateway.token"}
         token = values.get("gateway_token") or ctx.secret_default("gateway.token")
@@ -105,7 +112,7 @@ def plan(values: dict, answers: Answers, ctx: Context) -> Effects:
     return Effects(config=config, secrets=secrets)
 
 
-def from_config(ctx: Context) -> dict:
+def from_config(ctx: Context) -> Values:
     return {"flow": ctx.existing_value("wizard", "flow", default="quickstart"),
             "accept_risk": ctx.existing_value("wizard", "accepted_risk", default=False),
             "gateway_port": ctx.existing_value("gateway", "port", default=DEFAULT_PORT),
@@ -113,7 +120,7 @@ def from_config(ctx: Context) -> dict:
             "gateway_auth": ctx.existing_value("gateway", "auth", default="token")}
 
 
-def describe(values: dict) -> str:
+def describe(values: Values) -> str:
     if values.get("flow") == "manual":
         return (f"manual: gateway on {values.get('gateway_bind')}:{values.get('gateway_port')}, "
                 f"auth {values.get('gateway_auth')}")
