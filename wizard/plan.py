@@ -126,7 +126,7 @@ def build(machine: Machine) -> Plan:
     return plan
 
 
-def model_without_credential(plan: Plan, ctx: Context, patch: dict | None = None) -> str | None:
+def model_without_credential(plan: Plan, ctx: Context, patch: dict[str, Any] | None = None) -> str | None:
     """A warning when the new config's default model has no credential behind it: none stored, none stored
     by this plan, no sign-in in this run (a config whose agent could never answer)."""
     from wizard.steps.base import Advice, said
@@ -144,7 +144,7 @@ def model_without_credential(plan: Plan, ctx: Context, patch: dict | None = None
                        headless=f"run again with --auth-choice {choice}"), ctx)
 
 
-def default_model(plan: Plan, patch: dict | None = None) -> object:
+def default_model(plan: Plan, patch: dict[str, Any] | None = None) -> object:
     """models.default in the new config (None when it has none). A config made of `patch` alone (a first
     one, or after Reset) is read from the patch, not parsed back: tomllib (with typing and datetime) would
     cost a first onboarding about 5 ms."""
