@@ -214,8 +214,10 @@ def finish(machine: Machine, save_answers: Path | None = None) -> tuple[Plan, li
 def apply(plan: Plan, state_dir: Path) -> list[str]:
     """Write everything in the plan; returns what was written.
 
-    The workspace comes first (the likeliest to fail: a path the user typed), the config last,
-    so a failure part-way never leaves a config pointing at secrets that were not stored.
+    The workspace comes first (the likeliest to fail: a path the user typed), then the config's backup
+    (a copy of what is there, harmless if the run stops after it; it fails first where the config's
+    directory cannot be written, before any secret or credential is replaced), the config last, so a
+    failure part-way never leaves a config pointing at secrets that were not stored.
     """
     from wizard.auth import store
 
@@ -227,6 +229,8 @@ def apply(plan: Plan, state_dir: Path) -> list[str]:
     for path, text in plan.files:
         if _create_file(path, text):
             written.append(str(path))
+    if plan.config_changes:
+        written += _write_backup(plan, state_dir)
     if plan.secrets:
         written.append(str(store.save_secrets({k: v.value for k, v in plan.secrets.items()})))
     if plan.credentials:
@@ -236,28 +240,26 @@ def apply(plan: Plan, state_dir: Path) -> list[str]:
             with credential_lock(record["provider"]):  # never interleave with a refresh or a sign-in
                 written.append(str(store.save(record)))
     if plan.config_changes:
-        written += _write_config(plan, state_dir)
+        written += _write_config(plan)
     return written
 
 
-def _write_config(plan: Plan, state_dir: Path) -> list[str]:
+def _write_backup(plan: Plan, state_dir: Path) -> list[str]:
     path = plan.config_path
-    written = []
     if path.parent == state_dir:
         ensure_private_dir(path.parent)
     else:
         _make_dir(path.parent)  # OPENCLAW_CONFIG_PATH elsewhere: never change that dir's mode
-    if plan.before is not None:
-        if plan.reset:
-            backup = config_store.backup_name(path)
-            atomic_write(backup, plan.before, mode=0o600)
-            written.append(str(backup))
-        else:
-            atomic_write(path.with_name(path.name + ".bak"), plan.before, mode=0o600)
-            written.append(str(path.with_name(path.name + ".bak")))
-    atomic_write(path, plan.after, mode=0o600)
-    written.append(str(path))
-    return written
+    if plan.before is None:
+        return []
+    backup = config_store.backup_name(path) if plan.reset else path.with_name(path.name + ".bak")
+    atomic_write(backup, plan.before, mode=0o600)
+    return [str(backup)]
+
+
+def _write_config(plan: Plan) -> list[str]:
+    atomic_write(plan.config_path, plan.after, mode=0o600)
+    return [str(plan.config_path)]
 
 
 def _make_dir(path: Path) -> None:

@@ -14,8 +14,6 @@ import subprocess
 from contextlib import contextmanager
 from pathlib import Path
 
-import pytest
-
 from tests.conftest import snapshot_files
 
 FULL_RUN = ("onboard", "--flow", "quickstart", "--accept-risk", "--accept-defaults")
@@ -58,9 +56,6 @@ def test_a_read_only_state_dir_refuses_the_write_and_keeps_every_file(unprivileg
     assert snapshot_files(unprivileged.state) == before
 
 
-@pytest.mark.xfail(strict=True, reason="known bug, reported to the lead: plan.apply stores the new secrets "
-                                       "(a reset regenerates the gateway token) before it finds the state dir "
-                                       "read-only at the config backup, so a failed run replaces the token")
 def test_a_read_only_state_dir_refuses_a_reset_and_keeps_every_file(unprivileged):
     before = configured(unprivileged)
     with mode(unprivileged.state, 0o500):
