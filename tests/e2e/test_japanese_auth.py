@@ -11,6 +11,9 @@ from __future__ import annotations
 import base64
 import json
 import re
+import signal
+import threading
+import time
 
 import pytest
 
@@ -204,6 +207,33 @@ def test_a_timeout_is_japanese_and_its_hint_keeps_the_flags(login, state_dir):
             "ブラウザがこのコンピューターに戻れない環境では "
             "--method device か --method paste を使ってください") in lines
     no_english_sentence(stderr)
+
+
+def test_a_signal_during_the_code_exchange_is_told_in_japanese(login, oauth, state_dir):
+    """The notice signals.py prints itself (not through Output) and the Cancelled error it ends with."""
+    run = login("--no-browser")
+    url = run.authorize_url()
+    oauth.delay_next_token_answer(2.0)
+    pages: list[tuple[int, str]] = []
+    browser = threading.Thread(target=lambda: pages.append(browser_get(oauth.authorize(url))), daemon=True)
+    browser.start()
+    deadline = time.monotonic() + 10
+    while oauth.stats["token_authorization_code"] < 1:
+        assert time.monotonic() < deadline, "the code exchange never started"
+        time.sleep(0.01)
+    time.sleep(0.5)  # the code is spent: the answer must be stored before the run stops
+    run.proc.send_signal(signal.SIGTERM)
+    code, _, stderr = run.finish(timeout=20)
+    browser.join(10)
+
+    assert code == 130, stderr
+    lines = stderr.splitlines()
+    assert "SIGTERM を受け取りました: 新しいサインインのトークンを先に保存してから停止します..." in lines
+    assert ("error: SIGTERM によりキャンセルしました。"
+            "新しいサインインのトークンは先に保存したため、何も失われていません") in lines
+    assert "Traceback" not in stderr and "received: storing" not in stderr
+    assert oauth.is_access_token_valid(stored(state_dir)["access_token"])
+    assert pages and pages[0][0] == 200 and page_lang(pages[0][1]) == "ja"
 
 
 # --------------------------------------------------------------------------- JSON never changes
