@@ -13,10 +13,14 @@ from wizard.auth import status as st
 from wizard.auth.invoke import Reply
 from wizard.auth.providers import Provider
 from wizard.errors import UsageError, WizardError
+from wizard.i18n import M
 
 if TYPE_CHECKING:
     from wizard.auth.oauth import Revocation
     from wizard.auth.store import Record
+
+
+NOTHING_CHANGED = M("nothing was changed")
 
 
 class CallCredentials:
@@ -67,11 +71,16 @@ def not_usable(provider: Provider, resolution: resolve.Resolution) -> WizardErro
     """Why no credential can serve `provider`, naming the profile that comes closest and its fix."""
     row = resolution.blocking
     if row is None or row.status == st.MISSING:
-        return WizardError(f"not signed in to {provider.id}: no credential is stored for it", code="NOT_SIGNED_IN",
-                           hint=f"sign in: {st.login_command(provider.id)}")
-    reason = row.error or f"{row.profile} is {row.status}"
-    return WizardError(f"no usable credential for {provider.id}: {reason}", code="NOT_SIGNED_IN",
-                       hint=row.hint or (f"fix: {row.fix}" if row.fix else st.sign_in_again(provider.id)))
+        return WizardError(M("not signed in to {provider}: no credential is stored for it", provider=provider.id),
+                           code="NOT_SIGNED_IN", hint=sign_in_hint(provider.id))
+    reason = row.error or M("{profile} is {status}", profile=row.profile, status=row.status)
+    return WizardError(M("no usable credential for {provider}: {reason}", provider=provider.id, reason=reason),
+                       code="NOT_SIGNED_IN",
+                       hint=row.hint or (M("fix: {fix}", fix=row.fix) if row.fix else st.sign_in_again(provider.id)))
+
+
+def sign_in_hint(provider_id: str) -> str:
+    return M("sign in: {command}", command=st.login_command(provider_id))
 
 
 def invoke(provider: Provider, model: str, prompt: str, *, providers: dict[str, Provider] | None = None,
@@ -96,10 +105,11 @@ def invoke(provider: Provider, model: str, prompt: str, *, providers: dict[str, 
 def rejected(provider: Provider, call: CallCredentials, exc: WizardError) -> WizardError:
     """A 401 for a credential we cannot refresh: the fix depends on who owns it."""
     if call.row.name == resolve.CODEX_CLI:
-        exc.hint = (f"the Codex CLI's sign-in ({call.row.profile}) was rejected; run `{st.CODEX_LOGIN}`, "
-                    f"or sign in for OpenClaw: {st.login_command(provider.id)}")
+        exc.hint = M("the Codex CLI's sign-in ({profile}) was rejected; run `{codex_login}`, "
+                     "or sign in for OpenClaw: {command}", profile=call.row.profile, codex_login=st.CODEX_LOGIN,
+                     command=st.login_command(provider.id))
     elif call.row.name == resolve.ENV:
-        exc.hint = f"check the key in {call.row.source.removeprefix('env:')}"
+        exc.hint = M("check the key in {env_var}", env_var=call.row.source.removeprefix("env:"))
     return exc
 
 
@@ -111,21 +121,22 @@ def refresh_now(provider: Provider, profile_name: str) -> st.ProfileStatus:
     profile = resolve.profile_id(provider.id, profile_name)
     if profile_name == resolve.CODEX_CLI:
         raise UsageError(
-            f"{profile} belongs to the Codex CLI; OpenClaw never refreshes it "
-            "(its refresh token rotates, and two owners invalidate each other)",
-            hint="run `codex login` (or just use codex, which refreshes it), or sign in for OpenClaw: "
-                 f"{st.login_command(provider.id)}")
+            M("{profile} belongs to the Codex CLI; OpenClaw never refreshes it "
+              "(its refresh token rotates, and two owners invalidate each other)", profile=profile),
+            hint=M("run `codex login` (or just use codex, which refreshes it), or sign in for OpenClaw: "
+                   "{command}", command=st.login_command(provider.id)))
     providers.require_oauth(provider, to="refresh")
     if profile_name != resolve.DEFAULT:
-        raise UsageError(f"unknown profile {profile!r}",
-                         hint=f"profiles: {provider.id}:default (or {provider.id}:codex-cli, which is read-only)")
+        raise UsageError(M("unknown profile {profile!r}", profile=profile),
+                         hint=M("profiles: {provider}:default (or {provider}:codex-cli, which is read-only)",
+                                provider=provider.id))
     record = store.load(provider.id)
     if record is None:
-        raise WizardError(f"no sign-in stored for {provider.id}", code="NOT_SIGNED_IN",
-                          hint=f"sign in: {st.login_command(provider.id)}")
+        raise WizardError(M("no sign-in stored for {provider}", provider=provider.id), code="NOT_SIGNED_IN",
+                          hint=sign_in_hint(provider.id))
     if not record.get("refresh_token"):
-        raise WizardError(f"the stored {provider.id} credentials have no refresh token", code="NOT_REFRESHABLE",
-                          hint=st.sign_in_again(provider.id))
+        raise WizardError(M("the stored {provider} credentials have no refresh token", provider=provider.id),
+                          code="NOT_REFRESHABLE", hint=st.sign_in_again(provider.id))
     from wizard.auth.refresh import refresh
 
     refresh(provider.id, force=True)
@@ -140,15 +151,17 @@ def store_key(provider: Provider, key: str) -> st.ProfileStatus:
 
     problem = providers.key_problem(provider, key)
     if problem:
-        raise UsageError(f"not stored: the {provider.label} {problem}", hint="nothing was changed")
+        raise UsageError(M("not stored: the {label} {problem}", label=provider.label, problem=problem),
+                         hint=NOTHING_CHANGED)
     with credential_lock(provider.id):
         try:
             existing = store.load(provider.id)
         except store.CredentialError:
             existing = None  # an unusable file: replacing it is what the user asks for
         if existing is not None and existing.get("type") == "oauth":
-            raise UsageError(f"{provider.id} has a sign-in stored, which a key would replace",
-                             hint=f"sign out first: openclaw models auth logout --provider {provider.id}")
+            logout = f"openclaw models auth logout --provider {provider.id}"
+            raise UsageError(M("{provider} has a sign-in stored, which a key would replace", provider=provider.id),
+                             hint=M("sign out first: {command}", command=logout))
         store.save({"provider": provider.id, "type": provider.kind, "access_token": key})
     return st.stored_row(resolve.profile_id(provider.id), provider.id, store.now_ms())
 

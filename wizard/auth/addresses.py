@@ -10,10 +10,11 @@ import urllib.parse
 
 from wizard.auth.safetext import clean, is_clean
 from wizard.errors import UsageError
+from wizard.i18n import M
 
 LOOPBACK_NAMES = ("localhost",)
-TLS_HINT = ("use an https:// address; plain http is allowed only on a loopback address "
-            "(127.0.0.1, ::1, localhost), e.g. a local test server")
+TLS_HINT = M("use an https:// address; plain http is allowed only on a loopback address "
+             "(127.0.0.1, ::1, localhost), e.g. a local test server")
 
 
 def is_loopback_host(host: str) -> bool:
@@ -38,7 +39,8 @@ def require_secure_url(url: str, where: str, key: str, *, hint: str = TLS_HINT) 
     shown = repr(clean(url))
     if parts is None or not host or not is_clean(url) or any(c.isspace() for c in url) \
             or parts.scheme.lower() not in ("https", "http"):
-        raise UsageError(f"{where}: {key} = {shown} is not an http(s) address", hint=hint)
-    if parts.scheme.lower() == "http" and not is_loopback_host(host):
-        raise UsageError(f"{where}: {key} = {shown} is not https: tokens would cross the network unencrypted",
+        raise UsageError(M("{where}: {key} = {url} is not an http(s) address", where=where, key=key, url=shown),
                          hint=hint)
+    if parts.scheme.lower() == "http" and not is_loopback_host(host):
+        raise UsageError(M("{where}: {key} = {url} is not https: tokens would cross the network unencrypted",
+                           where=where, key=key, url=shown), hint=hint)

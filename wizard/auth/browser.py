@@ -26,6 +26,7 @@ from pathlib import Path
 
 from wizard.errors import UsageError, WizardError
 from wizard.frozen import Frozen
+from wizard.i18n import M
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
 if TYPE_CHECKING:
@@ -79,7 +80,7 @@ def open_url(url: str, choice: str | None = None, *, no_browser: bool = False,
     try:
         return _open(url, choice, no_browser, os.environ if env is None else env, platform or sys.platform)
     except WizardError as exc:
-        return Launch(False, f"Not opening a browser: {exc.message}.")
+        return Launch(False, M("Not opening a browser: {reason}.", reason=exc.message))
 
 
 def check_choice(choice: str | None) -> None:
@@ -92,11 +93,11 @@ def check_choice(choice: str | None) -> None:
 def _open(url: str, choice: str | None, no_browser: bool, env: Mapping[str, str], platform: str) -> Launch:
     choice = (choice or "auto").strip()
     if no_browser or choice == "none":
-        return Launch(False, "Not opening a browser (asked not to).")
+        return Launch(False, M("Not opening a browser (asked not to)."))
     if choice == "auto":
         reason = why_no_browser(env, platform)
         if reason:
-            return Launch(False, f"Not opening a browser: {reason}.")
+            return Launch(False, M("Not opening a browser: {reason}.", reason=reason))
     url = address_to_open(url)
     if choice == "auto":
         return _launch_auto(url, env, platform)
@@ -112,11 +113,11 @@ def _open(url: str, choice: str | None, no_browser: bool, env: Mapping[str, str]
 def why_no_browser(env: Mapping[str, str], platform: str) -> str | None:
     """Why auto mode will not open a browser here, or None when it will."""
     if env.get("SSH_CONNECTION") or env.get("SSH_TTY") or env.get("SSH_CLIENT"):
-        return "this is an SSH session (open the URL on your own computer)"
+        return M("this is an SSH session (open the URL on your own computer)")
     if platform == "darwin" or platform == "win32" or is_wsl(env, platform):
         return None
     if not env.get("DISPLAY") and not env.get("WAYLAND_DISPLAY"):
-        return "there is no display here (DISPLAY and WAYLAND_DISPLAY are unset)"
+        return M("there is no display here (DISPLAY and WAYLAND_DISPLAY are unset)")
     return None
 
 
@@ -163,12 +164,13 @@ def custom_command(command: str, url: str) -> list[str]:
     try:
         argv = shlex.split(command)
     except ValueError as exc:  # an unclosed quote, a trailing backslash
-        raise UsageError(f"the --browser command {command!r} cannot be parsed ({exc})",
-                         hint="quote it as a shell would, e.g. --browser 'firefox --new-window %s', "
-                              "or use --browser auto|none|default|macos-open|wsl-launch") from None
+        raise UsageError(M("the --browser command {command!r} cannot be parsed ({reason})", command=command,
+                           reason=exc),
+                         hint=M("quote it as a shell would, e.g. --browser 'firefox --new-window %s', "
+                                "or use --browser auto|none|default|macos-open|wsl-launch")) from None
     if not argv:
-        raise UsageError("the --browser command is empty",
-                         hint="name a program, or use --browser auto|none|default|macos-open|wsl-launch")
+        raise UsageError(M("the --browser command is empty"),
+                         hint=M("name a program, or use --browser auto|none|default|macos-open|wsl-launch"))
     if any("%s" in arg for arg in argv):
         return [arg.replace("%s", url) for arg in argv]
     return [*argv, url]
@@ -189,10 +191,10 @@ def _launch_webbrowser(url: str) -> Launch:
 
     try:
         if webbrowser.open(url):
-            return Launch(True, "Opened your browser.")
+            return Launch(True, M("Opened your browser."))
     except (webbrowser.Error, OSError, ValueError):
         pass
-    return Launch(False, "Could not open a browser here.")
+    return Launch(False, M("Could not open a browser here."))
 
 
 def _spawn(argv: list[str]) -> Launch:
@@ -205,15 +207,19 @@ def _spawn(argv: list[str]) -> Launch:
         process = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                    stderr=subprocess.DEVNULL, start_new_session=True)
     except OSError as exc:
-        return Launch(False, f"Could not open a browser: cannot run {argv[0]} ({exc.strerror or exc}).")
+        return Launch(False, M("Could not open a browser: cannot run {program} ({reason}).", program=argv[0],
+                               reason=exc.strerror or exc))
     except ValueError as exc:  # e.g. a NUL byte in the command
-        return Launch(False, f"Could not open a browser: cannot run {argv[0]!r} ({exc}).")
+        return Launch(False, M("Could not open a browser: cannot run {program!r} ({reason}).", program=argv[0],
+                               reason=exc))
     try:
         status = process.wait(timeout=LAUNCH_WAIT)
     except subprocess.TimeoutExpired:
-        return Launch(True, f"Opened your browser ({name}).")  # still running: it is the browser
+        return Launch(True, M("Opened your browser ({program}).", program=name))  # still running: it is the browser
     if status < 0:
-        return Launch(False, f"Could not open a browser: {name} was stopped by signal {-status}.")
+        return Launch(False, M("Could not open a browser: {program} was stopped by signal {signal}.", program=name,
+                               signal=-status))
     if status != 0:
-        return Launch(False, f"Could not open a browser: {name} exited with status {status}.")
-    return Launch(True, f"Opened your browser ({name}).")
+        return Launch(False, M("Could not open a browser: {program} exited with status {status}.", program=name,
+                               status=status))
+    return Launch(True, M("Opened your browser ({program}).", program=name))

@@ -24,6 +24,7 @@ from wizard import paths
 from wizard.auth.jwt import NotAJwt, account_info, expiry_ms
 from wizard.auth.store import CredentialError, parse_json
 from wizard.fsutil import FileRefused, read_regular_file
+from wizard.i18n import M
 
 # Paths are text here, and pathlib loads only for the keychain: `models auth status` reads this
 # module on every run (TYPE_CHECKING is typing's constant, without importing typing).
@@ -112,13 +113,13 @@ def configured_store(codex_home: str | Path) -> tuple[str, bool, str | None]:
     try:
         data = tomllib.loads(raw.decode("utf-8"))
     except (ValueError, RecursionError) as exc:  # TOMLDecodeError and UnicodeDecodeError are ValueErrors
-        return "file", False, f"{path} is not valid TOML ({exc})"
+        return "file", False, M("{path} is not valid TOML ({reason})", path=path, reason=exc)
     store = data.get("cli_auth_credentials_store", "file")
     features = data.get("features")
     secrets_file = isinstance(features, dict) and features.get("secret_auth_storage") is True
     if store not in STORES:
-        return "file", secrets_file, (f"{path}: cli_auth_credentials_store = {store!r} is not one of "
-                                      f"{', '.join(STORES)}")
+        return "file", secrets_file, M("{path}: cli_auth_credentials_store = {store!r} is not one of {stores}",
+                                       path=path, store=store, stores=", ".join(STORES))
     return store, secrets_file, None
 
 
@@ -135,7 +136,7 @@ def read(codex_home: str | Path | None = None) -> CodexSignIn:
             return found
     sign_in = read_file(file)
     if problem and sign_in.error is None and sign_in.mode is None:
-        sign_in.error = CredentialError(problem, hint=f"fix it, then run `{LOGIN_COMMAND}`")
+        sign_in.error = CredentialError(problem, hint=M("fix it, then run `{command}`", command=LOGIN_COMMAND))
     return sign_in
 
 
@@ -145,8 +146,8 @@ def read_file(path: str | Path) -> CodexSignIn:
     except FileNotFoundError:
         return CodexSignIn(str(path))
     except FileRefused as exc:
-        hint = (f"give yourself read access (chmod 600 {path}) or run `{LOGIN_COMMAND}`" if exc.permission
-                else f"move it aside and run `{LOGIN_COMMAND}`")
+        hint = (M("give yourself read access (chmod 600 {path}) or run `{command}`", path=path, command=LOGIN_COMMAND)
+                if exc.permission else M("move it aside and run `{command}`", command=LOGIN_COMMAND))
         return _broken(str(path), exc.reason, hint)
     sign_in = parse(raw, str(path))
     if sign_in.error is not None and not raw.rstrip().endswith(b"}"):
@@ -165,8 +166,9 @@ def parse(raw: bytes | str, source: str, store: str = "file") -> CodexSignIn:
     try:
         data = parse_json(raw)
     except ValueError as exc:
-        what = "is empty" if not raw.strip() else f"is not valid JSON ({exc})"
-        return _broken(source, f"{source} {what}", f"run `{LOGIN_COMMAND}` to rewrite it", store)
+        problem = M("{path} is empty", path=source) if not raw.strip() else M(
+            "{path} is not valid JSON ({reason})", path=source, reason=exc)
+        return _broken(source, problem, M("run `{command}` to rewrite it", command=LOGIN_COMMAND), store)
     try:
         return from_auth_json(data, source, store)
     except CredentialError as exc:
@@ -195,23 +197,24 @@ def _unreachable(source: str, message: str, hint: str, store: str) -> CodexSignI
 
 def from_auth_json(data: object, source: str, store: str = "file") -> CodexSignIn:
     """auth.json's object as a CodexSignIn; CredentialError naming the field for a broken one."""
-    fix = f"run `{LOGIN_COMMAND}` to rewrite {source}"
+    fix = _rewrite(source)
     if not isinstance(data, dict):
-        raise CredentialError(f"{source}: expected a JSON object, got {type(data).__name__}", hint=fix)
+        raise CredentialError(M("{source}: expected a JSON object, got {type}", source=source,
+                                type=type(data).__name__), hint=fix)
     api_key = data.get("OPENAI_API_KEY")
     if api_key is not None and not isinstance(api_key, str):
-        raise CredentialError(f"{source}: field 'OPENAI_API_KEY' must be a string or null", hint=fix)
+        raise CredentialError(M("{source}: field 'OPENAI_API_KEY' must be a string or null", source=source), hint=fix)
     auth_mode = data.get("auth_mode")
     if auth_mode is not None and not isinstance(auth_mode, str):
-        raise CredentialError(f"{source}: field 'auth_mode' must be a string", hint=fix)
+        raise CredentialError(M("{source}: field 'auth_mode' must be a string", source=source), hint=fix)
     if auth_mode is None:
         mode = APIKEY if isinstance(api_key, str) else CHATGPT
     else:
         mode = _MODE_WORDS.get(auth_mode.lower(), auth_mode)
     if mode == APIKEY:
         if not api_key:
-            raise CredentialError(f"{source}: auth_mode is {auth_mode!r} but field 'OPENAI_API_KEY' is empty",
-                                  hint=fix)
+            raise CredentialError(M("{source}: auth_mode is {mode!r} but field 'OPENAI_API_KEY' is empty",
+                                    source=source, mode=auth_mode), hint=fix)
         record = {"provider": "openai-api-key", "type": "api_key", "access_token": api_key}
         return CodexSignIn(source, store, mode=APIKEY, record=record)
     if mode != CHATGPT:
@@ -222,23 +225,30 @@ def from_auth_json(data: object, source: str, store: str = "file") -> CodexSignI
     return CodexSignIn(source, store, mode=CHATGPT, record=chatgpt_record(data, tokens, source))
 
 
+def _rewrite(source: str) -> str:
+    return M("run `{command}` to rewrite {source}", command=LOGIN_COMMAND, source=source)
+
+
 def chatgpt_record(data: dict[str, Any], tokens: object, source: str) -> dict[str, Any]:
     """The ChatGPT sign-in in our shape: provider openai-codex, type oauth, expires_at from the token's `exp`."""
-    fix = f"run `{LOGIN_COMMAND}` to rewrite {source}"
+    fix = _rewrite(source)
     if not isinstance(tokens, dict):
-        raise CredentialError(f"{source}: field 'tokens' must be an object, got {type(tokens).__name__}", hint=fix)
+        raise CredentialError(M("{source}: field 'tokens' must be an object, got {type}", source=source,
+                                type=type(tokens).__name__), hint=fix)
     for key in _TOKEN_FIELDS:
         value = tokens.get(key)
         if value is not None and not isinstance(value, str):
-            raise CredentialError(f"{source}: field 'tokens.{key}' must be a string, got {type(value).__name__}",
-                                  hint=fix)
+            field = "tokens." + key
+            raise CredentialError(M("{source}: field '{field}' must be a string, got {type}", source=source,
+                                    field=field, type=type(value).__name__), hint=fix)
     access_token = tokens.get("access_token")
     if not access_token:
-        raise CredentialError(f"{source}: field 'tokens.access_token' is missing", hint=fix)
+        raise CredentialError(M("{source}: field 'tokens.access_token' is missing", source=source), hint=fix)
     try:
         expires_at = expiry_ms(access_token)
     except NotAJwt as exc:
-        raise CredentialError(f"{source}: field 'tokens.access_token' is {exc}", hint=fix) from None
+        raise CredentialError(M("{source}: field 'tokens.access_token' is {problem}", source=source,
+                                problem=exc.args[0]), hint=fix) from None
     record = {
         "provider": "openai-codex",
         "type": "oauth",
@@ -270,23 +280,25 @@ def _from_keyring(codex_home: str | Path, store: str, secrets_file: bool) -> Cod
 
     codex_home = Path(codex_home)
     source = keyring_source(codex_home)
-    setting = f'cli_auth_credentials_store = "{store}" in {codex_home / "config.toml"}'
-    alternatives = ("run openclaw where the keychain is reachable (your desktop session), or set "
-                    f'cli_auth_credentials_store = "file" and run `{LOGIN_COMMAND}`, or sign in for OpenClaw: '
-                    "openclaw models auth login --provider openai-codex")
+    setting = M('cli_auth_credentials_store = "{store}" in {path}', store=store, path=codex_home / "config.toml")
+    alternatives = M("run openclaw where the keychain is reachable (your desktop session), or set "
+                     'cli_auth_credentials_store = "file" and run `{command}`, or sign in for OpenClaw: '
+                     "openclaw models auth login --provider openai-codex", command=LOGIN_COMMAND)
     if secrets_file:
         if store == "auto" and (codex_home / "auth.json").exists():
             return None
         secrets = codex_home / "secrets" / "codex_auth.age"
-        return _unreachable(str(secrets), f"the Codex CLI keeps its sign-in encrypted in {secrets} ([features] "
-                                          "secret_auth_storage), which OpenClaw cannot read", alternatives, store)
+        return _unreachable(str(secrets), M("the Codex CLI keeps its sign-in encrypted in {path} ([features] "
+                                            "secret_auth_storage), which OpenClaw cannot read", path=secrets),
+                            alternatives, store)
     try:
         secret = keyring_secret(codex_home)
     except KeyringUnavailable as exc:
         if store == "auto":
             return None  # as the Codex CLI does: the file is the fallback
-        return _unreachable(source, "the Codex CLI keeps its sign-in in the OS keychain "
-                                    f"({setting}), which is not reachable here: {exc}", alternatives, store)
+        return _unreachable(source, M("the Codex CLI keeps its sign-in in the OS keychain "
+                                      "({setting}), which is not reachable here: {reason}", setting=setting,
+                                      reason=exc.args[0]), alternatives, store)
     if secret is None:
         return None if store == "auto" else CodexSignIn(source, store)
     return parse(secret, source, store)
@@ -302,7 +314,7 @@ def keyring_secret(codex_home: str | Path) -> str | None:
         import keyring
         import keyring.errors
     except ImportError:
-        raise KeyringUnavailable("the keyring library is not installed (pip install keyring)") from None
+        raise KeyringUnavailable(M("the keyring library is not installed (pip install keyring)")) from None
     account = keyring_account(codex_home)
     result: dict[str, object] = {}
 
@@ -316,14 +328,15 @@ def keyring_secret(codex_home: str | Path) -> str | None:
     worker.start()
     worker.join(KEYRING_TIMEOUT_SECONDS)
     if worker.is_alive():
-        raise KeyringUnavailable(f"the keychain did not answer within {KEYRING_TIMEOUT_SECONDS:g} s "
-                                 "(is it locked, waiting for a password?)")
+        raise KeyringUnavailable(M("the keychain did not answer within {seconds:g} s "
+                                   "(is it locked, waiting for a password?)", seconds=KEYRING_TIMEOUT_SECONDS))
     error = result.get("error")
     if isinstance(error, keyring.errors.NoKeyringError):
-        raise KeyringUnavailable("no keyring backend is available (the keyring library found no Secret Service, "
-                                 "Keychain or other store; PYTHON_KEYRING_BACKEND chooses one)")
+        raise KeyringUnavailable(M("no keyring backend is available (the keyring library found no Secret Service, "
+                                   "Keychain or other store; PYTHON_KEYRING_BACKEND chooses one)"))
     if error is not None:
-        raise KeyringUnavailable(f"the keyring backend failed: {type(error).__name__}: {_one_line(error)}")
+        raise KeyringUnavailable(M("the keyring backend failed: {type}: {reason}", type=type(error).__name__,
+                                   reason=_one_line(error)))
     value = result.get("value")
     return value if isinstance(value, str) else None
 
@@ -332,12 +345,12 @@ def _one_line(exc: object, limit: int = 300) -> str:
     """An exception's text as one printable line (a backend's text is data, not terminal commands)."""
     text = " ".join(str(exc).split())
     text = "".join(c for c in text if c.isprintable())
-    return (text[:limit] + "…") if len(text) > limit else text or "no details"
+    return (text[:limit] + "…") if len(text) > limit else text or M("no details")
 
 
 def describe_store(sign_in: CodexSignIn) -> str:
     """Where the Codex CLI keeps this sign-in, for people."""
     if sign_in.source.startswith("keyring:"):
-        return f"the OS keychain ({sign_in.source.removeprefix('keyring:')})"
+        return M("the OS keychain ({entry})", entry=sign_in.source.removeprefix("keyring:"))
     return sign_in.source
 

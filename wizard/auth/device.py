@@ -14,6 +14,7 @@ from wizard.auth import oauth
 from wizard.auth.providers import Provider
 from wizard.auth.safetext import clean
 from wizard.errors import UsageError
+from wizard.i18n import M
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
 if TYPE_CHECKING:
@@ -28,7 +29,7 @@ MIN_INTERVAL = 0.1
 DEFAULT_INTERVAL = 5.0
 DEFAULT_LIFETIME = 900.0
 SLOW_DOWN_STEP = 5.0  # RFC 8628 §3.5
-WHAT = "the device-code endpoint"
+WHAT = M("the device-code endpoint")
 
 
 class DeviceLogin(ABC):
@@ -52,8 +53,8 @@ def start(provider: Provider, timeout: float | None = None) -> DeviceLogin:
     endpoints = oauth.endpoints(provider, timeout=timeout) if provider.discovery else None
     if endpoints is not None and endpoints.device_authorization:
         return Rfc8628DeviceLogin.request(provider, endpoints, timeout)
-    raise UsageError(f"{provider.id} does not offer device-code sign-in",
-                     hint="sign in with --method browser or --method paste")
+    raise UsageError(M("{provider} does not offer device-code sign-in", provider=provider.id),
+                     hint=M("sign in with --method browser or --method paste"))
 
 
 def _seconds(value: object, default: float) -> float:
@@ -73,7 +74,8 @@ def _require_fields(response: oauth.HttpReply, data: object, names: tuple[str, .
     if response.status_code != 200:
         raise oauth.provider_error(response, data, WHAT)
     if not isinstance(data, dict) or not all(isinstance(data.get(n), str) and data[n] for n in names):
-        raise oauth.OAuthError(f"{WHAT} answered without {missing_text}", status=response.status_code)
+        raise oauth.OAuthError(M("{what} answered without {missing}", what=WHAT, missing=missing_text),
+                               status=response.status_code)
     return data
 
 
@@ -95,9 +97,9 @@ class OpenAIDeviceLogin(DeviceLogin):
                               json={"client_id": provider.client_id})
         data = oauth.json_body(response)
         if response.status_code == 404:
-            raise oauth.OAuthError("device-code sign-in is not enabled for this provider or account (HTTP 404)",
-                                   status=404, hint="sign in with --method browser or --method paste")
-        data = _require_fields(response, data, ("device_auth_id", "user_code"), "a device code")
+            raise oauth.OAuthError(M("device-code sign-in is not enabled for this provider or account (HTTP 404)"),
+                                   status=404, hint=M("sign in with --method browser or --method paste"))
+        data = _require_fields(response, data, ("device_auth_id", "user_code"), M("a device code"))
         return cls(provider, data["device_auth_id"], data["user_code"],
                    _seconds(data.get("interval"), DEFAULT_INTERVAL), _seconds(data.get("expires_in"), DEFAULT_LIFETIME))
 
@@ -107,7 +109,7 @@ class OpenAIDeviceLogin(DeviceLogin):
         if response.status_code in (403, 404):  # not approved yet
             return None
         data = _require_fields(response, oauth.json_body(response), ("authorization_code", "code_verifier"),
-                               "an authorization code")
+                               M("an authorization code"))
         return oauth.exchange_code(
             self.provider, oauth.endpoints(self.provider).token, code=data["authorization_code"],
             redirect_uri=self.provider.endpoint(OPENAI_DEVICE_REDIRECT_PATH),
@@ -132,7 +134,7 @@ class Rfc8628DeviceLogin(DeviceLogin):
         response = oauth.send("POST", endpoints.device_authorization, what=WHAT, timeout=timeout,
                               data={"client_id": provider.client_id, "scope": provider.scopes})
         data = _require_fields(response, oauth.json_body(response), ("device_code", "user_code", "verification_uri"),
-                               "a device code")
+                               M("a device code"))
         return cls(provider, endpoints.token, data)
 
     def poll(self, timeout: float) -> dict[str, Any] | None:

@@ -22,6 +22,7 @@ import urllib.parse
 
 from wizard import __version__
 from wizard.auth.deadline import MAX_RESPONSE_BYTES
+from wizard.i18n import M
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
 if TYPE_CHECKING:
@@ -129,12 +130,12 @@ def _request_bytes(parts: urllib.parse.SplitResult, host: str, port: int, secure
     head = f"GET {target} HTTP/1.1\r\n"
     for name, value in lines.items():
         if any(c in f"{name}{value}" for c in "\r\n\0"):
-            raise Failed(f"the {name} header holds a line break")  # never the value: it may be a token
+            raise Failed(M("the {name} header holds a line break", name=name))  # never the value: it may be a token
         head += f"{name}: {value}\r\n"
     try:
         return (head + "\r\n").encode("ascii")
     except UnicodeEncodeError:
-        raise Failed("a header holds a character that is not ASCII") from None
+        raise Failed(M("a header holds a character that is not ASCII")) from None
 
 
 def _left(ends: float) -> float:
@@ -193,7 +194,7 @@ class _Answer:
             if not 100 <= status < 200:
                 break
             if status == 101:
-                raise Failed("the server switched protocols (HTTP 101)")
+                raise Failed(M("the server switched protocols (HTTP 101)"))
         body = b"" if status in _NO_BODY else self._body(headers)
         return Reply(status, headers, _decoded(body, headers.get("content-encoding", "")))
 
@@ -218,14 +219,14 @@ class _Answer:
             if len(self.buffer) > limit:
                 raise TooLarge
             if not self._fill():
-                raise Failed("the connection closed before the answer was complete")
+                raise Failed(M("the connection closed before the answer was complete"))
 
     def _head(self) -> tuple[int, dict[str, str]]:
         status_line = self._line(MAX_HEADER_BYTES).decode("latin-1")
         version, _, rest = status_line.partition(" ")
         code = rest[:3]
         if not version.startswith("HTTP/1.") or not (code.isdigit() and len(code) == 3):
-            raise Failed("the answer is not HTTP/1.1")
+            raise Failed(M("the answer is not HTTP/1.1"))
         headers: dict[str, str] = {}
         size = 0
         while line := self._line(MAX_HEADER_BYTES).decode("latin-1"):
@@ -234,7 +235,7 @@ class _Answer:
                 raise TooLarge
             name, colon, value = line.partition(":")
             if not colon or not name or name != name.strip():
-                raise Failed("the answer has a malformed header line")
+                raise Failed(M("the answer has a malformed header line"))
             name, value = name.lower(), value.strip()
             headers[name] = f"{headers[name]}, {value}" if name in headers else value
         return int(code), headers
@@ -247,7 +248,7 @@ class _Answer:
         if "content-length" in headers:
             lengths = {value.strip() for value in headers["content-length"].split(",")}
             if len(lengths) != 1 or not next(iter(lengths)).isdigit():
-                raise Failed("the answer has an invalid Content-Length")
+                raise Failed(M("the answer has an invalid Content-Length"))
             return self._exactly(int(lengths.pop()))
         return self._until_closed()
 
@@ -256,7 +257,7 @@ class _Answer:
             raise TooLarge
         while len(self.buffer) < size:
             if not self._fill():
-                raise Failed("the connection closed before the answer was complete")
+                raise Failed(M("the connection closed before the answer was complete"))
         data = bytes(self.buffer[:size])
         del self.buffer[:size]
         return data
@@ -274,7 +275,7 @@ class _Answer:
             try:
                 size = int(size_text, 16)
             except ValueError:
-                raise Failed("the answer has a malformed chunk") from None
+                raise Failed(M("the answer has a malformed chunk")) from None
             if size == 0:
                 while self._line(MAX_HEADER_BYTES):  # trailers
                     pass
@@ -283,7 +284,7 @@ class _Answer:
                 raise TooLarge
             body += self._exactly(size)
             if self._exactly(2) != b"\r\n":
-                raise Failed("the answer has a malformed chunk")
+                raise Failed(M("the answer has a malformed chunk"))
 
 
 def _decoded(body: bytes, encoding: str) -> bytes:
@@ -301,7 +302,7 @@ def _decoded(body: bytes, encoding: str) -> bytes:
         except zlib.error:
             continue
     else:
-        raise Failed(f"the answer's {coding} coding is broken")
+        raise Failed(M("the answer's {coding} coding is broken", coding=coding))
     if len(data) > MAX_RESPONSE_BYTES:
         raise TooLarge
     return data

@@ -16,10 +16,13 @@ from typing import Any
 
 from wizard.auth.providers import Provider
 from wizard.errors import WizardError
+from wizard.i18n import M
 
 ASYMMETRIC_ALGORITHMS = ("RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512",
                          "EdDSA")
 CLOCK_LEEWAY_SECONDS = 120
+
+NOT_A_SIGNED_JWT = M("it is not a well-formed signed JWT")
 
 _key_sets: dict[str, dict[str, Any]] = {}
 
@@ -39,7 +42,7 @@ def check(provider: Provider, id_token: object) -> None:
     if not isinstance(jwks_uri, str) or not jwks_uri:
         return
     if not isinstance(id_token, str) or not id_token:
-        raise _rejected(provider, "the token response has no id_token, though the provider publishes signing keys")
+        raise _rejected(provider, M("the token response has no id_token, though the provider publishes signing keys"))
     advertised_issuer = document.get("issuer")
     issuer = advertised_issuer if isinstance(advertised_issuer, str) else provider.issuer
     _verify(provider, id_token, _key_set(provider, jwks_uri), _algorithms(document), issuer)
@@ -54,7 +57,7 @@ def _verify(provider: Provider, id_token: str, key_set: dict[str, Any], algorith
         # A fetched JWKS, checked here only for its list of keys: joserfc reads the rest (and raises below).
         keys = KeySet.import_key_set(key_set)  # type: ignore[arg-type]
     except (JoseError, ValueError, TypeError, KeyError):
-        raise _rejected(provider, "its published keys (jwks_uri) could not be read") from None
+        raise _rejected(provider, M("its published keys (jwks_uri) could not be read")) from None
     try:
         token = jwt.decode(id_token, keys, algorithms=algorithms)
         jwt.JWTClaimsRegistry(leeway=CLOCK_LEEWAY_SECONDS, iss={"essential": True, "value": issuer},
@@ -63,23 +66,24 @@ def _verify(provider: Provider, id_token: str, key_set: dict[str, Any], algorith
     except JoseError as exc:
         raise _rejected(provider, _reason(exc)) from None
     except (ValueError, TypeError, KeyError):
-        raise _rejected(provider, "it is not a well-formed signed JWT") from None
+        raise _rejected(provider, NOT_A_SIGNED_JWT) from None
 
 
 def _reason(exc: Exception) -> str:
     from joserfc import errors
 
     if isinstance(exc, errors.BadSignatureError):
-        return "its signature does not match the provider's published keys"
+        return M("its signature does not match the provider's published keys")
     if isinstance(exc, errors.InvalidKeyIdError):
-        return "it is signed with a key the provider does not publish"
+        return M("it is signed with a key the provider does not publish")
     if isinstance(exc, errors.UnsupportedAlgorithmError):
-        return "it is not signed with an algorithm the provider publishes keys for"
+        return M("it is not signed with an algorithm the provider publishes keys for")
     if isinstance(exc, errors.ExpiredTokenError):
-        return "it has expired"
+        return M("it has expired")
     if isinstance(exc, errors.ClaimError):
-        return f"its '{exc.claim}' claim is not the expected one" if getattr(exc, "claim", None) else str(exc)
-    return "it is not a well-formed signed JWT"
+        claim = getattr(exc, "claim", None)
+        return M("its '{claim}' claim is not the expected one", claim=claim) if claim else str(exc)
+    return NOT_A_SIGNED_JWT
 
 
 def _algorithms(document: dict[str, Any]) -> list[str]:
@@ -94,17 +98,19 @@ def _key_set(provider: Provider, jwks_uri: str) -> dict[str, Any]:
     from wizard.auth import oauth
 
     if jwks_uri not in _key_sets:
-        what = f"the signing keys of {provider.id}"
+        what = M("the signing keys of {provider}", provider=provider.id)
         response = oauth.send("GET", jwks_uri, what=what)
         document = oauth.json_body(response)
         if response.status_code != 200 or not isinstance(document, dict) or not isinstance(document.get("keys"), list):
-            raise _rejected(provider, f"{what} could not be read (HTTP {response.status_code})")
+            raise _rejected(provider, M("{what} could not be read (HTTP {status})", what=what,
+                                        status=response.status_code))
         _key_sets[jwks_uri] = document
     return _key_sets[jwks_uri]
 
 
 def _rejected(provider: Provider, reason: str) -> IdTokenRejected:
     return IdTokenRejected(
-        f"the id_token from {provider.id} failed verification: {reason}; nothing was stored",
-        hint=f"check issuer and client_id of {provider.id} in the providers file; if they are right, the "
-             "connection to the provider may be tampered with: try again from another network")
+        M("the id_token from {provider} failed verification: {reason}; nothing was stored", provider=provider.id,
+          reason=reason),
+        hint=M("check issuer and client_id of {provider} in the providers file; if they are right, the "
+               "connection to the provider may be tampered with: try again from another network", provider=provider.id))

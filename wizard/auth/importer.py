@@ -11,6 +11,7 @@ from wizard.auth import codex_cli, resolve, store
 from wizard.auth import status as st
 from wizard.auth.providers import Provider
 from wizard.errors import UsageError, WizardError
+from wizard.i18n import M
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
 if TYPE_CHECKING:
@@ -18,15 +19,15 @@ if TYPE_CHECKING:
 
     from wizard.auth.store import Record
 
-SHARED_TOKEN_WARNING = (
+SHARED_TOKEN_WARNING = M(
     "warning: this copies the Codex CLI's refresh token. Refresh tokens rotate and work once: after the copy, "
     "whichever of OpenClaw and the Codex CLI refreshes first invalidates the other's token, and the other must "
-    f"sign in again. A separate sign-in avoids this: {st.login_command(st.CODEX_PROVIDER)}")
+    "sign in again. A separate sign-in avoids this: {command}", command=st.login_command(st.CODEX_PROVIDER))
 
 
 def bad_import(message: str, hint: str | None = None) -> WizardError:
     return WizardError(message, code="BAD_CREDENTIALS", exit_code=2,
-                       hint=(hint + "; " if hint else "") + "nothing was changed")
+                       hint=M("{hint}; nothing was changed", hint=hint) if hint else M("nothing was changed"))
 
 
 def read_file(source: str) -> tuple[str, bytes]:
@@ -35,21 +36,22 @@ def read_file(source: str) -> tuple[str, bytes]:
     try:
         return str(path), path.read_bytes()
     except FileNotFoundError:
-        raise bad_import(f"{path}: no such file") from None
+        raise bad_import(M("{path}: no such file", path=path)) from None
     except IsADirectoryError:
-        raise bad_import(f"{path} is a directory, not a credential file") from None
+        raise bad_import(M("{path} is a directory, not a credential file", path=path)) from None
     except OSError as exc:
-        raise bad_import(f"cannot read {path}: {exc.strerror}",
-                         hint=f"check its permissions (chmod 600 {path})") from None
+        raise bad_import(M("cannot read {path}: {reason}", path=path, reason=exc.strerror),
+                         hint=M("check its permissions (chmod 600 {path})", path=path)) from None
 
 
 def parse(name: str, raw: bytes) -> object:
     try:
         return store.parse_json(raw)
     except ValueError as exc:
-        what = "is empty" if not raw.strip() else f"is not valid JSON ({exc})"
-        raise bad_import(f"{name} {what}", hint="give the credential JSON: provider, access_token, "
-                                                "refresh_token, expires_at (ms), scope") from None
+        problem = M("{name} is empty", name=name) if not raw.strip() else M(
+            "{name} is not valid JSON ({reason})", name=name, reason=exc)
+        raise bad_import(problem, hint=M("give the credential JSON: provider, access_token, "
+                                         "refresh_token, expires_at (ms), scope")) from None
 
 
 def normalize(data: object, name: str, provider: Provider) -> Record:
@@ -74,13 +76,16 @@ def _from_codex_shape(data: dict[str, Any], name: str, provider: Provider) -> Re
     """A Codex CLI auth.json: its ChatGPT tokens (for openai-codex) or its API key (for openai-api-key)."""
     sign_in = codex_cli.from_auth_json(data, name)
     if sign_in.record is None:
-        raise store.CredentialError(f"{name}: the Codex CLI file holds no sign-in"
-                                    + (f" OpenClaw can use ({sign_in.mode})" if sign_in.mode else ""))
+        if sign_in.mode:
+            raise store.CredentialError(M("{name}: the Codex CLI file holds no sign-in OpenClaw can use ({mode})",
+                                          name=name, mode=sign_in.mode))
+        raise store.CredentialError(M("{name}: the Codex CLI file holds no sign-in", name=name))
     owner = sign_in.record["provider"]
     if owner != provider.id:
-        what = "an API key" if sign_in.mode == codex_cli.APIKEY else "a ChatGPT sign-in"
-        raise store.CredentialError(f"{name} holds {what}, which belongs to {owner}, not {provider.id}; "
-                                    f"use --provider {owner}")
+        what = M("an API key") if sign_in.mode == codex_cli.APIKEY else M("a ChatGPT sign-in")
+        raise store.CredentialError(M("{name} holds {what}, which belongs to {owner}, not {provider}; "
+                                      "use --provider {owner}", name=name, what=what, owner=owner,
+                                      provider=provider.id))
     return sign_in.record
 
 
@@ -95,20 +100,21 @@ def codex_cli_record(provider: Provider) -> tuple[str, Record]:
     """(where it was read, the record): the Codex CLI's ChatGPT sign-in, to copy for `provider`
     (which must be openai-codex)."""
     if provider.id != st.CODEX_PROVIDER:
-        raise UsageError(f"--from-codex-cli copies a ChatGPT sign-in, which belongs to {st.CODEX_PROVIDER}, "
-                         f"not {provider.id}", hint=f"use --provider {st.CODEX_PROVIDER}")
+        raise UsageError(M("--from-codex-cli copies a ChatGPT sign-in, which belongs to {owner}, not {provider}",
+                           owner=st.CODEX_PROVIDER, provider=provider.id),
+                         hint=M("use --provider {owner}", owner=st.CODEX_PROVIDER))
     sign_in = codex_cli.read()
     where = codex_cli.describe_store(sign_in)
     if sign_in.error is not None:
         raise bad_import(sign_in.error.message, sign_in.error.hint)
     if sign_in.mode == codex_cli.APIKEY:
-        raise UsageError(f"the Codex CLI ({where}) is signed in with an API key, not ChatGPT",
-                         hint="OpenClaw already uses it for openai/* models as openai-api-key:codex-cli; "
-                              "to keep a copy: openclaw models auth login --provider openai-api-key")
+        raise UsageError(M("the Codex CLI ({where}) is signed in with an API key, not ChatGPT", where=where),
+                         hint=M("OpenClaw already uses it for openai/* models as openai-api-key:codex-cli; "
+                                "to keep a copy: openclaw models auth login --provider openai-api-key"))
     if sign_in.record is None:
-        raise WizardError(f"no Codex CLI sign-in at {where}", code="NOT_SIGNED_IN",
-                          hint="run `codex login` first (or set CODEX_HOME), or sign in for OpenClaw: "
-                               f"{st.login_command(provider.id)}")
+        raise WizardError(M("no Codex CLI sign-in at {where}", where=where), code="NOT_SIGNED_IN",
+                          hint=M("run `codex login` first (or set CODEX_HOME), or sign in for OpenClaw: "
+                                 "{command}", command=st.login_command(provider.id)))
     return where, sign_in.record
 
 

@@ -20,6 +20,7 @@ from wizard.auth.safetext import clean
 from wizard.auth.status import login_command
 from wizard.auth.store import parse_json
 from wizard.errors import UsageError, WizardError
+from wizard.i18n import M
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
 if TYPE_CHECKING:
@@ -77,8 +78,8 @@ def request_headers(provider: Provider, record: Record) -> dict[str, str]:
 
 def send(provider: Provider, record: Record, model: str, prompt: str, *, timeout: float | None = None) -> Reply:
     if not provider.invoke_url:
-        raise UsageError(f"provider {provider.id!r} has no invoke endpoint",
-                         hint="set invoke_url for it in providers.toml")
+        raise UsageError(M("provider {provider!r} has no invoke endpoint", provider=provider.id),
+                         hint=M("set invoke_url for it in providers.toml"))
     import httpx2
 
     from wizard.auth import oauth
@@ -86,7 +87,7 @@ def send(provider: Provider, record: Record, model: str, prompt: str, *, timeout
 
     oauth.require_tls(provider)  # the access token goes there
     timeout = oauth.http_timeout() if timeout is None else timeout
-    where = f"the model endpoint at {clean(httpx2.URL(provider.invoke_url).host)}"
+    where = M("the model endpoint at {host}", host=clean(httpx2.URL(provider.invoke_url).host))
     with RequestDeadline(timeout) as deadline:
         try:
             with httpx2.Client(timeout=timeout, limits=httpx2.Limits(max_keepalive_connections=0)) as client:
@@ -107,8 +108,9 @@ def send(provider: Provider, record: Record, model: str, prompt: str, *, timeout
                 raise oauth.too_slow(where, timeout) from None
             from wizard.errors import network_reason
 
-            raise WizardError(f"cannot reach {clean(provider.invoke_url)}: {network_reason(exc)}",
-                              hint="check the network (and any proxy settings), then try again") from None
+            raise WizardError(M("cannot reach {url}: {reason}", url=clean(provider.invoke_url),
+                                reason=network_reason(exc)),
+                              hint=M("check the network (and any proxy settings), then try again")) from None
 
 
 def _lines(response: httpx2.Response, deadline: RequestDeadline) -> Iterator[str]:
@@ -122,20 +124,23 @@ def http_error(provider: Provider, status: int, body: str) -> WizardError:
     login = login_command(provider.id)
     if status == 401:
         return WizardError(
-            f"{provider.id} rejected the stored credentials (HTTP 401: {message}): "
-            "the sign-in was revoked or has expired",
-            code="UNAUTHORIZED", hint=f"sign in again: {login}")
+            M("{provider} rejected the stored credentials (HTTP 401: {message}): "
+              "the sign-in was revoked or has expired", provider=provider.id, message=message),
+            code="UNAUTHORIZED", hint=M("sign in again: {command}", command=login))
     if status == 403:
-        return WizardError(f"{provider.id} refused the request (HTTP 403: {message})",
-                           code="FORBIDDEN", hint=f"check the account and plan, or sign in again: {login}")
-    return WizardError(f"{provider.id} answered HTTP {status}: {message}", code="INVOKE_FAILED")
+        return WizardError(M("{provider} refused the request (HTTP 403: {message})", provider=provider.id,
+                             message=message),
+                           code="FORBIDDEN", hint=M("check the account and plan, or sign in again: {command}",
+                                                    command=login))
+    return WizardError(M("{provider} answered HTTP {status}: {message}", provider=provider.id, status=status,
+                         message=message), code="INVOKE_FAILED")
 
 
 def _error_message(body: str) -> str:
     try:
         data = parse_json(body)
     except ValueError:
-        return clean(body.strip()[:200]) or "no details"
+        return clean(body.strip()[:200]) or M("no details")
     if not isinstance(data, dict):
         return clean(body.strip()[:200])
     error = data.get("error")
@@ -150,9 +155,9 @@ def _json_object(text: str) -> dict[str, object]:
     try:
         data = parse_json(text)
     except ValueError:
-        raise WizardError("the model endpoint answered with something that is not JSON") from None
+        raise WizardError(M("the model endpoint answered with something that is not JSON")) from None
     if not isinstance(data, dict):
-        raise WizardError("the model endpoint answered with JSON that is not an object")
+        raise WizardError(M("the model endpoint answered with JSON that is not an object"))
     return data
 
 
@@ -181,8 +186,9 @@ def reply_from_events(lines: Iterable[str], model: str) -> Reply:
             return reply if reply.text else Reply(clean("".join(deltas)), reply.model, reply.response_id, reply.usage)
         elif kind in ("response.failed", "error"):
             detail = _object(event.get("response")).get("error") or event.get("error") or event
-            raise WizardError(f"the model reported an error: {json.dumps(detail)[:300]}", code="INVOKE_FAILED")
-    raise WizardError("the response stream ended before response.completed", code="INVOKE_FAILED")
+            raise WizardError(M("the model reported an error: {detail}", detail=json.dumps(detail)[:300]),
+                              code="INVOKE_FAILED")
+    raise WizardError(M("the response stream ended before response.completed"), code="INVOKE_FAILED")
 
 
 def reply_from_object(response: dict[str, object], model: str) -> Reply:

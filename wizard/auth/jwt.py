@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from wizard.auth.safetext import clean
 from wizard.auth.store import MAX_EXPIRES_AT_MS, parse_json
+from wizard.i18n import M
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
 if TYPE_CHECKING:
@@ -16,22 +17,22 @@ OPENAI_PROFILE_CLAIM = "https://api.openai.com/profile"
 
 
 class NotAJwt(ValueError):
-    pass
+    """args[0] is the message (quote it as a value, not str(exc), to keep it translatable)."""
 
 
 def decode_claims(token: str) -> dict[str, Any]:
     parts = token.split(".") if isinstance(token, str) else []
     if len(parts) != 3 or not parts[1]:
-        raise NotAJwt("not a JWT (expected three dot-separated parts)")
+        raise NotAJwt(M("not a JWT (expected three dot-separated parts)"))
     import base64
 
     payload = parts[1] + "=" * (-len(parts[1]) % 4)
     try:
         claims = parse_json(base64.urlsafe_b64decode(payload.encode("ascii")))
     except (ValueError, UnicodeError):
-        raise NotAJwt("not a JWT (the payload is not base64url JSON)") from None
+        raise NotAJwt(M("not a JWT (the payload is not base64url JSON)")) from None
     if not isinstance(claims, dict):
-        raise NotAJwt("not a JWT (the payload is not a JSON object)")
+        raise NotAJwt(M("not a JWT (the payload is not a JSON object)"))
     return claims
 
 
@@ -80,5 +81,5 @@ def exp_to_ms(exp: object) -> int | None:
 
     # An int is finite (and math.isfinite raises OverflowError for one no float holds, like 10**400).
     if not ((isinstance(exp, int) or math.isfinite(exp)) and abs(exp) <= MAX_EXPIRES_AT_MS // 1000):
-        raise NotAJwt("a JWT whose 'exp' claim is not a date")
+        raise NotAJwt(M("a JWT whose 'exp' claim is not a date"))
     return int(exp * 1000)

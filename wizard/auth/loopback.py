@@ -46,6 +46,7 @@ from pathlib import Path
 from wizard.auth import pages
 from wizard.auth.redirect import ProviderRefused, first_values, issuer_problem
 from wizard.errors import WizardError
+from wizard.i18n import M, Msg
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
 if TYPE_CHECKING:
@@ -318,8 +319,8 @@ class Listener:
             self._ready.put(None)
         with self.pending_lock:
             for received in self.pending:
-                received.respond(409, pages.failure_page("Sign-in already finished",
-                                                         "This sign-in has ended. Return to your terminal."))
+                received.respond(409, pages.failure_page(M("Sign-in already finished"),
+                                                         M("This sign-in has ended. Return to your terminal.")))
         from wizard.auth import browser
 
         browser.forget_one_time_links(self)
@@ -376,22 +377,22 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         if len(self.path) > MAX_REQUEST_TARGET:
-            return self._reply(400, pages.failure_page("Request too large", "That address is far too long."))
+            return self._reply(400, pages.failure_page(M("Request too large"), M("That address is far too long.")))
         try:
             target = urllib.parse.urlsplit(self.path)
         except ValueError:  # e.g. "http://[x/auth/callback": answer it, do not drop the connection
-            return self._reply(400, pages.failure_page("Bad request", "This request is not a sign-in response."))
+            return self._reply(400, _bad_request())
         callback = self.listener.callback
         if target.path == CANCEL_PATH:  # the cancel key, not the user, decides (a sign-in of another user may ask)
             return self._guarded(self._cancel, check_user=False)
         if target.path.startswith(START_PREFIX):
             return self._guarded(lambda: self._start(target.path[len(START_PREFIX):]))
         if callback is None or target.path != callback.path:
-            return self._reply(404, pages.failure_page("Not found", "This address is not part of the sign-in."))
+            return self._reply(404, _not_found())
         self._guarded(lambda: self._callback(target.query, callback))
 
     def _method_not_allowed(self) -> None:
-        self._reply(405, pages.failure_page("Method not allowed", "Only the browser's GET request is accepted."),
+        self._reply(405, pages.failure_page(M("Method not allowed"), M("Only the browser's GET request is accepted.")),
                     {"Allow": "GET"})
 
     do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = do_HEAD = _method_not_allowed
@@ -399,7 +400,7 @@ class _Handler(BaseHTTPRequestHandler):
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         # The stdlib calls this for garbage and oversized requests; answer with our page.
         self._reply(code if code in (400, 404, 405) else 400,
-                    pages.failure_page("Bad request", "This request is not a sign-in response."))
+                    _bad_request())
 
     # ----------------------------------------------------------------- checks before anything counts
 
@@ -408,21 +409,22 @@ class _Handler(BaseHTTPRequestHandler):
         host = (self.headers.get("Host") or "").strip().lower()
         if host and host not in {f"{name}:{self.listener.port}" for name in HOST_NAMES}:
             return self._reply(421, pages.failure_page(
-                "Wrong address", "This sign-in only answers requests made to its own loopback address."))
+                M("Wrong address"), M("This sign-in only answers requests made to its own loopback address.")))
         uid = peer_uid(self.connection) if check_user else None
         if uid is not None and uid not in self.listener.trusted:
             self.listener.inbox.put(Refused(
-                f"A process of another user (uid {uid}) tried to use this sign-in's listener; it was refused."))
+                M("A process of another user (uid {uid}) tried to use this sign-in's listener; it was refused.",
+                  uid=uid)))
             return self._reply(403, pages.failure_page(
-                "Forbidden", "This sign-in belongs to another user of this computer."))
+                M("Forbidden"), M("This sign-in belongs to another user of this computer.")))
         action()
 
     def _cancel(self) -> None:
         if self.headers.get(MARKER_HEADER) != "1":  # a link or an <img> on some web page: not a sign-in of ours
-            return self._reply(403, pages.failure_page("Forbidden", "Only a newer sign-in on this computer can "
-                                                                    "stop this one."))
+            return self._reply(403, pages.failure_page(M("Forbidden"), M("Only a newer sign-in on this computer can "
+                                                                    "stop this one.")))
         if not self.listener.key_matches(self.headers.get(KEY_HEADER) or ""):
-            return self._reply(409, pages.failure_page("In use", "A sign-in is waiting here."),
+            return self._reply(409, pages.failure_page(M("In use"), M("A sign-in is waiting here.")),
                                {MARKER_HEADER: "1", WHO_HEADER: self.listener.describe})
         self._reply(200, pages.cancelled_page(), {MARKER_HEADER: "1"})
         self.listener.inbox.put(CancelRequested(self.listener.port))
@@ -430,34 +432,34 @@ class _Handler(BaseHTTPRequestHandler):
     def _start(self, token: str) -> None:
         url = self.listener.use_link(token)
         if url is None:
-            return self._reply(404, pages.failure_page("Not found", "This address is not part of the sign-in."))
+            return self._reply(404, _not_found())
         if not url:
             self.listener.inbox.put(StartLinkReused(self.listener.port))
             return self._reply(410, pages.failure_page(
-                "Link already used", "This one-time sign-in link was already opened. If you did not open it "
-                                     "twice, another program on this computer did; the sign-in has been stopped "
-                                     "for safety. Start it again from your terminal."))
+                M("Link already used"), M("This one-time sign-in link was already opened. If you did not open it "
+                                          "twice, another program on this computer did; the sign-in has been stopped "
+                                          "for safety. Start it again from your terminal.")))
         self._reply(302, pages.redirect_page(), {"Location": url})
 
     def _callback(self, query: str, callback: Callback) -> None:
         try:
             params = first_values(query)
         except ValueError:
-            return self._reply(400, pages.failure_page("Bad request", "The sign-in response could not be read."))
+            return self._reply(400, pages.failure_page(M("Bad request"), M("The sign-in response could not be read.")))
         if not hmac.compare_digest(params.get("state", "").encode(), callback.state.encode()):
             return self._reply(400, pages.failure_page(
-                "Not this sign-in", "This response belongs to a different sign-in attempt (the state does not "
-                                    "match). Use the link from the sign-in that is waiting now."))
+                M("Not this sign-in"), M("This response belongs to a different sign-in attempt (the state does not "
+                                         "match). Use the link from the sign-in that is waiting now.")))
         problem = issuer_problem(params, callback.issuer, callback.iss_required)
         if problem:
-            return self._reply(400, pages.failure_page("Not this provider", problem))
+            return self._reply(400, pages.failure_page(M("Not this provider"), M("{problem}.", problem=problem)))
         if params.get("error"):
             refused = ProviderRefused(params["error"], params.get("error_description", ""))
             self.listener.inbox.put(refused)
-            return self._reply(400, pages.failure_page("Sign-in was not completed", refused.text))
+            return self._reply(400, pages.failure_page(M("Sign-in was not completed"), refused.text))
         if not params.get("code"):
             return self._reply(400, pages.failure_page(
-                "No authorization code", "The provider sent the browser back without a code."))
+                M("No authorization code"), M("The provider sent the browser back without a code.")))
         self._deliver_code(CodeReceived(params["code"]))
 
     def _deliver_code(self, received: CodeReceived) -> None:
@@ -465,7 +467,7 @@ class _Handler(BaseHTTPRequestHandler):
             self.listener.pending.append(received)
         self.listener.inbox.put(received)
         if not received._decided.wait(OUTCOME_WAIT):
-            received.respond(504, pages.failure_page("Still working", "Return to your terminal."))
+            received.respond(504, pages.failure_page(M("Still working"), M("Return to your terminal.")))
         try:
             self._reply(received.status, received.page)
         finally:
@@ -503,6 +505,14 @@ class _Writer(io.BufferedIOBase):
         self._connection.sendall(data)
         with memoryview(data) as view:
             return view.nbytes  # len(data) for the bytes the handler writes
+
+
+def _bad_request() -> str:
+    return pages.failure_page(M("Bad request"), M("This request is not a sign-in response."))
+
+
+def _not_found() -> str:
+    return pages.failure_page(M("Not found"), M("This address is not part of the sign-in."))
 
 
 def _connected(connection: socket.socket) -> bool:
@@ -574,8 +584,11 @@ def start(ports: Sequence[int], *, state: str, callback_path: str, inbox: queue.
             listener = Listener(sock, inbox=inbox, callback=callback, describe=describe,
                                 key_file=key_path(key_dir, sock.getsockname()[1]) if key_dir else None)
             if port != ports[0] and on_message:
-                why = f"in use by {live[0]}" if live else "busy"
-                on_message(f"Port {ports[0]} is {why}, using {listener.port}.")
+                if live:
+                    on_message(M("Port {port} is in use by {holder}, using {other}.", port=ports[0], holder=live[0],
+                                 other=listener.port))
+                else:
+                    on_message(M("Port {port} is busy, using {other}.", port=ports[0], other=listener.port))
             return listener
     raise ports_busy(ports, live)
 
@@ -620,8 +633,9 @@ def _bind(port: int) -> socket.socket:
         sock.close()
         if exc.errno == errno.EADDRINUSE:
             raise _PortInUse from None
-        raise WizardError(f"cannot listen on {HOST}:{port} for the browser's return: {exc.strerror or exc}",
-                          hint="sign in with --method device or --method paste instead") from None
+        raise WizardError(M("cannot listen on {host}:{port} for the browser's return: {reason}",
+                            host=HOST, port=port, reason=exc.strerror or exc),
+                          hint=M("sign in with --method device or --method paste instead")) from None
     return sock
 
 
@@ -642,7 +656,8 @@ def ask_to_give_up(port: int, key: str = "") -> str:
             return GAVE_UP
         from wizard.auth.safetext import clean
 
-        return clean(response.getheader(WHO_HEADER) or "another OpenClaw sign-in")[:200]
+        who = response.getheader(WHO_HEADER)
+        return clean(who)[:200] if who else M("another OpenClaw sign-in")
     except (OSError, http.client.HTTPException):
         return ""
     finally:
@@ -655,15 +670,24 @@ def ask_stale_listener_to_cancel(port: int, key: str = "") -> bool:
 
 
 def ports_busy(ports: Sequence[int], live: Sequence[str] = ()) -> PortsBusy:
-    names = " and ".join(str(p) for p in ports)
-    plural = "ports" if len(ports) > 1 else "port"
-    holders = f"another sign-in that is still waiting ({'; '.join(live)})" if live else "another program"
-    if live and len(live) < len(ports):
-        holders += " and another program"
+    names: str = str(ports[0])
+    for port in ports[1:]:
+        names = M("{ports} and {port}", ports=names, port=port)
+    if not live:
+        holders: Msg = M("another program")
+    elif len(live) < len(ports):
+        holders = M("another sign-in that is still waiting ({holders}) and another program", holders="; ".join(live))
+    else:
+        holders = M("another sign-in that is still waiting ({holders})", holders="; ".join(live))
+    if len(ports) > 1:
+        message = M("cannot listen for the browser's return: ports {ports} on {host} are in use by {holders}",
+                    ports=names, host=HOST, holders=holders)
+    else:
+        message = M("cannot listen for the browser's return: port {ports} on {host} is in use by {holders}",
+                    ports=names, host=HOST, holders=holders)
     return PortsBusy(
-        f"cannot listen for the browser's return: {plural} {names} on {HOST} "
-        f"{'are' if len(ports) > 1 else 'is'} in use by {holders}",
-        hint="sign in with --method device (enter a code in any browser) or --method paste (paste the address "
-             "you land on); or finish or stop that sign-in first; a custom provider can use another port with "
-             f"--callback-port N (registered with that provider); or stop the program holding the port "
-             f"(lsof -i :{ports[0]})")
+        message,
+        hint=M("sign in with --method device (enter a code in any browser) or --method paste (paste the address "
+               "you land on); or finish or stop that sign-in first; a custom provider can use another port with "
+               "--callback-port N (registered with that provider); or stop the program holding the port "
+               "(lsof -i :{port})", port=ports[0]))

@@ -26,6 +26,7 @@ from wizard.auth.providers import Provider
 from wizard.auth.redirect import same_issuer
 from wizard.auth.safetext import clean
 from wizard.errors import WizardError
+from wizard.i18n import M, Msg
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
 if TYPE_CHECKING:
@@ -127,13 +128,14 @@ def discover(provider: Provider, *, timeout: float | None = None) -> dict[str, A
     """The provider's OIDC discovery document, fetched once per run; its `issuer` must be ours."""
     url = discovery_url(provider)
     if url not in _discovery_cache:
-        what = f"the discovery document of {provider.id}"
+        what = M("the discovery document of {provider}", provider=provider.id)
         response = send("GET", url, what=what, timeout=timeout)
         document = json_body(response)
         if response.status_code != 200 or not isinstance(document, dict):
-            raise OAuthError(f"{what} could not be read ({_status_text(response, document)})",
+            raise OAuthError(M("{what} could not be read ({status})", what=what,
+                               status=_status_text(response, document)),
                              status=response.status_code,
-                             hint=f"check the issuer of {provider.id} in the providers file")
+                             hint=M("check the issuer of {provider} in the providers file", provider=provider.id))
         _require_same_issuer(provider, document, url)
         _discovery_cache[url] = document
     return _discovery_cache[url]
@@ -144,11 +146,12 @@ def _require_same_issuer(provider: Provider, document: dict[str, Any], url: str)
     published = document.get("issuer")
     if isinstance(published, str) and same_issuer(published, provider.issuer):
         return
-    shown = repr(clean(published)) if isinstance(published, str) else "no issuer"
-    raise OAuthError(f"the discovery document at {url} names {shown} as its issuer, not {provider.issuer!r}; "
-                     "refusing to use it (another provider's endpoints would receive this sign-in)",
-                     hint=f"set the issuer of {provider.id} in {paths.providers_file()} to exactly the provider's "
-                          "issuer", error="issuer_mismatch")
+    shown = repr(clean(published)) if isinstance(published, str) else M("no issuer")
+    raise OAuthError(M("the discovery document at {url} names {shown} as its issuer, not {issuer!r}; "
+                       "refusing to use it (another provider's endpoints would receive this sign-in)",
+                       url=url, shown=shown, issuer=provider.issuer),
+                     hint=M("set the issuer of {provider} in {path} to exactly the provider's issuer",
+                            provider=provider.id, path=paths.providers_file()), error="issuer_mismatch")
 
 
 def endpoints(provider: Provider, *, timeout: float | None = None) -> Endpoints:
@@ -166,8 +169,9 @@ def endpoints(provider: Provider, *, timeout: float | None = None) -> Endpoints:
         issuer=provider.issuer,
         iss_in_response=document.get("authorization_response_iss_parameter_supported") is True,
     )
-    where = f"the discovery document of {provider.id} ({discovery_url(provider)})"
-    hint = f"the provider must publish https endpoints; check the issuer of {provider.id} in {paths.providers_file()}"
+    where = M("the discovery document of {provider} ({url})", provider=provider.id, url=discovery_url(provider))
+    hint = M("the provider must publish https endpoints; check the issuer of {provider} in {path}",
+             provider=provider.id, path=paths.providers_file())
     for key, url in (("authorization_endpoint", found.authorize), ("token_endpoint", found.token),
                      ("revocation_endpoint", found.revoke),
                      ("device_authorization_endpoint", found.device_authorization)):
@@ -216,8 +220,11 @@ def refresh_tokens(provider: Provider, refresh_token: str, *, timeout: float | N
     return token_request(endpoints(provider).token, params, body=provider.refresh_body, timeout=timeout)
 
 
+TOKEN_ENDPOINT = M("the token endpoint")
+
+
 def token_request(url: str, params: dict[str, str], *, body: str = "form", timeout: float | None = None,
-                  what: str = "the token endpoint") -> dict[str, Any]:
+                  what: str = TOKEN_ENDPOINT) -> dict[str, Any]:
     """POST to a token endpoint; the token response, or OAuthError / NetworkError."""
     payload = {"json": params} if body == "json" else {"data": params}
     response = send("POST", url, what=what, timeout=timeout, **payload)
@@ -233,11 +240,12 @@ def provider_error(response: HttpReply, data: object, what: str) -> OAuthError:
     status = response.status_code
     if error:
         text = f"{error}: {description}" if description else error
-        return OAuthError(f"{what} refused the request: {text} (HTTP {status})",
+        return OAuthError(M("{what} refused the request: {error} (HTTP {status})", what=what, error=text,
+                            status=status),
                           error=error, description=description, status=status)
-    return OAuthError(f"{what} answered {_status_text(response, data)}", status=status,
-                      hint="a proxy, firewall or captive portal may be in the way; try again, "
-                           "or from another network")
+    return OAuthError(M("{what} answered {status}", what=what, status=_status_text(response, data)), status=status,
+                      hint=M("a proxy, firewall or captive portal may be in the way; try again, "
+                             "or from another network"))
 
 
 def _error_fields(data: object) -> tuple[str, str]:
@@ -255,11 +263,11 @@ def _error_fields(data: object) -> tuple[str, str]:
 def _status_text(response: HttpReply, data: object) -> str:
     status = response.status_code
     if data is None and "html" in response.headers.get("content-type", "").lower():
-        return f"HTTP {status} with an HTML page instead of JSON"
+        return M("HTTP {status} with an HTML page instead of JSON", status=status)
     if data is None:
-        return f"HTTP {status} without a JSON body"
+        return M("HTTP {status} without a JSON body", status=status)
     if status == 200:
-        return "HTTP 200 without an access_token"
+        return M("HTTP 200 without an access_token")
     return f"HTTP {status}"
 
 
@@ -271,19 +279,20 @@ def send(method: str, url: str, *, what: str, timeout: float | None = None, **kw
     """One request, answered in full within `timeout` seconds in total (default OPENCLAW_HTTP_TIMEOUT)."""
     timeout = timeout if timeout is not None else http_timeout()
     host = clean(urllib.parse.urlsplit(url).netloc or url)
+    where = M("{what} at {host}", what=what, host=host)
     with RequestDeadline(timeout) as deadline:
         try:
             with client().stream(method, url, timeout=timeout, extensions={"trace": deadline.trace},
                                  **kwargs) as response:
-                content = read_capped(response, deadline, f"{what} at {host}")
+                content = read_capped(response, deadline, where)
                 return HttpReply(response.status_code, response.headers, content)
         except (httpx2.TimeoutException, TimeoutError):
-            raise too_slow(f"{what} at {host}", timeout) from None
+            raise too_slow(where, timeout) from None
         except httpx2.HTTPError as exc:
             if deadline.expired:
-                raise too_slow(f"{what} at {host}", timeout) from None
-            raise NetworkError(f"could not reach {what} at {host}: {_reason(exc)}",
-                               hint="check your network connection (and proxy settings) and try again") from None
+                raise too_slow(where, timeout) from None
+            raise NetworkError(M("could not reach {where}: {reason}", where=where, reason=_reason(exc)),
+                               hint=M("check your network connection (and proxy settings) and try again")) from None
 
 
 def read_capped(response: httpx2.Response, deadline: RequestDeadline, where: str) -> bytes:
@@ -292,18 +301,19 @@ def read_capped(response: httpx2.Response, deadline: RequestDeadline, where: str
         deadline.check()
         size += len(chunk)
         if size > MAX_RESPONSE_BYTES:
-            raise NetworkError(f"{where} answered with more than {MAX_RESPONSE_BYTES // (1 << 20)} MiB; "
-                               "far more than any answer to this request",
-                               hint="a proxy or captive portal may be in the way; try again, or from another network")
+            raise NetworkError(M("{where} answered with more than {mib} MiB; far more than any answer to this request",
+                                 where=where, mib=MAX_RESPONSE_BYTES // (1 << 20)),
+                               hint=M("a proxy or captive portal may be in the way; try again, or from another "
+                                      "network"))
         chunks.append(chunk)
     deadline.check()
     return b"".join(chunks)
 
 
 def too_slow(where: str, timeout: float) -> NetworkError:
-    return NetworkError(f"{where} did not answer within {timeout:.3g} s",
-                        hint="check your network connection and try again (OPENCLAW_HTTP_TIMEOUT sets the limit "
-                             "in seconds)")
+    return NetworkError(M("{where} did not answer within {timeout:.3g} s", where=where, timeout=timeout),
+                        hint=M("check your network connection and try again (OPENCLAW_HTTP_TIMEOUT sets the limit "
+                               "in seconds)"))
 
 
 def _reason(exc: Exception) -> str:
@@ -346,18 +356,18 @@ def revoke_tokens(provider: Provider, record: Record) -> list[Revocation]:
 
 def revoke_token(provider: Provider, token: str, token_type: str = "") -> Revocation:
     if not provider.revocable:
-        return Revocation(token_type, NOT_SENT, f"{provider.id} has no revocation endpoint")
+        return Revocation(token_type, NOT_SENT, M("{provider} has no revocation endpoint", provider=provider.id))
     try:
         url = endpoints(provider).revoke
     except WizardError as exc:
         return Revocation(token_type, NOT_SENT, exc.message)
     if not url:
-        return Revocation(token_type, NOT_SENT, f"{provider.id} publishes no revocation endpoint")
+        return Revocation(token_type, NOT_SENT, M("{provider} publishes no revocation endpoint", provider=provider.id))
     data = {"token": token, "client_id": provider.client_id}
     if token_type:
         data["token_type_hint"] = token_type
     try:
-        response = send("POST", url, what="the revocation endpoint", data=data)
+        response = send("POST", url, what=M("the revocation endpoint"), data=data)
     except WizardError as exc:
         return Revocation(token_type, FAILED, exc.message)
     if response.status_code == 200:
@@ -380,29 +390,40 @@ def sign_in_revoked(revocations: list[Revocation]) -> bool | None:
 
 def revocation_lines(where: str, revocations: list[Revocation], record: Record | None) -> list[str]:
     """What logout says happened to each token, refresh token first: revoking it is what ends the sign-in."""
-    lines = []
+    lines: list[str] = []
     for r in revocations:
-        name = r.token_type.replace("_", " ")
-        if r.revoked:
-            ends = ": the sign-in is ended" if r.token_type == "refresh_token" else ""
-            lines.append(f"revoked the {name} at {where}{ends}")
+        name = token_name(r.token_type)
+        if r.revoked and r.token_type == "refresh_token":
+            lines.append(M("revoked the refresh token at {where}: the sign-in is ended", where=where))
+        elif r.revoked:
+            lines.append(M("revoked the {token} at {where}", token=name, where=where))
         elif r.outcome == NOT_SENT:
-            lines.append(f"did not revoke the {name}: {r.detail}")
+            lines.append(M("did not revoke the {token}: {detail}", token=name, detail=r.detail))
+        elif r.outcome == REFUSED:
+            lines.append(M("{where} refused to revoke the {token} ({detail}); {still_valid}", where=where, token=name,
+                           detail=r.detail, still_valid=still_valid_text(r.token_type, record)))
         else:
-            verb = "refused to revoke" if r.outcome == REFUSED else "could not be asked to revoke"
-            lines.append(f"{where} {verb} the {name} ({r.detail}); {still_valid_text(r.token_type, record)}")
+            lines.append(M("{where} could not be asked to revoke the {token} ({detail}); {still_valid}", where=where,
+                           token=name, detail=r.detail, still_valid=still_valid_text(r.token_type, record)))
     return lines
 
 
-def still_valid_text(token_type: str, record: Record | None) -> str:
+def token_name(token_type: str) -> Msg | str:
+    """`refresh_token` as people read it: "refresh token"."""
+    names = {"refresh_token": M("refresh token"), "access_token": M("access token")}
+    return names.get(token_type, token_type.replace("_", " "))
+
+
+def still_valid_text(token_type: str, record: Record | None) -> Msg:
     if token_type == "refresh_token":
-        return "the sign-in stays valid at the provider until it is revoked there (best effort)"
+        return M("the sign-in stays valid at the provider until it is revoked there (best effort)")
     expires_at = (record or {}).get("expires_at")
     if isinstance(expires_at, int):
         from wizard.auth.status import format_duration
 
-        return f"it stays valid until it expires (in {format_duration((expires_at - store.now_ms()) // 1000)})"
-    return "it stays valid until it expires"
+        return M("it stays valid until it expires (in {duration})",
+                 duration=format_duration((expires_at - store.now_ms()) // 1000))
+    return M("it stays valid until it expires")
 
 
 # --------------------------------------------------------------------------- the stored record

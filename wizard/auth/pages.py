@@ -1,8 +1,10 @@
-"""The small pages the loopback server shows in the browser."""
+"""The small pages the loopback server shows in the browser, in the run's language (`<html lang>` says which)."""
 
 from __future__ import annotations
 
 from html import escape
+
+from wizard.i18n import M, language, localize
 
 _STYLE = (
     "body{font-family:system-ui,-apple-system,Segoe UI,sans-serif;background:#f6f7f9;color:#1d2433;"
@@ -15,34 +17,37 @@ _STYLE = (
 
 
 def _page(kind: str, title: str, paragraphs: list[str]) -> str:
-    body = "".join(f"<p>{p}</p>" for p in paragraphs)
+    """A page in the run's language: `title` and `paragraphs` are messages (paragraphs hold HTML already escaped)."""
+    heading = escape(localize(title))
+    body = "".join(f"<p>{localize(p)}</p>" for p in paragraphs)
     return (
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
-        f"<title>{escape(title)} - OpenClaw</title><style>{_STYLE}</style></head>"
-        f"<body><main class=\"{kind}\"><h1>{escape(title)}</h1>{body}</main></body></html>"
+        f"<!doctype html><html lang=\"{language()}\"><head><meta charset=\"utf-8\">"
+        f"<title>{heading} - OpenClaw</title><style>{_STYLE}</style></head>"
+        f"<body><main class=\"{kind}\"><h1>{heading}</h1>{body}</main></body></html>"
     )
 
 
 def success_page(provider_label: str, email: str | None = None) -> str:
-    who = f" as <strong>{escape(email)}</strong>" if email else ""
-    return _page("ok", "Signed in to OpenClaw", [
-        f"You are signed in to {escape(provider_label)}{who}.",
-        "You can close this tab and return to your terminal.",
+    who = M(" as <strong>{email}</strong>", email=escape(email)) if email else ""
+    return _page("ok", M("Signed in to OpenClaw"), [
+        M("You are signed in to {provider}{who}.", provider=escape(localize(provider_label)), who=who),
+        M("You can close this tab and return to your terminal."),
     ])
 
 
 def failure_page(title: str, message: str) -> str:
+    """`message` is text (a message, or the provider's own words), escaped here."""
     return _page("fail", title, [
-        escape(message),
-        "Return to your terminal for what to do next.",
+        escape(localize(message)),
+        M("Return to your terminal for what to do next."),
     ])
 
 
 def cancelled_page() -> str:
-    return _page("fail", "Sign-in stopped", [
-        "Another OpenClaw sign-in on this computer took over; this one has stopped.",
+    return _page("fail", M("Sign-in stopped"), [
+        M("Another OpenClaw sign-in on this computer took over; this one has stopped."),
     ])
 
 
 def redirect_page() -> str:
-    return _page("ok", "Continuing to sign in", ["Your browser is being sent to the sign-in page."])
+    return _page("ok", M("Continuing to sign in"), [M("Your browser is being sent to the sign-in page.")])

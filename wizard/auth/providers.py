@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from wizard import paths
 from wizard.errors import InvalidProvider, UsageError
+from wizard.i18n import M
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
 if TYPE_CHECKING:
@@ -120,7 +121,7 @@ class Provider:
 BUILTIN = {
     "openai-codex": Provider(
         id="openai-codex",
-        label="OpenAI Codex (Sign in with ChatGPT)",
+        label=M("OpenAI Codex (Sign in with ChatGPT)"),
         kind="oauth",
         default_model="openai-codex/gpt-5.2",
         issuer="https://auth.openai.com",
@@ -138,15 +139,15 @@ BUILTIN = {
         codex_cli_mode="chatgpt",
     ),
     "openai-api-key": Provider(
-        id="openai-api-key", label="OpenAI API key", kind="api_key",
+        id="openai-api-key", label=M("OpenAI API key"), kind="api_key",
         default_model="openai/gpt-5.2", env_var="OPENAI_API_KEY", revocable=False, key_prefix="sk-",
         invoke_url="https://api.openai.com/v1/responses", codex_cli_mode="apikey"),
     "anthropic-api-key": Provider(
-        id="anthropic-api-key", label="Anthropic API key", kind="api_key",
+        id="anthropic-api-key", label=M("Anthropic API key"), kind="api_key",
         default_model="anthropic/claude-sonnet-4-5", env_var="ANTHROPIC_API_KEY", revocable=False,
         key_prefix="sk-ant-"),
     "anthropic": Provider(
-        id="anthropic", label="Anthropic (pasted setup token)", kind="token",
+        id="anthropic", label=M("Anthropic (pasted setup token)"), kind="token",
         default_model="anthropic/claude-sonnet-4-5", revocable=False),
 }
 
@@ -168,7 +169,7 @@ def _load_file() -> dict[str, dict[str, Any]]:
     from wizard.errors import StorageError
 
     path = paths.providers_file_str()
-    fix = "fix the file and run the command again"
+    fix = M("fix the file and run the command again")
     try:
         read = fsutil.read_regular_file(path)
         if read is None:
@@ -180,27 +181,32 @@ def _load_file() -> dict[str, dict[str, Any]]:
     except fsutil.FileRefused as exc:
         raise UsageError(exc.reason, hint=fix) from None
     except StorageError as exc:
-        raise UsageError(f"refusing to read {path}: {exc.message}", hint=exc.hint) from None
+        raise UsageError(M("refusing to read {path}: {problem}", path=path, problem=exc.message),
+                         hint=exc.hint) from None
     except UnicodeDecodeError:
-        raise UsageError(f"{path} is not valid TOML: it is not UTF-8 text", hint=fix) from None
+        raise UsageError(M("{path} is not valid TOML: it is not UTF-8 text", path=path), hint=fix) from None
     except ValueError as exc:  # tomllib.TOMLDecodeError
-        raise UsageError(f"{path} is not valid TOML: {exc}", hint=fix) from None
+        raise UsageError(M("{path} is not valid TOML: {reason}", path=path, reason=exc), hint=fix) from None
     except RecursionError:
-        raise UsageError(f"{path} is not valid TOML: it is nested too deeply", hint=fix) from None
+        raise UsageError(M("{path} is not valid TOML: it is nested too deeply", path=path), hint=fix) from None
     except OSError as exc:
-        raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from None
+        raise UsageError(M("cannot read {path}: {reason}", path=path, reason=exc.strerror or exc)) from None
     table = data.get("providers", {})
     if not isinstance(table, dict) or not all(isinstance(v, dict) for v in table.values()):
-        raise UsageError(f"{path}: expected [providers.<id>] tables", hint=f"for example:\n{_EXAMPLE}")
+        raise UsageError(M("{path}: expected [providers.<id>] tables", path=path), hint=_for_example())
     return table
 
 
+def _for_example() -> str:
+    return M("for example:\n{example}", example=_EXAMPLE)
+
+
 def _toml_type(value: object) -> str:
-    for kind, word in ((bool, "a boolean"), (str, "a string"), (int, "an integer"), (float, "a float"),
-                       (list, "an array"), (dict, "a table")):
+    for kind, word in ((bool, M("a boolean")), (str, M("a string")), (int, M("an integer")), (float, M("a float")),
+                       (list, M("an array")), (dict, M("a table"))):
         if isinstance(value, kind):
             return word
-    return "a date or time"
+    return M("a date or time")
 
 
 def _is_port(value: object) -> bool:
@@ -213,20 +219,23 @@ def _checked(where: str, key: str, value: object) -> object:
     if expected is tuple:
         if not isinstance(value, list) or not value or not all(_is_port(port) for port in value):
             got = _toml_type(value) if not isinstance(value, list) else (
-                "an empty array" if not value else f"{next(p for p in value if not _is_port(p))!r} in it")
-            raise UsageError(f"{where}: {key} must be an array of port numbers 1-65535 (e.g. {key} = [1455]), "
-                             f"got {got}")
+                M("an empty array") if not value else M("{value!r} in it",
+                                                        value=next(p for p in value if not _is_port(p))))
+            raise UsageError(M("{where}: {key} must be an array of port numbers 1-65535 (e.g. {key} = [1455]), "
+                               "got {got}", where=where, key=key, got=got))
         return tuple(value)
     if expected is dict:
         if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
-            raise UsageError(f"{where}: {key} must be a table of strings (e.g. {key} = {{ prompt = \"login\" }}), "
-                             f"got {_toml_type(value)}")
+            raise UsageError(M("{where}: {key} must be a table of strings (e.g. {key} = {{ prompt = \"login\" }}), "
+                               "got {got}", where=where, key=key, got=_toml_type(value)))
         return dict(value)
     if not isinstance(value, expected):
-        raise UsageError(f"{where}: {key} must be {'true or false' if expected is bool else 'a string'}, "
-                         f"got {_toml_type(value)}")
+        raise UsageError(M("{where}: {key} must be {expected}, got {got}", where=where, key=key,
+                           expected=M("true or false") if expected is bool else M("a string"),
+                           got=_toml_type(value)))
     if key in _CHOICES and value not in _CHOICES[key]:
-        raise UsageError(f"{where}: {key} must be one of: {', '.join(repr(c) for c in _CHOICES[key])}")
+        raise UsageError(M("{where}: {key} must be one of: {choices}", where=where, key=key,
+                           choices=", ".join(repr(c) for c in _CHOICES[key])))
     return value
 
 
@@ -234,25 +243,26 @@ def _from_table(pid: str, table: dict[str, Any], base: Provider | None) -> Provi
     where = f"{paths.providers_file_str()} [providers.{pid}]"
     unknown = set(table) - _OVERRIDABLE - {"redirect_port", "callback_port"}
     if unknown:
-        raise UsageError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}",
-                         hint=f"known keys: {', '.join(sorted(_OVERRIDABLE | {'redirect_port'}))}")
+        raise UsageError(M("{where}: unknown key(s) {keys}", where=where, keys=", ".join(sorted(unknown))),
+                         hint=M("known keys: {keys}", keys=", ".join(sorted(_OVERRIDABLE | {"redirect_port"}))))
     values = dict(table)
     aliases = [key for key in ("redirect_ports", "redirect_port", "callback_port") if key in values]
     if len(aliases) > 1:
-        raise UsageError(f"{where}: {' and '.join(aliases)} are the same setting; keep one")
+        raise UsageError(M("{where}: {keys} are the same setting; keep one", where=where, keys=" and ".join(aliases)))
     for alias in ("redirect_port", "callback_port"):
         if alias not in values:
             continue
         port = values.pop(alias)
         if not _is_port(port):
-            raise UsageError(f"{where}: {alias} must be a port number 1-65535, got {_toml_type(port)}"
-                             + (f" {port}" if isinstance(port, int) and not isinstance(port, bool) else ""))
+            shown = f" {port}" if isinstance(port, int) and not isinstance(port, bool) else ""
+            raise UsageError(M("{where}: {key} must be a port number 1-65535, got {got}{value}", where=where, key=alias,
+                               got=_toml_type(port), value=shown))
         values["redirect_ports"] = [port]
     values = {key: _checked(where, key, value) for key, value in values.items()}
     if base is not None:
         return base.replace(**values)
     if not values.get("issuer") or not values.get("client_id"):
-        raise UsageError(f"{where}: a custom provider needs issuer and client_id", hint=f"for example:\n{_EXAMPLE}")
+        raise UsageError(M("{where}: a custom provider needs issuer and client_id", where=where), hint=_for_example())
     values.setdefault("label", pid)
     values.setdefault("kind", "oauth")
     values.setdefault("scopes", "openid profile email offline_access")
@@ -288,26 +298,33 @@ def get(provider_id: str, known: dict[str, Provider] | None = None) -> Provider:
         return providers[canonical_id(provider_id, providers)]
     except KeyError:
         aliases = ", ".join(f"{alias} = {target}" for alias, target in ALIASES.items() if target in providers)
+        also = M(" (also: {aliases})", aliases=aliases) if aliases else ""
         raise InvalidProvider(
-            f"unknown provider {provider_id!r}",
-            hint=f"known providers: {', '.join(providers)}" + (f" (also: {aliases})" if aliases else "")
-                 + f" (add more in {paths.providers_file_str()})") from None
+            M("unknown provider {provider!r}", provider=provider_id),
+            hint=M("known providers: {providers}{also} (add more in {path})", providers=", ".join(providers),
+                   also=also, path=paths.providers_file_str())) from None
 
 
 def require_oauth(provider: Provider, *, to: str = "sign in") -> Provider:
     """`provider`, which must be an OAuth sign-in: an API key or a pasted token has nothing `to` sign in or refresh."""
     if provider.kind != "oauth":
-        what = "an API key" if provider.kind == "api_key" else "a pasted token"
-        raise UsageError(f"{provider.id} uses {what}, not a sign-in: there is nothing to {to}",
-                         hint=f"store it with `openclaw models auth login --provider {provider.id}` "
-                              f"(the key on stdin) or `openclaw models auth import --provider {provider.id}`")
+        what = M("an API key") if provider.kind == "api_key" else M("a pasted token")
+        if to == "refresh":
+            message = M("{provider} uses {what}, not a sign-in: there is nothing to refresh", provider=provider.id,
+                        what=what)
+        else:
+            message = M("{provider} uses {what}, not a sign-in: there is nothing to sign in", provider=provider.id,
+                        what=what)
+        raise UsageError(message, hint=M("store it with `openclaw models auth login --provider {provider}` "
+                                         "(the key on stdin) or `openclaw models auth import --provider {provider}`",
+                                         provider=provider.id))
     return provider
 
 
 def key_problem(provider: Provider | None, text: str) -> str | None:
     """Why `text` cannot be this provider's API key or token (None when it can): one token, the right prefix."""
     if not text or any(c.isspace() for c in text):
-        return "must be a single token without spaces or line breaks"
+        return M("must be a single token without spaces or line breaks")
     if provider is not None and provider.key_prefix and not text.startswith(provider.key_prefix):
-        return f"an {provider.label} starts with {provider.key_prefix}"
+        return M("an {label} starts with {prefix}", label=provider.label, prefix=provider.key_prefix)
     return None

@@ -9,6 +9,8 @@ from __future__ import annotations
 import urllib.parse
 from dataclasses import dataclass
 
+from wizard.i18n import M, Msg
+
 MAX_QUERY_FIELDS = 64
 
 
@@ -43,13 +45,14 @@ def same_issuer(a: str, b: str) -> bool:
     return a.rstrip("/") == b.rstrip("/")
 
 
-def issuer_problem(params: dict[str, str], issuer: str, required: bool) -> str:
-    """RFC 9207: why an authorization response's `iss` shows it is not from our provider ("" if it is fine)."""
+def issuer_problem(params: dict[str, str], issuer: str, required: bool) -> Msg | str:
+    """RFC 9207: why an authorization response's `iss` shows it is not from our provider ("" if it is fine),
+    as a clause without its final period (the browser page ends it, a rejected paste goes on)."""
     iss = params.get("iss")
     if iss is None:
-        return ("The provider promises to name itself in every response (RFC 9207), and this one does not; "
-                "it may come from another provider.") if required and issuer else ""
+        return M("The provider promises to name itself in every response (RFC 9207), and this one does not; "
+                 "it may come from another provider") if required and issuer else ""
     if issuer and not same_issuer(iss, issuer):
-        return ("This response names another provider as its issuer (RFC 9207), so it is not the answer to "
-                "this sign-in.")
+        return M("This response names another provider as its issuer (RFC 9207), so it is not the answer to "
+                 "this sign-in")
     return ""

@@ -19,6 +19,7 @@ from wizard.auth import providers, store
 from wizard.auth.status import login_command, sign_in_again
 from wizard.errors import StorageError, WizardError
 from wizard.fsutil import ensure_private_dir
+from wizard.i18n import M
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
 if TYPE_CHECKING:
@@ -58,13 +59,15 @@ def _refresh_locked(provider_id: str, *, force: bool, skew_seconds: float) -> Re
         if not force and not needs_refresh(record, skew_seconds):
             return record
         if isinstance(record.get("revoked"), dict):  # the provider already said no: asking again cannot help
-            raise WizardError(f"the {provider_id} sign-in was revoked (the provider rejected its refresh token); "
-                              f"{sign_in_again(provider_id)}", code="REFRESH_REJECTED")
+            raise WizardError(M("the {provider} sign-in was revoked (the provider rejected its refresh token); "
+                                "{sign_in_again}", provider=provider_id, sign_in_again=sign_in_again(provider_id)),
+                              code="REFRESH_REJECTED")
         if not record.get("refresh_token"):
             if not force and record["expires_at"] > store.now_ms():
                 return record  # still valid for now, and nothing to refresh it with
-            raise WizardError(f"the credentials for {provider_id} cannot be refreshed (no refresh token); "
-                              f"{sign_in_again(provider_id)}", code="REFRESH_IMPOSSIBLE")
+            raise WizardError(M("the credentials for {provider} cannot be refreshed (no refresh token); "
+                                "{sign_in_again}", provider=provider_id, sign_in_again=sign_in_again(provider_id)),
+                              code="REFRESH_IMPOSSIBLE")
         return _rotate(provider, record)
 
 
@@ -74,7 +77,7 @@ def _rotate(provider: providers.Provider, record: Record) -> Record:
 
     # Once the request is sent the provider may have spent the old refresh token: a signal
     # waits until the new one is on disk.
-    with deferred("the refreshed tokens"):
+    with deferred(M("the refreshed tokens")):
         try:
             tokens = oauth.refresh_tokens(provider, record["refresh_token"])
         except oauth.OAuthError as exc:
@@ -82,8 +85,9 @@ def _rotate(provider: providers.Provider, record: Record) -> Record:
                 raise
             reason = f"{exc.error}: {exc.description}" if exc.description else exc.error
             mark_revoked(record, exc.error, exc.description)
-            raise WizardError(f"the provider no longer accepts the stored refresh token for {provider.id} "
-                              f"({reason}); {sign_in_again(provider.id)}", code="REFRESH_REJECTED") from None
+            raise WizardError(M("the provider no longer accepts the stored refresh token for {provider} "
+                                "({reason}); {sign_in_again}", provider=provider.id, reason=reason,
+                                sign_in_again=sign_in_again(provider.id)), code="REFRESH_REJECTED") from None
         updated = oauth.credential_record(provider.id, tokens, previous=record)
         store.save(updated)
     return updated
@@ -110,8 +114,8 @@ def _is_permanent(exc: OAuthError) -> bool:
 def _load(provider_id: str) -> Record:
     record = store.load(provider_id)
     if record is None:
-        raise WizardError(f"no credentials stored for {provider_id}",
-                          hint=f"sign in: {login_command(provider_id)}", code="NOT_SIGNED_IN")
+        raise WizardError(M("no credentials stored for {provider}", provider=provider_id),
+                          hint=M("sign in: {command}", command=login_command(provider_id)), code="NOT_SIGNED_IN")
     return record
 
 
@@ -130,13 +134,13 @@ def credential_lock(provider_id: str, *, remove: bool = False) -> Iterator[None]
     try:
         lock.acquire()
     except Timeout:
-        raise WizardError(f"another openclaw process has been changing the {provider_id} credentials for over "
-                          f"{LOCK_TIMEOUT_SECONDS:g} s", code="LOCKED",
-                          hint=f"try again; if no other openclaw is running, delete {path}") from None
+        raise WizardError(M("another openclaw process has been changing the {provider} credentials for over "
+                            "{seconds:g} s", provider=provider_id, seconds=LOCK_TIMEOUT_SECONDS), code="LOCKED",
+                          hint=M("try again; if no other openclaw is running, delete {path}", path=path)) from None
     except OSError as exc:
-        raise StorageError(f"cannot lock {path}: {exc.strerror or exc}",
-                           hint="the credentials dir must be writable to change credentials; "
-                                "set OPENCLAW_STATE_DIR to a writable directory") from None
+        raise StorageError(M("cannot lock {path}: {reason}", path=path, reason=exc.strerror or exc),
+                           hint=M("the credentials dir must be writable to change credentials; "
+                                  "set OPENCLAW_STATE_DIR to a writable directory")) from None
     try:
         yield
         if remove:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from wizard.auth import status as st
 from wizard.auth.providers import ALIASES, Provider
+from wizard.i18n import M
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
 if TYPE_CHECKING:
@@ -98,11 +99,12 @@ class Reader:
         if provider is None:
             if provider_id in st.stored_provider_ids() and name == DEFAULT:
                 return st.stored_row(profile, provider_id, self.at_ms)
-            return st.unknown_row(profile, f"unknown provider {provider_id!r} in models.auth_order", self.at_ms)
+            return st.unknown_row(profile, M("unknown provider {provider!r} in models.auth_order",
+                                             provider=provider_id), self.at_ms)
         if name not in names_for(provider):
             known = ", ".join(profile_id(provider_id, n) for n in names_for(provider))
-            return st.unknown_row(profile, f"unknown profile name {name!r} (profiles of {provider_id}: {known})",
-                                  self.at_ms)
+            return st.unknown_row(profile, M("unknown profile name {name!r} (profiles of {provider}: {known})",
+                                             name=name, provider=provider_id, known=known), self.at_ms)
         if name == ENV:
             return st.env_row(profile, provider_id, provider.env_var, provider.kind, self.at_ms)
         if name == CODEX_CLI:

@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from wizard.errors import Cancelled
+from wizard.i18n import M, localize
 
 HELD = (signal.SIGINT, signal.SIGTERM)
 _depth = 0
@@ -43,8 +44,8 @@ def deferred(what: str) -> Iterator[Held]:
 
     def hold(signum: int, frame: object) -> None:
         if not received:
-            print(f"\n{signal.Signals(signum).name} received: storing {what} first, then stopping...",
-                  file=sys.stderr, flush=True)
+            print("\n" + localize(M("{signal} received: storing {what} first, then stopping...",
+                                     signal=signal.Signals(signum).name, what=what)), file=sys.stderr, flush=True)
         received.append(signum)
 
     previous = {sig: signal.getsignal(sig) for sig in HELD}
@@ -61,5 +62,6 @@ def deferred(what: str) -> Iterator[Held]:
     if received:
         name = signal.Signals(received[0]).name
         if not held.stored:
-            raise Cancelled(f"cancelled by {name}; nothing was stored")
-        raise Cancelled(f"cancelled by {name}; {what} were stored first, so nothing is lost")
+            raise Cancelled(M("cancelled by {signal}; nothing was stored", signal=name))
+        raise Cancelled(M("cancelled by {signal}; {what} were stored first, so nothing is lost",
+                          signal=name, what=what))

@@ -29,6 +29,7 @@ from wizard.auth.methods import NAMES as METHODS
 from wizard.auth.providers import Provider
 from wizard.auth.redirect import ProviderRefused, first_values, issuer_problem
 from wizard.errors import Cancelled, StorageError, TimedOut, UsageError, WizardError
+from wizard.i18n import M, Msg
 from wizard.output import Output
 from wizard.request import DEFAULT_SIGN_IN_TIMEOUT as DEFAULT_TIMEOUT
 from wizard.request import SignInOptions
@@ -45,7 +46,7 @@ if TYPE_CHECKING:
 
 POLL_SECONDS = 0.1
 PAGE_SEND_WAIT = 1.0
-SIGN_IN_TOKENS = "the new sign-in's tokens"
+SIGN_IN_TOKENS = M("the new sign-in's tokens")
 # A bare authorization code: one URL-safe token, no spaces.
 BARE_CODE = re.compile(r"[A-Za-z0-9._~+/=\-]{16,4096}")
 MAX_PASTE_LINE = 1 << 16
@@ -64,6 +65,12 @@ class SignInEvents(Protocol):
 
 class SignInFailed(WizardError):
     code = "SIGN_IN_FAILED"
+
+
+def provider_refused(refused: ProviderRefused) -> SignInFailed:
+    """The provider sent the browser back with an error: its own code and words, as it sent them."""
+    return SignInFailed(M("the provider did not complete the sign-in: {reason}", reason=refused.text),
+                        hint=M("start the sign-in again to retry"))
 
 
 # --------------------------------------------------------------------------- reading a paste
@@ -88,7 +95,7 @@ def read_paste(text: str, state: str, redirect_uri: str = "", *, issuer: str = "
     text = text.strip().strip("'\"<>").strip()
     if not text:
         return None
-    where = f" (it starts with {redirect_uri})" if redirect_uri else ""
+    where = M(" (it starts with {redirect_uri})", redirect_uri=redirect_uri) if redirect_uri else ""
     if "://" in text or "?" in text or any(key in text for key in ("code=", "state=", "error=")):
         return _read_pasted_url(text, state, where, issuer, iss_required)
     if "#" in text:
@@ -113,20 +120,20 @@ def _read_pasted_url(text: str, state: str, where: str, issuer: str = "",
         return PasteRejected(_garbage_reason(where))
     if not params.get("state"):
         if params.get("code") or params.get("error"):
-            return PasteRejected("that address has no state, so it cannot be checked; copy the whole address "
-                                 f"from the browser's address bar{where}")
+            return PasteRejected(M("that address has no state, so it cannot be checked; copy the whole address "
+                                   "from the browser's address bar{where}", where=where))
         return PasteRejected(_garbage_reason(where))
     if not _same(params["state"], state):
         return PasteRejected(_wrong_state_reason(where))
     problem = issuer_problem(params, issuer, iss_required)
     if problem:
-        return PasteRejected(problem.rstrip(".") + "; open the URL shown above and paste the address you land "
-                             f"on{where}")
+        return PasteRejected(M("{problem}; open the URL shown above and paste the address you land on{where}",
+                               problem=problem, where=where))
     if params.get("error"):
         return ProviderRefused(params["error"], params.get("error_description", ""))
     if not params.get("code"):
-        return PasteRejected("that address has no code in it; copy the whole address from the browser's "
-                             f"address bar{where}")
+        return PasteRejected(M("that address has no code in it; copy the whole address from the browser's "
+                               "address bar{where}", where=where))
     return PastedCode(params["code"])
 
 
@@ -134,14 +141,14 @@ def _same(a: str, b: str) -> bool:
     return hmac.compare_digest(a.encode("utf-8"), b.encode("utf-8"))
 
 
-def _wrong_state_reason(where: str) -> str:
-    return ("that address belongs to a different sign-in attempt (its state does not match this one); "
-            f"open the URL shown above and paste the address you land on{where}")
+def _wrong_state_reason(where: str) -> Msg:
+    return M("that address belongs to a different sign-in attempt (its state does not match this one); "
+             "open the URL shown above and paste the address you land on{where}", where=where)
 
 
-def _garbage_reason(where: str) -> str:
-    return ("that is neither the address the browser landed on nor an authorization code; "
-            f"copy the whole address from the browser's address bar{where}")
+def _garbage_reason(where: str) -> Msg:
+    return M("that is neither the address the browser landed on nor an authorization code; "
+             "copy the whole address from the browser's address bar{where}", where=where)
 
 
 # --------------------------------------------------------------------------- waiting
@@ -166,11 +173,11 @@ class _Wait:
 
     def check(self) -> None:
         if self._cancel is not None and self._cancel.is_set():
-            raise Cancelled("sign-in cancelled; nothing was stored")
+            raise Cancelled(M("sign-in cancelled; nothing was stored"))
         if self.remaining() <= 0:
-            raise TimedOut(f"no sign-in arrived within {self.timeout:g} s; nothing was stored",
-                           hint="run the command again (--timeout S gives more time); where the browser cannot "
-                                "come back to this computer, use --method device or --method paste")
+            raise TimedOut(M("no sign-in arrived within {timeout:g} s; nothing was stored", timeout=self.timeout),
+                           hint=M("run the command again (--timeout S gives more time); where the browser cannot "
+                                  "come back to this computer, use --method device or --method paste"))
 
     def next(self) -> Arrival | Pasted:
         while True:
@@ -230,14 +237,15 @@ def oauth_provider(provider_id: str) -> Provider:
 
 def _check_options(options: SignInOptions) -> None:
     if options.method not in METHODS:
-        raise UsageError(f"unknown sign-in method {options.method!r}", hint=f"use one of: {', '.join(METHODS)}")
+        raise UsageError(M("unknown sign-in method {method!r}", method=options.method),
+                         hint=M("use one of: {methods}", methods=", ".join(METHODS)))
     timeout = options.timeout
     if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not math.isfinite(timeout) \
             or timeout <= 0:
-        raise UsageError(f"--timeout must be a positive number of seconds, not {timeout!r}",
-                         hint=f"e.g. --timeout {DEFAULT_TIMEOUT:g} (the default)")
+        raise UsageError(M("--timeout must be a positive number of seconds, not {timeout!r}", timeout=timeout),
+                         hint=M("e.g. --timeout {default:g} (the default)", default=DEFAULT_TIMEOUT))
     if options.callback_port is not None and not 1 <= options.callback_port <= 65535:
-        raise UsageError("--callback-port must be a port number 1-65535")
+        raise UsageError(M("--callback-port must be a port number 1-65535"))
     if options.method != "device" and not options.no_browser:
         from wizard.auth import browser
 
@@ -249,8 +257,9 @@ def callback_ports(provider: Provider, options: SignInOptions) -> tuple[int, ...
         return tuple(provider.redirect_ports)
     if provider.builtin and options.callback_port not in provider.redirect_ports:
         registered = ", ".join(str(p) for p in provider.redirect_ports)
-        raise UsageError(f"{provider.id} only accepts the callback ports registered with it: {registered}",
-                         hint="when those ports are busy, sign in with --method device or --method paste")
+        raise UsageError(M("{provider} only accepts the callback ports registered with it: {ports}",
+                           provider=provider.id, ports=registered),
+                         hint=M("when those ports are busy, sign in with --method device or --method paste"))
     return (options.callback_port,)
 
 
@@ -291,17 +300,16 @@ def _code_flow(provider: Provider, options: SignInOptions, events: SignInEvents,
             if isinstance(item, loopback.CodeReceived):
                 return _finish_in_browser(item, provider, exchange, events)
             if isinstance(item, ProviderRefused):
-                raise SignInFailed(f"the provider did not complete the sign-in: {item.text}",
-                                   hint="start the sign-in again to retry")
+                raise provider_refused(item)
             if isinstance(item, loopback.CancelRequested):
-                raise Cancelled(f"a newer sign-in for the same state dir took over port {item.port}; "
-                                "this one stopped, nothing was stored")
+                raise Cancelled(M("a newer sign-in for the same state dir took over port {port}; "
+                                  "this one stopped, nothing was stored", port=item.port))
             if isinstance(item, loopback.StartLinkReused):
-                raise SignInFailed("the one-time sign-in link was opened twice: another program on this computer "
-                                   "may have read it (a browser's command line is visible to every local user), "
-                                   "so this sign-in was stopped for safety; nothing was stored",
-                                   hint="start the sign-in again; where other users share this computer, "
-                                        "--method device keeps the sign-in off it entirely")
+                raise SignInFailed(M("the one-time sign-in link was opened twice: another program on this computer "
+                                     "may have read it (a browser's command line is visible to every local user), "
+                                     "so this sign-in was stopped for safety; nothing was stored"),
+                                   hint=M("start the sign-in again; where other users share this computer, "
+                                          "--method device keeps the sign-in off it entirely"))
             if isinstance(item, loopback.Refused):
                 events.message(item.text)
             if isinstance(item, Pasted):
@@ -321,6 +329,7 @@ def _who(provider: Provider) -> str:
         user = pwd.getpwuid(os.geteuid()).pw_name
     except (ImportError, KeyError):
         user = f"uid {os.geteuid()}"
+    # Not translated: an HTTP header value (ASCII), read by another openclaw and quoted as data.
     return f"openclaw pid {os.getpid()}, signing in to {provider.id} as user {user}"
 
 
@@ -333,11 +342,11 @@ def _finish_in_browser(received: CodeReceived, provider: Provider, exchange: Exc
         try:
             record = _save(provider, exchange(received.code), events)
         except WizardError as exc:
-            received.respond(400, pages.failure_page("Sign-in failed", exc.message))
+            received.respond(400, pages.failure_page(M("Sign-in failed"), exc.message))
             received.wait_sent(PAGE_SEND_WAIT)
             raise
         except BaseException:
-            received.respond(400, pages.failure_page("Sign-in stopped", "The sign-in was cancelled."))
+            received.respond(400, pages.failure_page(M("Sign-in stopped"), M("The sign-in was cancelled.")))
             raise
         received.respond(200, pages.success_page(provider.label, record.get("email")))
         received.wait_sent(PAGE_SEND_WAIT)
@@ -356,16 +365,16 @@ def _try_paste(text: str, paste_reader: Callable[[str], PastedCode | PasteReject
         events.paste_rejected(pasted.reason)
         return None
     if isinstance(pasted, ProviderRefused):
-        raise SignInFailed(f"the provider did not complete the sign-in: {pasted.text}",
-                           hint="start the sign-in again to retry")
+        raise provider_refused(pasted)
     with deferred(SIGN_IN_TOKENS) as held:
         try:
             tokens = exchange(pasted.code)
         except oauth.OAuthError as exc:
             if pasted.state_checked or exc.error != "invalid_grant":
                 raise
-            events.paste_rejected(f"the provider did not accept that code ({exc.description or exc.error}); "
-                                  "paste the whole address from the browser's address bar")
+            events.paste_rejected(M("the provider did not accept that code ({reason}); "
+                                    "paste the whole address from the browser's address bar",
+                                    reason=exc.description or exc.error))
             held.stored = False
             return None
         return _save(provider, tokens, events)
@@ -381,8 +390,8 @@ def _device_flow(provider: Provider, events: SignInEvents, wait: _Wait) -> Recor
     while True:
         wait.pause(login.interval)
         if login.expired():
-            raise SignInFailed("the device code expired before it was approved; nothing was stored",
-                               hint="run the command again for a new code")
+            raise SignInFailed(M("the device code expired before it was approved; nothing was stored"),
+                               hint=M("run the command again for a new code"))
         with deferred(SIGN_IN_TOKENS) as held:  # a poll may bring the tokens (or exchange the code it brings)
             tokens = login.poll(wait.request_timeout())
             if tokens is not None:
@@ -421,15 +430,18 @@ def _not_stored(provider: Provider, record: Record, exc: StorageError) -> Storag
     outcomes = {o.token_type: o for o in oauth.revoke_tokens(provider, record)}
     refresh = outcomes.get("refresh_token")
     if refresh is not None and refresh.revoked:
-        fate = "the tokens the provider had just issued were revoked there, so none stays valid"
+        fate = M("the tokens the provider had just issued were revoked there, so none stays valid")
         if "access_token" in outcomes and not outcomes["access_token"].revoked:
-            fate = ("the refresh token the provider had just issued was revoked there, so the sign-in is ended "
-                    f"(its access token could not be revoked: {oauth.still_valid_text('access_token', record)})")
+            fate = M("the refresh token the provider had just issued was revoked there, so the sign-in is ended "
+                     "(its access token could not be revoked: {still_valid})",
+                     still_valid=oauth.still_valid_text("access_token", record))
     else:
-        why = next((o.detail for o in outcomes.values() if o.detail), "no answer")
-        fate = f"the tokens the provider had just issued could not be revoked ({why}); they lapse on their own"
-    return StorageError(f"signed in, but the credentials could not be stored: {exc.message}; {fate}",
-                        hint=exc.hint or "fix the state dir and sign in again", code=exc.code)
+        why = next((o.detail for o in outcomes.values() if o.detail), M("no answer"))
+        fate = M("the tokens the provider had just issued could not be revoked ({why}); they lapse on their own",
+                 why=why)
+    return StorageError(M("signed in, but the credentials could not be stored: {problem}; {fate}",
+                          problem=exc.message, fate=fate),
+                        hint=exc.hint or M("fix the state dir and sign in again"), code=exc.code)
 
 
 def _set_aside_unusable_file(provider_id: str, events: SignInEvents) -> None:
@@ -445,7 +457,8 @@ def _set_aside_unusable_file(provider_id: str, events: SignInEvents) -> None:
         os.replace(path, kept)
     except OSError:
         return
-    events.message(f"The old credentials file could not be used ({problem}); kept it as {kept}.")
+    events.message(M("The old credentials file could not be used ({problem}); kept it as {kept}.",
+                     problem=problem, kept=kept))
 
 
 # --------------------------------------------------------------------------- headless
@@ -465,11 +478,13 @@ class HeadlessEvents:
         self.out.event(event, **fields)
 
     def authorize_url(self, url: str) -> None:
-        self._say(f"Sign in to {self.provider.label} by opening this URL in a browser:\n\n{url}\n")
+        self._say(M("Sign in to {provider} by opening this URL in a browser:\n\n{url}\n",
+                    provider=self.provider.label, url=url))
         redirect = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(url).query)).get("redirect_uri", "")
         if self.method == "paste":
-            self._say("After signing in, the browser lands on an address that does not load; copy that whole "
-                      f"address (it starts with {redirect}) and paste it here, then press Enter.")
+            self._say(M("After signing in, the browser lands on an address that does not load; copy that whole "
+                        "address (it starts with {redirect_uri}) and paste it here, then press Enter.",
+                        redirect_uri=redirect))
         self._emit("authorize_url", url=url)
 
     def browser_launch(self, launch: Launch, callback_port: int | None) -> None:
@@ -480,56 +495,60 @@ class HeadlessEvents:
         if not launch.opened:
             from wizard.auth.browser import in_container
 
-            self._say(finish_without_browser(callback_port, in_container(), stdin_route()))
+            for line in finish_without_browser(callback_port, in_container(), stdin_route()):
+                self._say(line)
         elif stdin_route() is not None:
-            self._say("If the browser cannot come back to this computer, paste the address it lands on "
-                      "(or the code) here and press Enter.")
+            self._say(M("If the browser cannot come back to this computer, paste the address it lands on "
+                        "(or the code) here and press Enter."))
 
     def device_code(self, user_code: str, verification_uri: str) -> None:
-        self._say(f"To sign in to {self.provider.label}, open {verification_uri} on any device "
-                  f"and enter this code:\n\n    {user_code}\n")
+        self._say(M("To sign in to {provider}, open {verification_uri} on any device "
+                    "and enter this code:\n\n    {user_code}\n", provider=self.provider.label,
+                    verification_uri=verification_uri, user_code=user_code))
         self._emit("device_code", user_code=user_code, verification_uri=verification_uri)
 
     def waiting(self, deadline: float) -> None:
         seconds = max(0, math.ceil(deadline - time.monotonic()))
-        self._say(f"Waiting for sign-in (up to {seconds} s; Ctrl-C to cancel)...")
+        self._say(M("Waiting for sign-in (up to {seconds} s; Ctrl-C to cancel)...", seconds=seconds))
         self._emit("waiting", timeout=seconds)
 
     def message(self, text: str) -> None:
         self._say(text)
 
     def paste_rejected(self, reason: str) -> None:
-        self._say(f"Not accepted: {reason}. Paste again.")
+        self._say(M("Not accepted: {reason}. Paste again.", reason=reason))
         self._emit("paste_rejected", reason=reason)
 
     def signed_in(self, record: Record) -> None:
-        who = f" as {record['email']}" if record.get("email") else ""
-        plan = f" (plan: {record['plan']})" if record.get("plan") else ""
-        self._say(f"Signed in to {self.provider.label}{who}{plan}. "
-                  f"Credentials saved to {paths.credential_path(self.provider.id)}.")
+        who = M(" as {email}", email=record["email"]) if record.get("email") else ""
+        plan = M(" (plan: {plan})", plan=record["plan"]) if record.get("plan") else ""
+        self._say(M("Signed in to {provider}{who}{plan}. Credentials saved to {path}.",
+                    provider=self.provider.label, who=who, plan=plan,
+                    path=paths.credential_path(self.provider.id)))
         self._emit("signed_in", provider=self.provider.id, email=record.get("email"), plan=record.get("plan"),
                    expires_at=record.get("expires_at"))
 
 
-def finish_without_browser(port: int, container: bool, stdin: str | None) -> str:
+def finish_without_browser(port: int, container: bool, stdin: str | None) -> list[Msg]:
     """How a browser sign-in can still finish when no browser opened here (SSH, no display, a container,
-    a launcher that failed): said at once, while the wait goes on."""
-    lines = [f"No browser opened here, and the sign-in comes back to 127.0.0.1:{port} on this computer. "
-             "This command keeps waiting; any of these finishes it:"]
+    a launcher that failed): said at once, while the wait goes on; one message per line."""
+    lines = [M("No browser opened here, and the sign-in comes back to 127.0.0.1:{port} on this computer. "
+               "This command keeps waiting; any of these finishes it:", port=port)]
     if container:
-        lines.append(f"  - This looks like a container: the listener takes only the container's own 127.0.0.1:{port}, "
-                     f"so the return cannot arrive through a published port (-p {port}:{port}). Run the container "
-                     "with --network host, or use a way below.")
+        lines.append(M("  - This looks like a container: the listener takes only the container's own "
+                       "127.0.0.1:{port}, so the return cannot arrive through a published port (-p {port}:{port}). "
+                       "Run the container with --network host, or use a way below.", port=port))
     else:
-        lines.append("  - On your own computer, forward the port, then open the URL above there:\n"
-                     f"      ssh -L {port}:127.0.0.1:{port} <this host>")
+        lines.append(M("  - On your own computer, forward the port, then open the URL above there:\n"
+                       "      ssh -L {port}:127.0.0.1:{port} <this host>", port=port))
     if stdin == "terminal":
-        lines.append("  - Open the URL anywhere and paste the address the browser lands on here, then press Enter.")
+        lines.append(M("  - Open the URL anywhere and paste the address the browser lands on here, then press Enter."))
     elif stdin == "pipe":
-        lines.append("  - Open the URL anywhere and write the address the browser lands on to this command's stdin.")
-    lines.append("  - Or stop (Ctrl-C) and run again with --method device (a code to enter on any device) "
-                 "or --method paste.")
-    return "\n".join(lines)
+        lines.append(M("  - Open the URL anywhere and write the address the browser lands on to this command's "
+                       "stdin."))
+    lines.append(M("  - Or stop (Ctrl-C) and run again with --method device (a code to enter on any device) "
+                   "or --method paste."))
+    return lines
 
 
 def stdin_route() -> str | None:
@@ -547,10 +566,10 @@ def run_headless(provider_id: str, options: SignInOptions, out: Output) -> Recor
     _check_options(options)
     provider = oauth_provider(provider_id)
     if options.method == "paste" and stdin_route() is None:
-        raise UsageError("--method paste reads the address the browser lands on from stdin, but stdin is "
-                         "/dev/null or closed, so nothing could ever arrive",
-                         hint="give the address on stdin, or sign in with --method device (a code to enter on "
-                              "any device)")
+        raise UsageError(M("--method paste reads the address the browser lands on from stdin, but stdin is "
+                           "/dev/null or closed, so nothing could ever arrive"),
+                         hint=M("give the address on stdin, or sign in with --method device (a code to enter on "
+                                "any device)"))
     events = HeadlessEvents(provider, options.method, out)
     pasted: queue.Queue[str] | None = None
     stop_reading = threading.Event()
@@ -560,7 +579,7 @@ def run_headless(provider_id: str, options: SignInOptions, out: Output) -> Recor
     try:
         record = sign_in(provider_id, options, events, paste=pasted)
     except KeyboardInterrupt:
-        raise Cancelled("sign-in cancelled; nothing was stored") from None
+        raise Cancelled(M("sign-in cancelled; nothing was stored")) from None
     finally:
         stop_reading.set()
     events.signed_in(record)

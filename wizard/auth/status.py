@@ -17,6 +17,7 @@ from wizard.auth import store
 from wizard.auth.jwt import NotAJwt, account_info, decode_claims, exp_to_ms
 from wizard.auth.safetext import clean
 from wizard.errors import WizardError
+from wizard.i18n import M, Msg
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
 if TYPE_CHECKING:
@@ -111,8 +112,8 @@ def login_command(provider_id: str) -> str:
     return f"openclaw models auth login --provider {provider_id}"
 
 
-def sign_in_again(provider_id: str) -> str:
-    return f"sign in again: {login_command(provider_id)}"
+def sign_in_again(provider_id: str) -> Msg:
+    return M("sign in again: {command}", command=login_command(provider_id))
 
 
 def refresh_command(provider_id: str) -> str:
@@ -147,17 +148,19 @@ def format_duration(seconds: int) -> str:
 
 
 def expiry_phrase(profile: ProfileStatus) -> str:
+    """When the profile's credential ends, for people (a message: `expires in 10d`, `期限まで 10d`)."""
     if profile.status in (MISSING, INVALID):
         return "-"
     if profile.revoked:
-        return "revoked"
+        return M("revoked")
     seconds = profile.expires_in_seconds
     if seconds is None:
-        return "no expiry"
+        return M("no expiry")
     if seconds <= 0:
-        ago = f"expired {format_duration(-seconds)} ago"
-        return f"{ago}, refreshes on next use" if profile.refreshes_on_use else ago
-    return f"expires in {format_duration(seconds)}"
+        if profile.refreshes_on_use:
+            return M("expired {duration} ago, refreshes on next use", duration=format_duration(-seconds))
+        return M("expired {duration} ago", duration=format_duration(-seconds))
+    return M("expires in {duration}", duration=format_duration(seconds))
 
 
 # --------------------------------------------------------------------------- records
@@ -175,8 +178,8 @@ def with_expiry_from_jwt(record: dict[str, Any], source: str) -> dict[str, Any]:
     try:
         expires_at = exp_to_ms(claims.get("exp"))
     except NotAJwt as exc:
-        raise store.CredentialError(f"{source}: field 'access_token' is {exc}",
-                                    hint=sign_in_again(record["provider"])) from None
+        raise store.CredentialError(M("{source}: field 'access_token' is {problem}", source=source,
+                                      problem=exc.args[0]), hint=sign_in_again(record["provider"])) from None
     if record.get("expires_at") is None and expires_at is not None:
         record = {**record, "expires_at": expires_at}
     return record
@@ -200,7 +203,7 @@ def _revocation_text(revoked: dict[str, Any]) -> str:
     reason = revoked.get("error") or "rejected"
     if revoked.get("description"):
         reason = f"{reason}: {revoked['description']}"
-    return f"the provider rejected the refresh token ({reason}): this sign-in was revoked"
+    return M("the provider rejected the refresh token ({reason}): this sign-in was revoked", reason=reason)
 
 
 def describe(profile: str, provider_id: str, record: dict[str, Any] | None, source: str, at_ms: int, *,
@@ -256,9 +259,12 @@ def stored_row(profile: str, provider_id: str, at_ms: int) -> ProfileStatus:
             record = with_expiry_from_jwt(record, path)
     except store.CredentialError as exc:
         if exc.hint is None:
-            exc.hint = f"fix or move {path}, then sign in again"
+            exc.hint = M("fix or move {path}, then sign in again", path=path)
         return broken(profile, provider_id, path, exc, at_ms)
     return describe(profile, provider_id, record, path, at_ms)
+
+
+FROM_ENVIRONMENT = M("from environment")
 
 
 def env_row(profile: str, provider_id: str, env_var: str, kind: str, at_ms: int) -> ProfileStatus:
@@ -266,11 +272,12 @@ def env_row(profile: str, provider_id: str, env_var: str, kind: str, at_ms: int)
     source = f"env:{env_var}"
     value = os.environ.get(env_var, "").strip()
     if not value:
-        return ProfileStatus(profile, provider_id, MISSING, source, at_ms, note="from environment",
-                             fix=f"set {env_var}, or store the key: {login_command(provider_id)}")
+        return ProfileStatus(profile, provider_id, MISSING, source, at_ms, note=FROM_ENVIRONMENT,
+                             fix=M("set {env_var}, or store the key: {command}", env_var=env_var,
+                                   command=login_command(provider_id)))
     record = {"provider": provider_id, "type": kind, "access_token": value}
     return ProfileStatus(profile, provider_id, STATIC, source, at_ms, kind=kind, read_only=True,
-                         note="from environment", record=record)
+                         note=FROM_ENVIRONMENT, record=record)
 
 
 def codex_cli_row(profile: str, provider_id: str, wanted_mode: str, sign_in: CodexSignIn,
@@ -281,7 +288,7 @@ def codex_cli_row(profile: str, provider_id: str, wanted_mode: str, sign_in: Cod
         # One reading, one report: what is wrong with the Codex CLI's storage is told once, on its
         # ChatGPT row (always listed); here nothing can be read, so nothing is held.
         row = describe(profile, provider_id, None, sign_in.source, at_ms, read_only=True, owner_fix=CODEX_LOGIN)
-        row.note = "the Codex CLI's sign-in cannot be read: see openai-codex:codex-cli"
+        row.note = M("the Codex CLI's sign-in cannot be read: see openai-codex:codex-cli")
         return row
     if sign_in.error is not None:
         fix = login_command(provider_id) if sign_in.unreachable else CODEX_LOGIN
@@ -296,20 +303,20 @@ def codex_cli_row(profile: str, provider_id: str, wanted_mode: str, sign_in: Cod
 
 def _other_mode_note(mode: str | None, where: str) -> str | None:
     if mode == "apikey":
-        return "the Codex CLI is signed in with an API key, not ChatGPT: see openai-api-key:codex-cli"
+        return M("the Codex CLI is signed in with an API key, not ChatGPT: see openai-api-key:codex-cli")
     if mode == "chatgpt":
-        return "the Codex CLI is signed in with ChatGPT, not an API key: see openai-codex:codex-cli"
+        return M("the Codex CLI is signed in with ChatGPT, not an API key: see openai-codex:codex-cli")
     if mode is not None:
-        return f"the Codex CLI is signed in with {mode}, which OpenClaw cannot use"
+        return M("the Codex CLI is signed in with {mode}, which OpenClaw cannot use", mode=mode)
     if where == "ephemeral":
-        return 'the Codex CLI keeps its sign-in in memory only (cli_auth_credentials_store = "ephemeral")'
+        return M('the Codex CLI keeps its sign-in in memory only (cli_auth_credentials_store = "ephemeral")')
     return None
 
 
 def unknown_row(profile: str, reason: str, at_ms: int) -> ProfileStatus:
     provider_id = profile.partition(":")[0]
     return ProfileStatus(profile, provider_id, INVALID, paths.config_path_str(), at_ms,
-                         error=reason, hint="fix models.auth_order in the config")
+                         error=reason, hint=M("fix models.auth_order in the config"))
 
 
 def stored_provider_ids() -> list[str]:

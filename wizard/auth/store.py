@@ -18,6 +18,7 @@ import time
 from wizard import fsutil, paths
 from wizard.errors import StorageError
 from wizard.fsutil import atomic_write, ensure_private_dir
+from wizard.i18n import M, localize
 
 # Neither typing nor pathlib, and json only once there is JSON: `models auth status` with nothing
 # stored needs none of them (TYPE_CHECKING is typing's constant, without importing typing).
@@ -49,39 +50,46 @@ def now_ms() -> int:
 
 def validate_record(data: object, source: str, provider: str | None = None) -> Record:
     """Check the seed's shape; return a normalized copy or raise CredentialError naming the field."""
-    fix = f"fix {source} or sign in again" if source != "-" else "fix the input and import it again"
+    fix = M("fix {source} or sign in again", source=source) if source != "-" else M("fix the input and import it again")
     if not isinstance(data, dict):
-        raise CredentialError(f"{source}: expected a JSON object, got {type(data).__name__}", hint=fix)
+        raise CredentialError(M("{source}: expected a JSON object, got {type}", source=source,
+                                type=type(data).__name__), hint=fix)
     record: Record = dict(data)
     if provider is not None:
         record.setdefault("provider", provider)
     if not isinstance(record.get("provider"), str) or not record["provider"]:
-        raise CredentialError(f"{source}: field 'provider' must be a non-empty string", hint=fix)
+        raise CredentialError(M("{source}: field '{field}' must be a non-empty string", source=source,
+                                field="provider"), hint=fix)
     if provider is not None and record["provider"] != provider:
-        raise CredentialError(
-            f"{source}: field 'provider' is {record['provider']!r}, expected {provider!r}", hint=fix)
+        raise CredentialError(M("{source}: field 'provider' is {found!r}, expected {expected!r}", source=source,
+                                found=record["provider"], expected=provider), hint=fix)
     token = record.get("access_token")
     if not isinstance(token, str) or not token:
-        raise CredentialError(f"{source}: field 'access_token' must be a non-empty string", hint=fix)
+        raise CredentialError(M("{source}: field '{field}' must be a non-empty string", source=source,
+                                field="access_token"), hint=fix)
     for key in _STRING_FIELDS:
         if record.get(key) is not None and not isinstance(record[key], str):
-            raise CredentialError(f"{source}: field '{key}' must be a string, got {type(record[key]).__name__}",
-                                  hint=fix)
+            raise CredentialError(M("{source}: field '{field}' must be a string, got {type}", source=source,
+                                    field=key, type=type(record[key]).__name__), hint=fix)
     refresh = record.get("refresh_token")
     if refresh is not None and (not isinstance(refresh, str) or not refresh):
-        raise CredentialError(f"{source}: field 'refresh_token' must be a non-empty string or null", hint=fix)
+        raise CredentialError(M("{source}: field 'refresh_token' must be a non-empty string or null",
+                                source=source), hint=fix)
     scope = record.get("scope")
     if isinstance(scope, list) and all(isinstance(s, str) for s in scope):
         record["scope"] = " ".join(scope)
     elif scope is not None and not isinstance(scope, str):
-        raise CredentialError(f"{source}: field 'scope' must be a string, got {type(scope).__name__}", hint=fix)
+        raise CredentialError(M("{source}: field '{field}' must be a string, got {type}", source=source,
+                                field="scope", type=type(scope).__name__), hint=fix)
     record["expires_at"] = _validate_expires_at(record.get("expires_at"), source, fix)
     revoked = record.get("revoked")
     if revoked is not None and not (isinstance(revoked, dict) and isinstance(revoked.get("error"), str)):
-        raise CredentialError(f"{source}: field 'revoked' must be an object with a string 'error'", hint=fix)
+        raise CredentialError(M("{source}: field 'revoked' must be an object with a string 'error'",
+                                source=source), hint=fix)
     kind = record.get("type") or ("oauth" if record.get("refresh_token") else "token")
     if kind not in CREDENTIAL_TYPES:
-        raise CredentialError(f"{source}: field 'type' must be one of {', '.join(CREDENTIAL_TYPES)}", hint=fix)
+        raise CredentialError(M("{source}: field 'type' must be one of {types}", source=source,
+                                types=", ".join(CREDENTIAL_TYPES)), hint=fix)
     record["type"] = kind
     return record
 
@@ -91,32 +99,34 @@ def _validate_expires_at(value: object, source: str, fix: str) -> int | None:
         return None
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise CredentialError(
-            f"{source}: field 'expires_at' must be a number (milliseconds since the epoch), "
-            f"got {type(value).__name__}", hint=fix)
+            M("{source}: field 'expires_at' must be a number (milliseconds since the epoch), got {type}",
+              source=source, type=type(value).__name__), hint=fix)
     if not -MAX_EXPIRES_AT_MS <= value <= MAX_EXPIRES_AT_MS:  # also NaN, Infinity and 10**400
-        raise CredentialError(f"{source}: field 'expires_at' is not a date (milliseconds since the epoch up to "
-                              "the year 9999)", hint=fix)
+        raise CredentialError(M("{source}: field 'expires_at' is not a date (milliseconds since the epoch up to "
+                                "the year 9999)", source=source), hint=fix)
     if 0 < value < _MS_THRESHOLD:
         raise CredentialError(
-            f"{source}: field 'expires_at' is {int(value)}, which looks like seconds; "
-            "it must be milliseconds since the epoch",
-            hint=f"multiply it by 1000 ({int(value) * 1000}) in {source}, or sign in again")
+            M("{source}: field 'expires_at' is {value}, which looks like seconds; "
+              "it must be milliseconds since the epoch", source=source, value=int(value)),
+            hint=M("multiply it by 1000 ({value}) in {source}, or sign in again", value=int(value) * 1000,
+                   source=source))
     return int(value)
 
 
 def load(provider: str, path: str | Path | None = None) -> Record | None:
     """The stored record, None when there is none; CredentialError when it is unusable."""
     path = path or paths.credential_path_str(provider)
-    raw = _read_private(path, hint=f"give yourself read access (chmod 600 {path}) or sign in again")
+    raw = _read_private(path, hint=M("give yourself read access (chmod 600 {path}) or sign in again", path=path))
     if raw is None:
         return None
     try:
         data = parse_json(raw)
     except ValueError as exc:
-        what = "is empty" if not raw.strip() else f"is not valid JSON ({exc})"
-        raise CredentialError(f"{path} {what}",
-                              hint="sign in again, or replace it with "
-                                   f"`openclaw models auth import --provider {provider}`") from None
+        problem = M("{path} is empty", path=path) if not raw.strip() else M(
+            "{path} is not valid JSON ({reason})", path=path, reason=exc)
+        importing = f"openclaw models auth import --provider {provider}"
+        raise CredentialError(problem, hint=M("sign in again, or replace it with `{command}`",
+                                              command=importing)) from None
     return validate_record(data, str(path), provider)
 
 
@@ -132,7 +142,7 @@ def _read_private(path: str | Path, hint: str) -> bytes | None:
     try:
         read = fsutil.read_regular_file(path, repair_mode=True)
     except fsutil.FileRefused as exc:
-        fix = hint if exc.permission else f"move it aside (mv {path} {path}.old) and sign in again"
+        fix = hint if exc.permission else M("move it aside (mv {path} {path}.old) and sign in again", path=path)
         raise CredentialError(exc.reason, hint=fix) from None
     if read is None:
         return None
@@ -145,19 +155,20 @@ def report_mode(path: str | Path, read: fsutil.FileRead) -> None:
     if not read.mode & 0o077:
         return
     if read.repaired:
-        print(f"warning: {path} was readable by others (mode {read.mode:04o}); repaired to 0600", file=sys.stderr)
+        print(localize(M("warning: {path} was readable by others (mode {mode:04o}); repaired to 0600", path=path,
+                         mode=read.mode)), file=sys.stderr)
         return
     if read.linked:
-        why = "it is a symbolic link, and OpenClaw never changes the file a link points to"
+        why = M("it is a symbolic link, and OpenClaw never changes the file a link points to")
         target = os.path.realpath(path)  # what Path.resolve() answers
     elif read.uid != os.geteuid():
-        why = f"it belongs to {fsutil.user_name(read.uid)}, not to you"
+        why = M("it belongs to {user}, not to you", user=fsutil.user_name(read.uid))
         target = os.fspath(path)
     else:
-        why = "it could not be changed"
+        why = M("it could not be changed")
         target = os.fspath(path)
-    print(f"warning: {path} is readable by others (mode {read.mode:04o}) and was left as it is: {why}; "
-          f"run chmod 600 {target}", file=sys.stderr)
+    print(localize(M("warning: {path} is readable by others (mode {mode:04o}) and was left as it is: {why}; "
+                     "run chmod 600 {target}", path=path, mode=read.mode, why=why, target=target)), file=sys.stderr)
 
 
 def parse_json(raw: bytes | str) -> object:
@@ -170,7 +181,7 @@ def parse_json(raw: bytes | str) -> object:
     try:
         return json.loads(raw)
     except RecursionError:
-        raise ValueError("nested too deeply") from None
+        raise ValueError(M("nested too deeply")) from None
 
 
 def check_writable(provider_id: str) -> None:
@@ -181,8 +192,9 @@ def check_writable(provider_id: str) -> None:
     fsutil.check_writable_dir(paths.credentials_dir())
     for path in (paths.credential_path(provider_id), lock_path(provider_id)):
         if path.is_dir():
-            raise StorageError(f"cannot store the {provider_id} credentials: {path} is a directory",
-                               hint=f"move it aside (mv {path} {path}.old) and run the command again")
+            raise StorageError(M("cannot store the {provider} credentials: {path} is a directory",
+                                 provider=provider_id, path=path),
+                               hint=M("move it aside (mv {path} {path}.old) and run the command again", path=path))
 
 
 def lock_path(provider_id: str) -> Path:
@@ -213,25 +225,25 @@ def delete(provider: str) -> bool:
     except FileNotFoundError:
         return False
     except OSError as exc:
-        raise StorageError(f"cannot delete {path}: {exc.strerror}") from None
+        raise StorageError(M("cannot delete {path}: {reason}", path=path, reason=exc.strerror)) from None
 
 
 # Named secrets (gateway token, channel tokens, webhook secrets): one 0600 JSON map.
 
 def load_secrets() -> dict[str, str]:
     path = paths.secrets_path()
-    raw = _read_private(path, hint=f"give yourself read access (chmod 600 {path})")
+    raw = _read_private(path, hint=M("give yourself read access (chmod 600 {path})", path=path))
     if raw is None:
         return {}
     try:
         data = parse_json(raw)
     except ValueError as exc:
-        raise CredentialError(f"{path} is not valid JSON ({exc})",
-                              hint="fix or move the file, then run onboarding again") from None
+        raise CredentialError(M("{path} is not valid JSON ({reason})", path=path, reason=exc),
+                              hint=M("fix or move the file, then run onboarding again")) from None
     secrets = data.get("secrets") if isinstance(data, dict) else None
     if not isinstance(secrets, dict) or not all(isinstance(v, str) for v in secrets.values()):
-        raise CredentialError(f"{path}: expected {{\"secrets\": {{name: string}}}}",
-                              hint="fix or move the file, then run onboarding again")
+        raise CredentialError(M("{path}: expected {{\"secrets\": {{name: string}}}}", path=path),
+                              hint=M("fix or move the file, then run onboarding again"))
     return dict(secrets)
 
 

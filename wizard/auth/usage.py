@@ -15,6 +15,7 @@ import math
 import time
 
 from wizard.auth.providers import ORIGINATOR, Provider
+from wizard.i18n import M, Msg
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
 if TYPE_CHECKING:
@@ -25,6 +26,8 @@ if TYPE_CHECKING:
 DEADLINE_SECONDS = 2.0
 WEEKLY_RESET_GAP_SECONDS = 3 * 86400  # OpenClaw: a secondary window resetting 3+ days after the primary is weekly
 _PRIMARY_DEFAULT_SECONDS, _SECONDARY_DEFAULT_SECONDS = 10800, 86400  # OpenClaw's defaults when a length is absent
+# The words of a usage line are messages (`Day 53% left` reads `1日 53% 残り`); its numbers and units never change.
+DAY, WEEK = M("Day"), M("Week")
 
 
 class Window:
@@ -40,7 +43,10 @@ class Window:
 
     def text(self, now_ms: int) -> str:
         reset = reset_remaining(self.resets_at_ms, now_ms)
-        return f"{self.label} {_round_half_up(self.left_percent)}% left" + (f" ⏱{reset}" if reset else "")
+        percent = _round_half_up(self.left_percent)
+        if reset:
+            return M("{label} {percent}% left ⏱{reset}", label=self.label, percent=percent, reset=reset)
+        return M("{label} {percent}% left", label=self.label, percent=percent)
 
     def as_dict(self, now_ms: int) -> dict[str, Any]:
         return {"label": self.label, "used_percent": self.used_percent, "left_percent": self.left_percent,
@@ -64,13 +70,17 @@ class Usage:
 
     def summary(self) -> str:
         if self.reason is not None:
-            return f"unavailable ({self.reason})"
+            return M("unavailable ({reason})", reason=self.reason)
         if not self.windows:
-            return "no usage limits reported"
-        return " · ".join(window.text(self.now_ms) for window in self.windows)
+            return M("no usage limits reported")
+        texts = [window.text(self.now_ms) for window in self.windows]
+        summary = texts[0]
+        for text in texts[1:]:  # one message per window, joined as the seed writes them
+            summary = M("{windows} · {window}", windows=summary, window=text)
+        return summary
 
     def line(self) -> str:
-        return f"{self.provider} usage: {self.summary()}"
+        return M("{provider} usage: {summary}", provider=self.provider, summary=self.summary())
 
     def as_dict(self) -> dict[str, Any]:
         return {"profile": self.profile, "status": "ok" if self.available else "unavailable", "reason": self.reason,
@@ -92,7 +102,7 @@ def reset_remaining(target_ms: int | None, now_ms: int) -> str | None:
         return None
     diff_ms = target_ms - now_ms
     if diff_ms <= 0:
-        return "now"
+        return M("now")
     minutes = diff_ms // 60000
     if minutes < 60:
         return f"{minutes}m"
@@ -110,13 +120,13 @@ def window_label(seconds: int, *, other_reset_ms: int | None = None, reset_ms: i
     """`5h`, `Day` or `Week` from a window's length (and, for a 1-6 day window, how far apart the resets are)."""
     hours = _round_half_up(seconds / 3600)
     if hours >= 168:
-        return "Week"
+        return WEEK
     if hours < 24:
         return f"{hours}h"
     if reset_ms is not None and other_reset_ms is not None \
             and reset_ms - other_reset_ms >= WEEKLY_RESET_GAP_SECONDS * 1000:
-        return "Week"
-    return "Day"
+        return WEEK
+    return DAY
 
 
 # --------------------------------------------------------------------------- the answer
@@ -129,13 +139,13 @@ class BadAnswer(ValueError):
 def parse(body: object, now_ms: int) -> tuple[list[Window], str | None]:
     """(windows, plan) from the wham/usage JSON; BadAnswer naming what is off."""
     if not isinstance(body, dict):
-        raise BadAnswer("the answer is not a JSON object")
+        raise BadAnswer(M("the answer is not a JSON object"))
     plan = body.get("plan_type") if isinstance(body.get("plan_type"), str) else None
     limits = body.get("rate_limit")
     if limits is None:
         return [], plan
     if not isinstance(limits, dict):
-        raise BadAnswer("rate_limit is not an object")
+        raise BadAnswer(M("rate_limit is not an object"))
     primary = _window_fields(limits.get("primary_window"), "primary_window", now_ms)
     secondary = _window_fields(limits.get("secondary_window"), "secondary_window", now_ms)
     windows = []
@@ -155,7 +165,7 @@ def _window_fields(window: object, name: str, now_ms: int) -> tuple[float, int |
     if window is None:
         return None
     if not isinstance(window, dict):
-        raise BadAnswer(f"{name} is not an object")
+        raise BadAnswer(M("{name} is not an object", name=name))
     used = _number(window.get("used_percent"), f"{name}.used_percent") or 0
     seconds = _number(window.get("limit_window_seconds"), f"{name}.limit_window_seconds")
     reset_at = _number(window.get("reset_at"), f"{name}.reset_at")
@@ -174,7 +184,7 @@ def _number(value: object, name: str) -> float | None:
         return None
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) \
             or abs(value) > 1e12:
-        raise BadAnswer(f"{name} is not a number")
+        raise BadAnswer(M("{name} is not a number", name=name))
     return value
 
 
@@ -206,8 +216,12 @@ def fetch(provider: Provider, profile: str, record: dict[str, Any], *, deadline:
     answered.acquire(timeout=deadline)
     usage = outcome.get("usage")
     if not isinstance(usage, Usage):
-        return Usage(provider.id, profile, now_ms, reason=f"no answer within {deadline:g} s")
+        return Usage(provider.id, profile, now_ms, reason=no_answer(deadline))
     return usage
+
+
+def no_answer(deadline: float) -> str:
+    return M("no answer within {seconds:g} s", seconds=deadline)
 
 
 def _ask(provider: Provider, profile: str, record: dict[str, Any], deadline: float) -> Usage:
@@ -233,17 +247,18 @@ def _ask(provider: Provider, profile: str, record: dict[str, Any], deadline: flo
         return Usage(provider.id, profile, now_ms, reason=answer)
     status, content_type, body = answer
     if status in (401, 403):
-        return Usage(provider.id, profile, now_ms, reason=f"the sign-in was not accepted: HTTP {status}")
+        return Usage(provider.id, profile, now_ms, reason=M("the sign-in was not accepted: HTTP {status}",
+                                                              status=status))
     if status != 200:
         return Usage(provider.id, profile, now_ms, reason=f"HTTP {status}")
     if body is None:
         html = "html" in content_type.lower()
         return Usage(provider.id, profile, now_ms,
-                     reason="HTTP 200 with an HTML page instead of JSON" if html else "HTTP 200 without JSON")
+                     reason=M("HTTP 200 with an HTML page instead of JSON") if html else M("HTTP 200 without JSON"))
     try:
         windows, plan = parse(body, now_ms)
     except BadAnswer as exc:
-        return Usage(provider.id, profile, now_ms, reason=f"unexpected answer: {exc}")
+        return Usage(provider.id, profile, now_ms, reason=M("unexpected answer: {problem}", problem=exc.args[0]))
     return Usage(provider.id, profile, now_ms, windows=windows, plan=plan)
 
 
@@ -259,16 +274,16 @@ def _get(url: str, headers: dict[str, str], deadline: float) -> tuple[int, str, 
         return _get_with_httpx2(url, headers, deadline)
     from wizard.auth.safetext import clean
 
-    where = f"the usage endpoint at {clean(_netloc(url))}"
+    where = M("the usage endpoint at {host}", host=clean(_netloc(url)))
     try:
         reply = httpget.get(url, headers, deadline=deadline)
     except httpget.TooSlow:
-        return f"no answer within {deadline:g} s"
+        return no_answer(deadline)
     except httpget.TooLarge:
-        return (f"offline: {where} answered with more than {MAX_RESPONSE_BYTES // (1 << 20)} MiB; "
-                "far more than any answer to this request")
+        return M("offline: {where} answered with more than {mib} MiB; far more than any answer to this request",
+                 where=where, mib=MAX_RESPONSE_BYTES // (1 << 20))
     except httpget.Failed as exc:
-        return f"offline: {where}: {exc.reason}"
+        return M("offline: {where}: {reason}", where=where, reason=exc.reason)
     content_type = reply.headers.get("content-type", "")
     return reply.status_code, content_type, httpget.json_body(content_type, reply.content)
 
@@ -277,7 +292,7 @@ def _get_with_httpx2(url: str, headers: dict[str, str], deadline: float) -> tupl
     from wizard.auth import oauth
 
     try:
-        response = oauth.send("GET", url, what="the usage endpoint", timeout=deadline, headers=headers)
+        response = oauth.send("GET", url, what=M("the usage endpoint"), timeout=deadline, headers=headers)
     except oauth.NetworkError as exc:
         return _network_reason(exc.message, deadline)
     return response.status_code, response.headers.get("content-type", ""), oauth.json_body(response)
@@ -291,8 +306,10 @@ def _netloc(url: str) -> str:
 
 def _network_reason(message: str, deadline: float) -> str:
     if "did not answer" in message:
-        return f"no answer within {deadline:g} s"
-    return "offline: " + message.removeprefix("could not reach ")
+        return no_answer(deadline)
+    if isinstance(message, Msg) and message.msgid == "could not reach {where}: {reason}":
+        return M("offline: {where}: {reason}", **message.params)
+    return M("offline: {problem}", problem=message)
 
 
 def unavailable(provider_id: str, profile: str | None, reason: str) -> Usage:
@@ -313,10 +330,10 @@ def for_resolutions(resolutions: dict[str, Resolution], providers: dict[str, Pro
             continue
         row = resolution.chosen
         if row is None or row.record is None or row.kind == "api_key":
-            report[provider_id] = unavailable(provider_id, None, "no valid sign-in")
+            report[provider_id] = unavailable(provider_id, None, M("no valid sign-in"))
         elif row.status == st.EXPIRED:
             report[provider_id] = unavailable(provider_id, row.profile,
-                                              "the sign-in has expired; it refreshes on next use")
+                                              M("the sign-in has expired; it refreshes on next use"))
         else:
             report[provider_id] = fetch(provider, row.profile, row.record)
     return report

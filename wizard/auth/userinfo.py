@@ -12,6 +12,7 @@ from __future__ import annotations
 from wizard.auth import jwt, oauth, store
 from wizard.auth.providers import Provider
 from wizard.errors import WizardError
+from wizard.i18n import M
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
 if TYPE_CHECKING:
@@ -47,7 +48,7 @@ def _userinfo_email(provider: Provider, record: Record) -> str:
         url = oauth.discover(provider).get("userinfo_endpoint")
         if not isinstance(subject, str) or not subject or not isinstance(url, str) or not url:
             return ""
-        response = oauth.send("GET", url, what="the userinfo endpoint",
+        response = oauth.send("GET", url, what=M("the userinfo endpoint"),
                               timeout=min(USERINFO_TIMEOUT, oauth.http_timeout()),
                               headers={"Authorization": f"Bearer {record['access_token']}"})
     except (WizardError, jwt.NotAJwt):
