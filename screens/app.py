@@ -9,23 +9,26 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.app import App
 from textual.binding import Binding
 
 from screens.base import WizardScreen
-from screens.done import DoneScreen
-from screens.quit_modal import ConfirmQuit
-from screens.review import ReviewScreen
-from screens.sidebar import StepSidebar
-from screens.signin_panel import SignInPanel
-from screens.signin_screen import SignInScreen
 from screens.step_screen import StepScreen
 from screens.text import screen_text, sentence
 from wizard.errors import EXIT_CANCELLED, WizardError
 from wizard.machine import DONE, REVIEW, SIGN_IN, Machine, StepInvalid
 from wizard.request import OnboardRequest
+
+if TYPE_CHECKING:
+    from screens.done import DoneScreen
+    from screens.review import ReviewScreen
+    from screens.sidebar import StepSidebar
+    from screens.signin_panel import SignInPanel
+    from screens.signin_screen import SignInScreen
+
+# The first screen is a step's: the other screens' modules load when they are first shown (issue 12).
 
 
 class OnboardApp(App[int]):
@@ -66,8 +69,12 @@ class OnboardApp(App[int]):
 
     def screen_for(self, position: str) -> WizardScreen:
         if position == REVIEW:
+            from screens.review import ReviewScreen
+
             return ReviewScreen(self.machine, self.machine.plan())
         if position == DONE:
+            from screens.done import DoneScreen
+
             return DoneScreen(self.machine, self.written, self.notes)
         if position == SIGN_IN:
             return self.sign_in_screen()
@@ -77,6 +84,7 @@ class OnboardApp(App[int]):
                           focus_next=bool(presets))
 
     def sign_in_screen(self) -> SignInScreen:
+        from screens.signin_screen import SignInScreen
         from wizard.auth.providers import all_providers
 
         target = self.machine.pending_sign_in()
@@ -131,6 +139,8 @@ class OnboardApp(App[int]):
         self.show_current()
 
     def leave_screen(self, keep_draft: bool = True) -> None:
+        from screens.signin_screen import SignInScreen
+
         screen = self.screen
         if isinstance(screen, StepScreen) and keep_draft:
             self.drafts[screen.step_id] = screen.draft()
@@ -140,6 +150,8 @@ class OnboardApp(App[int]):
     # --- the sign-in phase: the machine's pre-check, then the panel performs it ---------------
 
     def on_sign_in_screen_begin_requested(self, message: SignInScreen.BeginRequested) -> None:
+        from screens.signin_screen import SignInScreen
+
         screen = self.screen
         if not isinstance(screen, SignInScreen) or self.machine.current != SIGN_IN:
             return
@@ -153,6 +165,8 @@ class OnboardApp(App[int]):
 
     def on_sign_in_screen_method_changed(self, message: SignInScreen.MethodChanged) -> None:
         """Another method: the machine takes the new answer (the rule is its), the panel starts over."""
+        from screens.signin_screen import SignInScreen
+
         screen = self.screen
         if not isinstance(screen, SignInScreen) or self.machine.current != SIGN_IN:
             return
@@ -172,6 +186,7 @@ class OnboardApp(App[int]):
         self.show_current()
 
     def on_review_screen_finish_requested(self, message: ReviewScreen.FinishRequested) -> None:
+        from screens.review import ReviewScreen
         from wizard.plan import finish
 
         try:
@@ -190,6 +205,8 @@ class OnboardApp(App[int]):
     # --- quitting -------------------------------------------------------------------------------
 
     def action_request_quit(self) -> None:
+        from screens.quit_modal import ConfirmQuit
+
         if self.machine.current == DONE:
             self.exit(0)
             return

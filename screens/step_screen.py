@@ -21,6 +21,7 @@ from screens.notice import Notice
 
 class StepScreen(WizardScreen):
     BINDINGS = [Binding("ctrl+s", "skip", "Skip")]
+    AUTO_FOCUS = ""  # prepare() focuses the first field; Textual's "*" would focus the form and restyle every field
 
     class SkipRequested(Message):
         """Leave this step as the config has it and move on."""

@@ -180,3 +180,39 @@ def test_no_command_or_an_unknown_one_builds_the_whole_tree() -> None:
     for argv in ([], ["--help"], ["bogus"], ["--version"]):
         names = list(build_parser(argv)._subparsers._group_actions[0].choices)  # type: ignore[union-attr]
         assert names == ["onboard", "models", "completion"]
+
+
+# --------------------------------------------------------------------------- the TUI's first screen
+
+# Until the first screen is on screen (issue 12: first paint <= 1.5x the Textual import), the TUI loads
+# that screen's modules only: the sign-in, review, done and quit screens load when first shown.
+FIRST_SCREEN = """
+import asyncio, sys
+from screens.app import OnboardApp
+from wizard.cli import build_parser
+from wizard.commands.onboard import request_from
+from wizard.onboarding import new_machine
+
+argv = ["onboard", "--tui", "--auth-choice", "openai-codex", "--no-browser"]
+request = request_from(build_parser(argv).parse_args(argv))
+app = OnboardApp(new_machine(request), request)
+
+async def first_screen() -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        print(app.screen.position)
+
+asyncio.run(first_screen())
+print(" ".join(sorted(name for name in sys.modules if name.startswith("screens"))))
+"""
+LATER_SCREENS = {"screens.signin_screen", "screens.signin_panel", "screens.review", "screens.done",
+                 "screens.quit_modal"}
+
+
+def test_the_first_screen_loads_no_other_screens_module(cli_env: dict) -> None:
+    result = subprocess.run([sys.executable, "-c", FIRST_SCREEN], capture_output=True, text=True, timeout=60,
+                            env={**cli_env, "OPENCLAW_NO_TTY_CHECK": "1"}, check=False)
+    assert result.returncode == 0, result.stderr
+    position, modules = result.stdout.splitlines()[-2:]
+    assert position == "authorization" and "screens.step_screen" in modules.split()  # the probe is real
+    assert not LATER_SCREENS & set(modules.split()), sorted(LATER_SCREENS & set(modules.split()))
