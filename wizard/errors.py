@@ -48,6 +48,14 @@ class WizardError(Exception):
         return "\n".join(lines)
 
 
+def reason_of(exc: BaseException) -> str:
+    """What a ValueError (or any exception) says, as raised: `str(exc)` would turn a message (wizard.i18n.M)
+    back into plain English text."""
+    if len(exc.args) == 1 and isinstance(exc.args[0], str):
+        return exc.args[0]
+    return str(exc)
+
+
 class UsageError(WizardError):
     exit_code = EXIT_USAGE
     code = "USAGE"
@@ -87,22 +95,24 @@ def network_reason(exc: BaseException) -> str:
     import socket
     import ssl
 
-    words = {errno.ECONNREFUSED: "the connection was refused (nothing is listening there)",
-             errno.ECONNRESET: "the connection was cut off", errno.ENETUNREACH: "the network is unreachable",
-             errno.EHOSTUNREACH: "the server cannot be reached from this network",
-             errno.ETIMEDOUT: "the connection timed out"}
+    from wizard.i18n import M
+
+    words = {errno.ECONNREFUSED: M("the connection was refused (nothing is listening there)"),
+             errno.ECONNRESET: M("the connection was cut off"), errno.ENETUNREACH: M("the network is unreachable"),
+             errno.EHOSTUNREACH: M("the server cannot be reached from this network"),
+             errno.ETIMEDOUT: M("the connection timed out")}
     seen: set[int] = set()
     cause: BaseException | None = exc
     while cause is not None and id(cause) not in seen:
         seen.add(id(cause))
         if isinstance(cause, socket.gaierror):
-            return "the server's name could not be looked up (no network connection, or DNS is not working)"
+            return M("the server's name could not be looked up (no network connection, or DNS is not working)")
         if isinstance(cause, ssl.SSLCertVerificationError):
-            return f"the server's certificate could not be verified ({cause.verify_message})"
+            return M("the server's certificate could not be verified ({reason})", reason=cause.verify_message)
         if isinstance(cause, ssl.SSLError):
-            return "the secure connection could not be set up"
+            return M("the secure connection could not be set up")
         if isinstance(cause, TimeoutError):
-            return "the connection timed out"
+            return M("the connection timed out")
         if isinstance(cause, OSError) and cause.errno in words:
             return words[cause.errno]
         cause = cause.__cause__ or cause.__context__
