@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from wizard import steps as step_registry
-from wizard.errors import UsageError, ValidationError, reason_of
+from wizard.errors import UsageError, ValidationError, os_reason, reason_of
 from wizard.i18n import M
 from wizard.request import Preset, Presets, Problem, frozen_presets
 from wizard.steps.base import Field
@@ -148,7 +148,7 @@ def load_answers_file(path: Path) -> dict[str, Any]:
         raise UsageError(M("answers file {path} does not exist", path=str(path)), code="BAD_ANSWERS",
                          hint=M("check the path given to --answers")) from None
     except OSError as exc:
-        raise UsageError(M("cannot read answers file {path}: {reason}", path=str(path), reason=exc.strerror),
+        raise UsageError(M("cannot read answers file {path}: {reason}", path=str(path), reason=os_reason(exc)),
                          code="BAD_ANSWERS") from None
     import tomllib
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from wizard.errors import UsageError
+from wizard.errors import UsageError, os_reason
 from wizard.i18n import M
 
 # tomllib, pathlib and datetime load only when used: `models auth status` without a config file
@@ -72,7 +72,7 @@ def read_table(path: str | Path, name: str) -> tuple[dict[str, Any], str | None]
     except RecursionError:
         return {}, M("{path} is not valid TOML: {problem}", path=str(path), problem=M("it is nested too deeply"))
     except OSError as exc:
-        return {}, M("cannot read {path}: {reason}", path=str(path), reason=exc.strerror or str(exc))
+        return {}, M("cannot read {path}: {reason}", path=str(path), reason=os_reason(exc))
     table = data.get(name)
     return (table if isinstance(table, dict) else {}), None
 

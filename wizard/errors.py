@@ -88,6 +88,24 @@ class TimedOut(WizardError):
     code = "TIMEOUT"
 
 
+def os_reason(exc: OSError) -> str:
+    """What the system said (`No such file or directory`), shown in the reader's language for the common cases.
+    The English is the system's own words, unchanged: a known errno is a message only when the system said
+    exactly that."""
+    import errno
+
+    from wizard.i18n import M
+
+    known = {errno.ENOENT: M("No such file or directory"), errno.EACCES: M("Permission denied"),
+             errno.EPERM: M("Operation not permitted"), errno.ENOTDIR: M("Not a directory"),
+             errno.EISDIR: M("Is a directory"), errno.EEXIST: M("File exists"),
+             errno.EROFS: M("Read-only file system"), errno.ENOSPC: M("No space left on device"),
+             errno.ELOOP: M("Too many levels of symbolic links"), errno.ENAMETOOLONG: M("File name too long")}
+    said = exc.strerror or exc.__class__.__name__
+    message = known.get(exc.errno or 0)
+    return message if message is not None and message == said else said
+
+
 def network_reason(exc: BaseException) -> str:
     """Why a connection failed, in words ("the server's name could not be looked up"), not "[Errno -2] ..."."""
     import errno

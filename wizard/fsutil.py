@@ -21,7 +21,7 @@ import stat
 import sys
 
 from wizard import paths
-from wizard.errors import StorageError
+from wizard.errors import StorageError, os_reason
 from wizard.i18n import M, localize
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
@@ -33,7 +33,7 @@ DIR_FIX = M("set OPENCLAW_STATE_DIR to a directory only you can write (e.g. ~/.o
 
 
 def _os_reason(exc: OSError) -> str:
-    return exc.strerror or exc.__class__.__name__
+    return os_reason(exc)
 
 
 # --------------------------------------------------------------------------- directories

@@ -271,7 +271,7 @@ def _write_config(plan: Plan, state_dir: Path) -> list[str]:
 
 
 def _make_dir(path: Path) -> None:
-    from wizard.errors import StorageError
+    from wizard.errors import StorageError, os_reason
 
     try:
         if path.is_dir():
@@ -279,21 +279,21 @@ def _make_dir(path: Path) -> None:
         path.mkdir(parents=True)
         os.chmod(path, 0o755)  # mkdir's mode is filtered by the umask (000 would give 0777)
     except OSError as exc:
-        raise StorageError(M("cannot create {path}: {reason}", path=str(path), reason=exc.strerror),
+        raise StorageError(M("cannot create {path}: {reason}", path=str(path), reason=os_reason(exc)),
                            hint=M("choose another workspace with --workspace"),
                            on_screen=M("go back to Agent Hatching and choose another workspace")) from None
 
 
 def _create_file(path: Path, text: str) -> bool:
     """Create `path` only if it does not exist (O_EXCL: never overwrite, even in a race)."""
-    from wizard.errors import StorageError
+    from wizard.errors import StorageError, os_reason
 
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
     except FileExistsError:
         return False
     except OSError as exc:
-        raise StorageError(M("cannot create {path}: {reason}", path=str(path), reason=exc.strerror)) from None
+        raise StorageError(M("cannot create {path}: {reason}", path=str(path), reason=os_reason(exc))) from None
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
         fh.write(text)
     return True

@@ -227,10 +227,12 @@ def expand_user(text: str) -> Path:
 
 
 def read_secret_file(path: Path) -> str:
+    from wizard.errors import os_reason
+
     try:
         return path.read_text(encoding="utf-8").strip()
     except OSError as exc:
-        raise ValueError(M("cannot read {path}: {reason}", path=str(path), reason=exc.strerror)) from None
+        raise ValueError(M("cannot read {path}: {reason}", path=str(path), reason=os_reason(exc))) from None
     except UnicodeDecodeError:
         raise ValueError(M("{path} is not UTF-8 text", path=str(path))) from None
 
