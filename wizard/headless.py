@@ -143,7 +143,7 @@ def print_plan(plan: Plan, out: Output) -> None:
     show = out.say if out.json_mode else out.print
     heading = localize(M("Plan (dry run, nothing written):"))  # for people only: the plan event holds the data
     text = "\n".join([heading, *(f"  {localize(line)}" for line in plan.lines())])
-    diff = plan.diff()
+    diff = plan.diff(for_people=True)
     show(text + ("\n" + diff.rstrip("\n") if diff else ""))
 
 

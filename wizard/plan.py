@@ -43,13 +43,20 @@ class Plan:
     def config_changes(self) -> bool:
         return self.reset or self.after != (self.before or "")
 
-    def diff(self) -> str:
+    def diff(self, *, for_people: bool = False) -> str:
+        """The config's unified diff; `for_people` names its two sides in the reader's language (never in JSON)."""
         import difflib
 
+        name = self.config_path.name
+        now: str = M("{name} (now)", name=name)
+        new: str = M("{name} (new)", name=name)
+        if for_people:
+            from wizard.i18n import localize
+
+            now, new = localize(now), localize(new)
         before = "" if self.reset else (self.before or "")
         lines = difflib.unified_diff(before.splitlines(keepends=True), self.after.splitlines(keepends=True),
-                                     fromfile=f"{self.config_path.name} (now)",
-                                     tofile=f"{self.config_path.name} (new)")
+                                     fromfile=str.__str__(now), tofile=str.__str__(new))
         return "".join(lines)
 
     def lines(self) -> list[str]:
