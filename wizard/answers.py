@@ -12,7 +12,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from wizard import steps as step_registry
-from wizard.errors import UsageError, ValidationError
+from wizard.errors import UsageError, ValidationError, os_reason, reason_of
+from wizard.i18n import M
 from wizard.request import Preset, Presets, Problem, frozen_presets
 from wizard.steps.base import Field
 
@@ -31,8 +32,15 @@ __all__ = ["Preset", "Presets", "Problem", "collect", "describe_sources", "dump"
 
 def describe_sources(fld: Field, answers: Answers | None = None) -> str:
     """Where an answer can come from; `answers` decides provider-specific env vars (OPENAI_API_KEY)."""
-    flags = f"{fld.flag} (or {fld.file_flag})" if fld.file_flag else fld.flag
-    return f"{flags}, env {' or '.join(fld.envs(answers or {}))}, or [{fld.step}] {fld.key} in the answers file"
+    names = fld.envs(answers or {})
+    envs = names[0]
+    for name in names[1:]:  # nested, not joined, so that "or" is shown in the reader's language
+        envs = M("{first} or {then}", first=envs, then=name)
+    if fld.file_flag:
+        return M("{flag} (or {file_flag}), env {envs}, or [{step}] {key} in the answers file", flag=fld.flag,
+                 file_flag=fld.file_flag, envs=envs, step=fld.step, key=fld.key)
+    return M("{flag}, env {envs}, or [{step}] {key} in the answers file", flag=fld.flag, envs=envs, step=fld.step,
+             key=fld.key)
 
 
 class _Collector:
@@ -49,18 +57,19 @@ class _Collector:
         try:
             value = fld.parse(raw)
         except ValueError as exc:
-            self.problem(fld, source, str(exc))
+            self.problem(fld, source, reason_of(exc))
             return
         self.presets.setdefault(fld.step, {})[fld.key] = Preset(value, source, origin)
 
     def problem(self, fld: Field, source: str, text: str) -> None:
-        self.problems.append(Problem(f"{fld.id} ({source}): {text}", fld.id))
+        self.problems.append(Problem(M("{field} ({source}): {problem}", field=fld.id, source=source, problem=text),
+                                     fld.id))
 
     def read_stdin(self, who: str) -> str:
         if self._stdin_used_by:
-            raise ValueError(f"stdin is already used by {self._stdin_used_by}")
+            raise ValueError(M("stdin is already used by {flag}", flag=self._stdin_used_by))
         if self.stdin.isatty():
-            raise ValueError("'-' reads stdin, but stdin is a terminal; use @FILE or env:NAME")
+            raise ValueError(M("'-' reads stdin, but stdin is a terminal; use @FILE or env:NAME"))
         self._stdin_used_by = who
         return self.stdin.read()
 
@@ -79,8 +88,8 @@ def collect(flags: Mapping[str, Any], environ: Mapping[str, str], answers_file: 
 
 
 def problems_error(problems: Sequence[Problem]) -> ValidationError:
-    return ValidationError("some answers are not valid (nothing was written):", details=[str(p) for p in problems],
-                           hint="fix the values named above and run the command again")
+    return ValidationError(M("some answers are not valid (nothing was written):"), details=[p.text for p in problems],
+                           hint=M("fix the values named above and run the command again"))
 
 
 def _from_flags(c: _Collector, flags: Mapping[str, Any], fields: list[Field]) -> None:
@@ -93,7 +102,7 @@ def _from_flags(c: _Collector, flags: Mapping[str, Any], fields: list[Field]) ->
         try:
             raw = fld.kind.from_flag(fld, raw, c)
         except ValueError as exc:
-            c.problem(fld, flag, str(exc))
+            c.problem(fld, flag, reason_of(exc))
             continue
         c.put(fld, raw, flag, "flag")
 
@@ -110,22 +119,24 @@ def _from_file(c: _Collector, path: Path, fields: list[Field]) -> None:
     by_step = {s.id: {f.key: f for f in s.fields} for s in step_registry.STEPS}
     for table, values in data.items():
         if table not in by_step:
-            c.problems.append(Problem(f"{path}: unknown table [{table}]; valid tables: {', '.join(by_step)}"))
+            c.problems.append(Problem(M("{path}: unknown table [{table}]; valid tables: {tables}", path=str(path),
+                                        table=table, tables=", ".join(by_step))))
             continue
         if not isinstance(values, dict):
-            c.problems.append(Problem(f"{path}: {table} must be a table ([{table}]), not a value"))
+            c.problems.append(Problem(M("{path}: {table} must be a table ([{table}]), not a value", path=str(path),
+                                        table=table)))
             continue
         for key, raw in values.items():
             fld = by_step[table].get(key)
             source = f"{path.name} [{table}] {key}"
             if fld is None:
-                c.problems.append(Problem(f"{path}: unknown key [{table}] {key}; "
-                                          f"valid keys: {', '.join(by_step[table])}"))
+                c.problems.append(Problem(M("{path}: unknown key [{table}] {key}; valid keys: {keys}", path=str(path),
+                                            table=table, key=key, keys=", ".join(by_step[table]))))
                 continue
             try:
                 raw = fld.kind.from_file(fld, raw, path, c)
             except ValueError as exc:
-                c.problem(fld, source, str(exc))
+                c.problem(fld, source, reason_of(exc))
                 continue
             c.put(fld, raw, source, "file")
 
@@ -134,19 +145,21 @@ def load_answers_file(path: Path) -> dict[str, Any]:
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        raise UsageError(f"answers file {path} does not exist", code="BAD_ANSWERS",
-                         hint="check the path given to --answers") from None
+        raise UsageError(M("answers file {path} does not exist", path=str(path)), code="BAD_ANSWERS",
+                         hint=M("check the path given to --answers")) from None
     except OSError as exc:
-        raise UsageError(f"cannot read answers file {path}: {exc.strerror}", code="BAD_ANSWERS") from None
+        raise UsageError(M("cannot read answers file {path}: {reason}", path=str(path), reason=os_reason(exc)),
+                         code="BAD_ANSWERS") from None
     import tomllib
 
     try:
         return tomllib.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:
-        raise UsageError(f"answers file {path} is not UTF-8 text", code="BAD_ANSWERS") from None
+        raise UsageError(M("answers file {path} is not UTF-8 text", path=str(path)), code="BAD_ANSWERS") from None
     except tomllib.TOMLDecodeError as exc:
-        raise UsageError(f"answers file {path} is not valid TOML: {exc}", code="BAD_ANSWERS",
-                         hint="fix the file at that line and column; see README for the format") from None
+        raise UsageError(M("answers file {path} is not valid TOML: {problem}", path=str(path), problem=str(exc)),
+                         code="BAD_ANSWERS",
+                         hint=M("fix the file at that line and column; see README for the format")) from None
 
 
 def dump(machine: Machine) -> str:

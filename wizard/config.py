@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from wizard.errors import UsageError
+from wizard.errors import UsageError, os_reason
+from wizard.i18n import M
 
 # tomllib, pathlib and datetime load only when used: `models auth status` without a config file
 # needs none of them (the two-line block below is `typing.TYPE_CHECKING` without importing typing).
@@ -44,14 +45,14 @@ def read(path: Path) -> Loaded:
     except tomllib.TOMLDecodeError as exc:
         return Loaded(text, None, str(exc))  # "Invalid statement (at line 3, column 1)"
     except RecursionError:
-        return Loaded(text, None, "it is nested too deeply")
+        return Loaded(text, None, M("it is nested too deeply"))
 
 
 def not_valid_toml(path: Path, problem: str) -> UsageError:
-    return UsageError(f"{path} is not valid TOML: {problem}", code="BAD_CONFIG",
-                      hint=f"fix the file by hand, or move it aside (e.g. to {path.name}.broken) and run "
-                           "`openclaw onboard` again; or pass --existing reset to keep it as a timestamped "
-                           "backup and start from defaults. It was not changed")
+    return UsageError(M("{path} is not valid TOML: {problem}", path=str(path), problem=problem), code="BAD_CONFIG",
+                      hint=M("fix the file by hand, or move it aside (e.g. to {name}.broken) and run "
+                             "`openclaw onboard` again; or pass --existing reset to keep it as a timestamped "
+                             "backup and start from defaults. It was not changed", name=path.name))
 
 
 def read_table(path: str | Path, name: str) -> tuple[dict[str, Any], str | None]:
@@ -65,13 +66,13 @@ def read_table(path: str | Path, name: str) -> tuple[dict[str, Any], str | None]
     except FileNotFoundError:
         return {}, None
     except UnicodeDecodeError:
-        return {}, f"{path} is not valid TOML: it is not UTF-8 text"
+        return {}, M("{path} is not valid TOML: {problem}", path=str(path), problem=M("it is not UTF-8 text"))
     except ValueError as exc:  # tomllib.TOMLDecodeError
-        return {}, f"{path} is not valid TOML: {exc}"
+        return {}, M("{path} is not valid TOML: {problem}", path=str(path), problem=str(exc))
     except RecursionError:
-        return {}, f"{path} is not valid TOML: it is nested too deeply"
+        return {}, M("{path} is not valid TOML: {problem}", path=str(path), problem=M("it is nested too deeply"))
     except OSError as exc:
-        return {}, f"cannot read {path}: {exc.strerror or exc}"
+        return {}, M("cannot read {path}: {reason}", path=str(path), reason=os_reason(exc))
     table = data.get(name)
     return (table if isinstance(table, dict) else {}), None
 
@@ -117,8 +118,8 @@ def _apply(doc: TOMLDocument, keys: list[str], value: Any) -> None:
             node[key] = tomlkit.table()
         node = node[key]
         if not hasattr(node, "keys"):
-            raise UsageError(f"cannot set {'.'.join(keys)}: {key} is not a table in the existing config",
-                             code="BAD_CONFIG", hint="fix that key by hand, or choose Reset")
+            raise UsageError(M("cannot set {keys}: {key} is not a table in the existing config", keys=".".join(keys),
+                               key=key), code="BAD_CONFIG", hint=M("fix that key by hand, or choose Reset"))
     last = keys[-1]
     if value is None:
         if last in node:

@@ -48,6 +48,14 @@ class WizardError(Exception):
         return "\n".join(lines)
 
 
+def reason_of(exc: BaseException) -> str:
+    """What a ValueError (or any exception) says, as raised: `str(exc)` would turn a message (wizard.i18n.M)
+    back into plain English text."""
+    if len(exc.args) == 1 and isinstance(exc.args[0], str):
+        return exc.args[0]
+    return str(exc)
+
+
 class UsageError(WizardError):
     exit_code = EXIT_USAGE
     code = "USAGE"
@@ -80,6 +88,24 @@ class TimedOut(WizardError):
     code = "TIMEOUT"
 
 
+def os_reason(exc: OSError) -> str:
+    """What the system said (`No such file or directory`), shown in the reader's language for the common cases.
+    The English is the system's own words, unchanged: a known errno is a message only when the system said
+    exactly that."""
+    import errno
+
+    from wizard.i18n import M
+
+    known = {errno.ENOENT: M("No such file or directory"), errno.EACCES: M("Permission denied"),
+             errno.EPERM: M("Operation not permitted"), errno.ENOTDIR: M("Not a directory"),
+             errno.EISDIR: M("Is a directory"), errno.EEXIST: M("File exists"),
+             errno.EROFS: M("Read-only file system"), errno.ENOSPC: M("No space left on device"),
+             errno.ELOOP: M("Too many levels of symbolic links"), errno.ENAMETOOLONG: M("File name too long")}
+    said = exc.strerror or exc.__class__.__name__
+    message = known.get(exc.errno or 0)
+    return message if message is not None and message == said else said
+
+
 def network_reason(exc: BaseException) -> str:
     """Why a connection failed, in words ("the server's name could not be looked up"), not "[Errno -2] ..."."""
     import errno
@@ -87,22 +113,24 @@ def network_reason(exc: BaseException) -> str:
     import socket
     import ssl
 
-    words = {errno.ECONNREFUSED: "the connection was refused (nothing is listening there)",
-             errno.ECONNRESET: "the connection was cut off", errno.ENETUNREACH: "the network is unreachable",
-             errno.EHOSTUNREACH: "the server cannot be reached from this network",
-             errno.ETIMEDOUT: "the connection timed out"}
+    from wizard.i18n import M
+
+    words = {errno.ECONNREFUSED: M("the connection was refused (nothing is listening there)"),
+             errno.ECONNRESET: M("the connection was cut off"), errno.ENETUNREACH: M("the network is unreachable"),
+             errno.EHOSTUNREACH: M("the server cannot be reached from this network"),
+             errno.ETIMEDOUT: M("the connection timed out")}
     seen: set[int] = set()
     cause: BaseException | None = exc
     while cause is not None and id(cause) not in seen:
         seen.add(id(cause))
         if isinstance(cause, socket.gaierror):
-            return "the server's name could not be looked up (no network connection, or DNS is not working)"
+            return M("the server's name could not be looked up (no network connection, or DNS is not working)")
         if isinstance(cause, ssl.SSLCertVerificationError):
-            return f"the server's certificate could not be verified ({cause.verify_message})"
+            return M("the server's certificate could not be verified ({reason})", reason=cause.verify_message)
         if isinstance(cause, ssl.SSLError):
-            return "the secure connection could not be set up"
+            return M("the secure connection could not be set up")
         if isinstance(cause, TimeoutError):
-            return "the connection timed out"
+            return M("the connection timed out")
         if isinstance(cause, OSError) and cause.errno in words:
             return words[cause.errno]
         cause = cause.__cause__ or cause.__context__

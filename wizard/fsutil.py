@@ -21,18 +21,19 @@ import stat
 import sys
 
 from wizard import paths
-from wizard.errors import StorageError
+from wizard.errors import StorageError, os_reason
+from wizard.i18n import M, localize
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
 if TYPE_CHECKING:
     from pathlib import Path
 
 MAX_READ_BYTES = 1 << 20
-DIR_FIX = "set OPENCLAW_STATE_DIR to a directory only you can write (e.g. ~/.openclaw)"
+DIR_FIX = M("set OPENCLAW_STATE_DIR to a directory only you can write (e.g. ~/.openclaw)")
 
 
 def _os_reason(exc: OSError) -> str:
-    return exc.strerror or exc.__class__.__name__
+    return os_reason(exc)
 
 
 # --------------------------------------------------------------------------- directories
@@ -49,7 +50,8 @@ def ensure_private_dir(path: Path) -> None:
         _create_private_dir(path)
         return
     except OSError as exc:
-        raise StorageError(f"cannot use directory {path}: {_os_reason(exc)}", hint=DIR_FIX) from None
+        raise StorageError(M("cannot use directory {path}: {reason}", path=str(path), reason=_os_reason(exc)),
+                           hint=DIR_FIX) from None
     problem = dir_problem(path, info)
     if problem:
         raise StorageError(problem[0], hint=problem[1])
@@ -63,7 +65,8 @@ def _create_private_dir(path: Path) -> None:
         ensure_private_dir(path)  # made meanwhile by another process: judge it like any existing one
         return
     except OSError as exc:
-        raise StorageError(f"cannot create directory {path}: {_os_reason(exc)}", hint=_create_hint(path, exc)) from None
+        raise StorageError(M("cannot create directory {path}: {reason}", path=str(path), reason=_os_reason(exc)),
+                           hint=_create_hint(path, exc)) from None
     try:
         os.chmod(path, 0o700)  # mkdir's mode is filtered by the umask (0277 would leave it unwritable)
     except OSError:
@@ -73,19 +76,20 @@ def _create_private_dir(path: Path) -> None:
 def _create_hint(path: Path, exc: OSError) -> str:
     blocker = next((p for p in (path, *path.parents) if p.exists() and not p.is_dir()), None)
     if exc.errno in (errno.ENOTDIR, errno.EEXIST) and blocker is not None:
-        return f"{blocker} is a file, not a directory: move it aside (mv {blocker} {blocker}.old) or {DIR_FIX}"
+        return M("{blocker} is a file, not a directory: move it aside (mv {blocker} {blocker}.old) or {fix}",
+                 blocker=str(blocker), fix=DIR_FIX)
     return DIR_FIX
 
 
 def dir_problem(path: Path, info: os.stat_result) -> tuple[str, str] | None:
     """(message, fix) when an existing `path` must not be written in; None when it is fine."""
     if not stat.S_ISDIR(info.st_mode):
-        return (f"{path} is {file_kind(info.st_mode)}, not a directory",
-                f"move it aside (mv {path} {path}.old) or {DIR_FIX}")
+        return (M("{path} is {kind}, not a directory", path=str(path), kind=file_kind(info.st_mode)),
+                M("move it aside (mv {path} {path}.old) or {fix}", path=str(path), fix=DIR_FIX))
     if info.st_uid != os.geteuid():
-        return (f"{path} belongs to {user_name(info.st_uid)}, not to you ({user_name(os.geteuid())}): OpenClaw "
-                "reads such a directory but never writes in it",
-                f"run this as {user_name(info.st_uid)}, or {DIR_FIX}")
+        return (M("{path} belongs to {owner}, not to you ({you}): OpenClaw reads such a directory but never writes "
+                  "in it", path=str(path), owner=user_name(info.st_uid), you=user_name(os.geteuid())),
+                M("run this as {owner}, or {fix}", owner=user_name(info.st_uid), fix=DIR_FIX))
     return open_dir_problem(path, info)
 
 
@@ -93,10 +97,11 @@ def open_dir_problem(path: str | Path, info: os.stat_result) -> tuple[str, str] 
     mode = stat.S_IMODE(info.st_mode)
     if not mode & 0o022 or (mode & 0o022 == 0o020 and private_group(info)):
         return None
-    who = " and ".join(w for w, bit in (("group", 0o020), ("others", 0o002)) if mode & bit)
-    return (f"{path} is writable by {who} (mode {mode:04o}): anyone who can write there could replace the "
-            "credentials or the providers file, so OpenClaw refuses to use it",
-            f"if the directory is yours alone, remove that permission (chmod go-w {path}); otherwise {DIR_FIX}")
+    who = {0o020: M("group"), 0o002: M("others"), 0o022: M("group and others")}[mode & 0o022]
+    return (M("{path} is writable by {who} (mode {mode:04o}): anyone who can write there could replace the "
+              "credentials or the providers file, so OpenClaw refuses to use it", path=str(path), who=who, mode=mode),
+            M("if the directory is yours alone, remove that permission (chmod go-w {path}); otherwise {fix}",
+              path=str(path), fix=DIR_FIX))
 
 
 def private_group(info: os.stat_result) -> bool:
@@ -132,8 +137,8 @@ def check_dir_for_reading(path: str | Path) -> None:
         raise StorageError(problem[0], hint=problem[1])
     if info.st_uid != os.geteuid() and not _warned.intersection(_self_and_parents(os.fspath(path))):
         _warned.add(os.fspath(path))  # once, for the outermost such dir (the credentials dir inside says nothing new)
-        print(f"warning: {path} belongs to {user_name(info.st_uid)}, not to you: reading it, but nothing will be "
-              "written there", file=sys.stderr)
+        print("warning: " + localize(M("{path} belongs to {owner}, not to you: reading it, but nothing will be "
+                                       "written there", path=str(path), owner=user_name(info.st_uid))), file=sys.stderr)
 
 
 def _self_and_parents(path: str) -> list[str]:
@@ -153,20 +158,24 @@ def check_writable_dir(path: Path) -> None:
     except FileNotFoundError:
         parent = next((p for p in path.parents if p.exists()), None)
         if parent is not None and not parent.is_dir():
-            raise StorageError(f"cannot create directory {path}: {parent} is a file, not a directory",
-                               hint=f"move it aside (mv {parent} {parent}.old) or {DIR_FIX}") from None
+            raise StorageError(M("cannot create directory {path}: {parent} is a file, not a directory", path=str(path),
+                                 parent=str(parent)),
+                               hint=M("move it aside (mv {path} {path}.old) or {fix}", path=str(parent), fix=DIR_FIX)
+                               ) from None
         if parent is not None and not os.access(parent, os.W_OK | os.X_OK):
-            raise StorageError(f"cannot create directory {path}: {parent} is not writable",
-                               hint=DIR_FIX) from None
+            raise StorageError(M("cannot create directory {path}: {parent} is not writable", path=str(path),
+                                 parent=str(parent)), hint=DIR_FIX) from None
         return
     except OSError as exc:
-        raise StorageError(f"cannot use directory {path}: {_os_reason(exc)}", hint=DIR_FIX) from None
+        raise StorageError(M("cannot use directory {path}: {reason}", path=str(path), reason=_os_reason(exc)),
+                           hint=DIR_FIX) from None
     problem = dir_problem(path, info)
     if problem:
         raise StorageError(problem[0], hint=problem[1])
     if not os.access(path, os.W_OK | os.X_OK):
-        raise StorageError(f"cannot write in {path}: it is read-only for you" +
-                           (" (a read-only file system)" if _read_only_fs(path) else ""), hint=DIR_FIX)
+        raise StorageError(M("cannot write in {path}: it is read-only for you (a read-only file system)",
+                             path=str(path)) if _read_only_fs(path) else
+                           M("cannot write in {path}: it is read-only for you", path=str(path)), hint=DIR_FIX)
 
 
 def _read_only_fs(path: Path) -> bool:
@@ -186,13 +195,13 @@ def user_name(uid: int) -> str:
 
 
 def file_kind(mode: int) -> str:
-    for test, word in ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a named pipe (FIFO)"),
-                       (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
-                       (stat.S_ISSOCK, "a socket"), (stat.S_ISLNK, "a symbolic link"),
-                       (stat.S_ISREG, "a regular file")):
+    for test, word in ((stat.S_ISDIR, M("a directory")), (stat.S_ISFIFO, M("a named pipe (FIFO)")),
+                       (stat.S_ISCHR, M("a character device")), (stat.S_ISBLK, M("a block device")),
+                       (stat.S_ISSOCK, M("a socket")), (stat.S_ISLNK, M("a symbolic link")),
+                       (stat.S_ISREG, M("a regular file"))):
         if test(mode):
             return word
-    return "not a regular file"
+    return M("not a regular file")
 
 
 # --------------------------------------------------------------------------- bounded reads
@@ -239,11 +248,12 @@ def read_regular_file(path: str | Path, *, limit: int = MAX_READ_BYTES, repair_m
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
-            raise FileRefused(f"cannot read {path}: it is {file_kind(info.st_mode)}, not a regular file")
+            raise FileRefused(M("cannot read {path}: it is {kind}, not a regular file", path=str(path),
+                                kind=file_kind(info.st_mode)))
         data = _read_at_most(fd, limit + 1)
         if len(data) > limit:
-            raise FileRefused(f"cannot read {path}: it is larger than {limit // 1024} KiB, far more than any "
-                              "credential")
+            raise FileRefused(M("cannot read {path}: it is larger than {size} KiB, far more than any credential",
+                                path=str(path), size=limit // 1024))
         mode = stat.S_IMODE(info.st_mode)
         repaired = False
         if repair_mode and mode & 0o077 and not linked and info.st_uid == os.geteuid():
@@ -271,7 +281,8 @@ def _read_at_most(fd: int, size: int) -> bytes:
 
 
 def _refused(path: str | Path, exc: OSError) -> FileRefused:
-    return FileRefused(f"cannot read {path}: {_os_reason(exc)}", permission=isinstance(exc, PermissionError))
+    return FileRefused(M("cannot read {path}: {reason}", path=str(path), reason=_os_reason(exc)),
+                       permission=isinstance(exc, PermissionError))
 
 
 # --------------------------------------------------------------------------- stale temp files
@@ -358,7 +369,7 @@ def atomic_write(path: Path, data: bytes | str, mode: int = 0o600) -> None:
         _crash_point("after-rename", path)
         _fsync_dir(directory)
     except OSError as exc:
-        raise StorageError(f"cannot write {path}: {_os_reason(exc)}",
+        raise StorageError(M("cannot write {path}: {reason}", path=str(path), reason=_os_reason(exc)),
                            hint=_write_hint(exc)) from None
     finally:
         if tmp_name is not None:
@@ -379,10 +390,10 @@ def _write_hint(exc: OSError) -> str:
     import errno
 
     if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
-        return "the state dir is not writable; set OPENCLAW_STATE_DIR to a writable directory"
+        return M("the state dir is not writable; set OPENCLAW_STATE_DIR to a writable directory")
     if exc.errno == errno.ENOSPC:
-        return "the disk is full; free some space and run the command again"
-    return "check the path and its permissions, then run the command again"
+        return M("the disk is full; free some space and run the command again")
+    return M("check the path and its permissions, then run the command again")
 
 
 def _fsync_dir(directory: Path) -> None:
@@ -405,8 +416,8 @@ def read_text(path: Path) -> str | None:
     except FileNotFoundError:
         return None
     except UnicodeDecodeError:
-        raise StorageError(f"{path} is not UTF-8 text",
-                           hint="fix or move the file, then run the command again") from None
+        raise StorageError(M("{path} is not UTF-8 text", path=str(path)),
+                           hint=M("fix or move the file, then run the command again")) from None
     except OSError as exc:
-        raise StorageError(f"cannot read {path}: {_os_reason(exc)}",
-                           hint="check the file's permissions") from None
+        raise StorageError(M("cannot read {path}: {reason}", path=str(path), reason=_os_reason(exc)),
+                           hint=M("check the file's permissions")) from None

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from wizard.errors import WizardError
 from wizard.fsutil import ensure_private_dir
+from wizard.i18n import M
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
 if TYPE_CHECKING:
@@ -32,8 +33,8 @@ def onboard_lock(state_dir: Path) -> Iterator[None]:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise Busy(f"another `openclaw onboard` is running on {state_dir}",
-                       hint="let it finish (or quit it), then run this again; nothing was written") from None
+            raise Busy(M("another `openclaw onboard` is running on {path}", path=str(state_dir)),
+                       hint=M("let it finish (or quit it), then run this again; nothing was written")) from None
         yield
     finally:
         os.close(fd)  # closing releases the lock

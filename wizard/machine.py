@@ -14,8 +14,9 @@ the phases in order, the same for the same answers whichever driver runs them.
 from __future__ import annotations
 
 from wizard import steps as step_registry
-from wizard.errors import UsageError
+from wizard.errors import UsageError, reason_of
 from wizard.frozen import Frozen
+from wizard.i18n import M
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
 if TYPE_CHECKING:
@@ -168,13 +169,13 @@ class Machine:
             fld = fld.available(self.answers(step_id, typed), self.ctx)
             raw = values.get(fld.key)
             if fld.is_missing(raw):
-                errors[fld.key] = "is required"
+                errors[fld.key] = M("is required")
                 typed[fld.key] = raw
                 continue
             try:
                 value = fld.parse(raw)
             except ValueError as exc:
-                errors[fld.key] = str(exc)
+                errors[fld.key] = reason_of(exc)
                 typed[fld.key] = raw
                 continue
             typed[fld.key] = value
@@ -247,8 +248,8 @@ class Machine:
     def jump(self, step_id: str) -> str:
         step = step_registry.get(step_id)
         if not self.applies(step):
-            raise UsageError(f"{step.title} does not apply here" + (f": it applies {step.applies_when}"
-                                                                    if step.applies_when else ""))
+            raise UsageError(M("{step} does not apply here: it applies {when}", step=step.title, when=step.applies_when)
+                             if step.applies_when else M("{step} does not apply here", step=step.title))
         self.current = step_id
         return step_id
 
@@ -257,7 +258,7 @@ class Machine:
         step = step_registry.get(step_id) if step_id else self._require_step()
         reason = step.required(self.ctx) if step.required else None
         if reason:
-            raise UsageError(f"{step.title} cannot be skipped: {reason}")
+            raise UsageError(M("{step} cannot be skipped: {reason}", step=step.title, reason=reason))
         following = self.following() if step.id == self.current else None
         self.status[step.id] = "skipped"
         self.values.pop(step.id, None)
@@ -270,17 +271,17 @@ class Machine:
         """Open on one step; every other step keeps the existing config's values."""
         step = step_registry.get(step_id)
         if self.status[step_id] == "skipped":
-            raise UsageError(f"--skip {step_id} contradicts starting at {step_id} (--step/--auth-choice)",
-                             hint="drop one of the two")
+            raise UsageError(M("--skip {step} contradicts starting at {step} (--step/--auth-choice)", step=step_id),
+                             hint=M("drop one of the two"))
         for s in self.steps:
             required = s.required(self.ctx) if s.required else None
             if s.id != step_id and self.status[s.id] == "pending" and not required:
                 self.status[s.id] = "kept"
         if not self.applies(step):
-            raise UsageError(f"step {step_id!r} does not apply here: it applies {step.applies_when} "
-                             f"(there is none at {self.ctx.config_path})" if step.applies_when else
-                             f"step {step_id!r} does not apply here",
-                             hint="run `openclaw onboard` without --step to create one")
+            raise UsageError(M("step {step!r} does not apply here: it applies {when} (there is none at {path})",
+                               step=step_id, when=step.applies_when, path=str(self.ctx.config_path))
+                             if step.applies_when else M("step {step!r} does not apply here", step=step_id),
+                             hint=M("run `openclaw onboard` without --step to create one"))
         self.current = step_id
         return step_id
 
@@ -381,7 +382,7 @@ class Machine:
         if not step.sections:
             return ""
         if not any(section in (self.ctx.existing or {}) for section in step.sections):
-            return "not configured yet"
+            return M("not configured yet")
         return step.describe(step.from_config(self.ctx))
 
     # --- internals ----------------------------------------------------------------

@@ -6,6 +6,7 @@ import os
 
 from wizard import config as config_store
 from wizard.fsutil import atomic_write, ensure_private_dir
+from wizard.i18n import M
 from wizard.steps.base import Context, SecretValue
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
@@ -42,13 +43,20 @@ class Plan:
     def config_changes(self) -> bool:
         return self.reset or self.after != (self.before or "")
 
-    def diff(self) -> str:
+    def diff(self, *, for_people: bool = False) -> str:
+        """The config's unified diff; `for_people` names its two sides in the reader's language (never in JSON)."""
         import difflib
 
+        name = self.config_path.name
+        now: str = M("{name} (now)", name=name)
+        new: str = M("{name} (new)", name=name)
+        if for_people:
+            from wizard.i18n import localize
+
+            now, new = localize(now), localize(new)
         before = "" if self.reset else (self.before or "")
         lines = difflib.unified_diff(before.splitlines(keepends=True), self.after.splitlines(keepends=True),
-                                     fromfile=f"{self.config_path.name} (now)",
-                                     tofile=f"{self.config_path.name} (new)")
+                                     fromfile=str.__str__(now), tofile=str.__str__(new))
         return "".join(lines)
 
     def lines(self) -> list[str]:
@@ -56,25 +64,29 @@ class Plan:
         from wizard.render import short_path
 
         config = short_path(str(self.config_path))
-        out = []
+        out: list[str] = []
         if self.reset:
-            out.append(f"back up and replace {config}")
+            out.append(M("back up and replace {path}", path=config))
         elif self.config_changes:
-            out.append(f"{'update' if self.before is not None else 'create'} {config}")
+            out.append(M("update {path}", path=config) if self.before is not None else M("create {path}", path=config))
         else:
-            out.append(f"keep {config} (no changes)")
-        out += [f"store secret {name}" for name in sorted(self.secrets)]
-        out += [f"store credentials for {c['provider']}" for c in self.credentials]
+            out.append(M("keep {path} (no changes)", path=config))
+        out += [M("store secret {name}", name=name) for name in sorted(self.secrets)]
+        out += [M("store credentials for {provider}", provider=c["provider"]) for c in self.credentials]
         if self.signed:
-            who = f" as {self.signed.email}" if self.signed.email else ""
-            out.append(f"signed in to {self.signed.provider}{who} ({self.signed.method}); its tokens are stored")
+            signed = self.signed
+            out.append(M("signed in to {provider} as {email} ({method}); its tokens are stored",
+                         provider=signed.provider, email=signed.email, method=signed.method) if signed.email else
+                       M("signed in to {provider} ({method}); its tokens are stored", provider=signed.provider,
+                         method=signed.method))
         elif self.sign_in:
-            out.append(f"sign in to {self.sign_in[0]} ({self.sign_in[1]}) before anything is written; "
-                       "tokens are stored as soon as they arrive")
-        out += [f"create {short_path(str(path))}" for path, _ in self.files]
-        out += [f"keep {short_path(str(path))} (exists)" for path in self.kept_files]
-        out += [f"warning: {w}" for w in self.warnings]
-        out += [f"note: {n}" for n in self.notes if n not in self.warnings]
+            out.append(M("sign in to {provider} ({method}) before anything is written; "
+                         "tokens are stored as soon as they arrive", provider=self.sign_in[0], method=self.sign_in[1]))
+        out += [M("create {path}", path=short_path(str(path))) for path, _ in self.files]
+        out += [M("keep {path} (exists)", path=short_path(str(path))) for path in self.kept_files]
+        # The warning: and note: tags stay as they are in every language (people and scripts grep for them).
+        out += [_tagged("warning", w) for w in self.warnings]
+        out += [_tagged("note", n) for n in self.notes if n not in self.warnings]
         return out
 
     def as_dict(self) -> dict[str, Any]:
@@ -84,6 +96,10 @@ class Plan:
                 "files": [str(p) for p, _ in self.files], "kept_files": [str(p) for p in self.kept_files],
                 "sign_in": list(self.sign_in) if self.sign_in else None,
                 "signed_in": self.signed is not None, "notes": self.notes, "warnings": self.warnings}
+
+
+def _tagged(tag: str, text: str) -> str:
+    return M("{tag}: {text}", tag=tag, text=text)
 
 
 def build(machine: Machine) -> Plan:
@@ -114,7 +130,8 @@ def build(machine: Machine) -> Plan:
     if ctx.config_problem is not None and not plan.reset:
         from wizard.errors import UsageError
 
-        raise UsageError(f"{ctx.config_path} is not valid TOML ({ctx.config_problem}): only Reset can replace it")
+        raise UsageError(M("{path} is not valid TOML ({problem}): only Reset can replace it", path=str(ctx.config_path),
+                           problem=ctx.config_problem))
     if patch or plan.reset:
         plan.after = config_store.render(before_text, patch, reset=plan.reset)
     else:
@@ -139,9 +156,9 @@ def model_without_credential(plan: Plan, ctx: Context, patch: dict[str, Any] | N
         return None  # a local model, or one that has a credential
     choice = next((p for p in sorted(serving) if p in ("openai-codex", "openai-api-key", "anthropic-api-key")),
                   "token")
-    return said(Advice(f"the default model {model} has no credential yet, so the agent cannot use it",
-                       on_screen="go back to Authorization and choose how to reach it",
-                       headless=f"run again with --auth-choice {choice}"), ctx)
+    return said(Advice(M("the default model {model} has no credential yet, so the agent cannot use it", model=model),
+                       on_screen=M("go back to Authorization and choose how to reach it"),
+                       headless=M("run again with --auth-choice {choice}", choice=choice)), ctx)
 
 
 def default_model(plan: Plan, patch: dict[str, Any] | None = None) -> object:
@@ -263,7 +280,7 @@ def _write_config(plan: Plan) -> list[str]:
 
 
 def _make_dir(path: Path) -> None:
-    from wizard.errors import StorageError
+    from wizard.errors import StorageError, os_reason
 
     try:
         if path.is_dir():
@@ -271,20 +288,21 @@ def _make_dir(path: Path) -> None:
         path.mkdir(parents=True)
         os.chmod(path, 0o755)  # mkdir's mode is filtered by the umask (000 would give 0777)
     except OSError as exc:
-        raise StorageError(f"cannot create {path}: {exc.strerror}", hint="choose another workspace with --workspace",
-                           on_screen="go back to Agent Hatching and choose another workspace") from None
+        raise StorageError(M("cannot create {path}: {reason}", path=str(path), reason=os_reason(exc)),
+                           hint=M("choose another workspace with --workspace"),
+                           on_screen=M("go back to Agent Hatching and choose another workspace")) from None
 
 
 def _create_file(path: Path, text: str) -> bool:
     """Create `path` only if it does not exist (O_EXCL: never overwrite, even in a race)."""
-    from wizard.errors import StorageError
+    from wizard.errors import StorageError, os_reason
 
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
     except FileExistsError:
         return False
     except OSError as exc:
-        raise StorageError(f"cannot create {path}: {exc.strerror}") from None
+        raise StorageError(M("cannot create {path}: {reason}", path=str(path), reason=os_reason(exc))) from None
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
         fh.write(text)
     return True

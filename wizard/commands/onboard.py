@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from wizard.errors import UsageError
+from wizard.i18n import M
 from wizard.request import OnboardRequest
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
@@ -29,9 +30,9 @@ def headless_reason(args: argparse.Namespace) -> str | None:
         return "--dry-run"
     forced = args.tui and os.environ.get("OPENCLAW_NO_TTY_CHECK") == "1"
     if not sys.stdin.isatty() and not forced:
-        return "stdin is not a terminal"
+        return M("stdin is not a terminal")
     if not sys.stdout.isatty() and not forced:
-        return "stdout is not a terminal"
+        return M("stdout is not a terminal")
     return None
 
 
@@ -42,8 +43,8 @@ def request_from(args: argparse.Namespace) -> OnboardRequest:
 
     reason = headless_reason(args)
     if args.tui and reason:
-        raise UsageError(f"--tui needs a terminal, but {reason}",
-                         hint="drop --tui to run headless, or set OPENCLAW_NO_TTY_CHECK=1 to force it")
+        raise UsageError(M("--tui needs a terminal, but {reason}", reason=reason),
+                         hint=M("drop --tui to run headless, or set OPENCLAW_NO_TTY_CHECK=1 to force it"))
     flag_names = {f.flag for f in steps.all_fields()} | {f.file_flag for f in steps.all_fields() if f.file_flag}
     flags = {name: getattr(args, name) for name in flag_names if getattr(args, name, None) is not None}
     presets, problems = answers.collect(flags, os.environ, Path(args.answers) if args.answers else None)
@@ -80,7 +81,7 @@ def _run_headless(request: OnboardRequest, machine: Machine) -> int:
     from wizard.output import Output
 
     out = Output(request.json)
-    out.say(f"openclaw onboard: running headless ({request.headless_reason}); answers come from flags, "
-            "OPENCLAW_* env and --answers")
+    out.say(M("openclaw onboard: running headless ({reason}); answers come from flags, OPENCLAW_* env and --answers",
+              reason=request.headless_reason))
     out.event("headless", reason=request.headless_reason)
     return headless.run(request, machine, out)

@@ -20,5 +20,7 @@ def get(step_id: str) -> Step:
     try:
         return BY_ID[step_id]
     except KeyError:
-        raise UsageError(f"unknown step {step_id!r}", code="INVALID_STEP",
-                         hint=f"valid steps: {', '.join(STEP_IDS)}") from None
+        from wizard.i18n import M
+
+        raise UsageError(M("unknown step {step!r}", step=step_id), code="INVALID_STEP",
+                         hint=M("valid steps: {steps}", steps=", ".join(STEP_IDS))) from None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from wizard.auth.methods import SIGN_IN_METHODS
+from wizard.i18n import M, localize
 from wizard.steps.base import Context, Effects, Field, Option, SecretValue, Step, kinds
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
@@ -14,20 +15,20 @@ if TYPE_CHECKING:
     from wizard.steps.shapes import Answers, Values
 
 CHOICES = (
-    Option("openai-codex", "Sign in with ChatGPT",
-           "OpenAI Codex via your ChatGPT plan (browser, device code or paste)"),
-    Option("openai-api-key", "OpenAI API key", "a key from platform.openai.com (sk-...)"),
-    Option("anthropic-api-key", "Anthropic API key", "a key from console.anthropic.com (sk-ant-...)"),
-    Option("token", "Paste a token", "a token you already have, e.g. from `claude setup-token`"),
-    Option("skip", "Skip for now", "sign in later with `openclaw models auth login`"),
+    Option("openai-codex", M("Sign in with ChatGPT"),
+           M("OpenAI Codex via your ChatGPT plan (browser, device code or paste)")),
+    Option("openai-api-key", M("OpenAI API key"), M("a key from platform.openai.com (sk-...)")),
+    Option("anthropic-api-key", M("Anthropic API key"), M("a key from console.anthropic.com (sk-ant-...)")),
+    Option("token", M("Paste a token"), M("a token you already have, e.g. from `claude setup-token`")),
+    Option("skip", M("Skip for now"), M("sign in later with `openclaw models auth login`")),
 )
 METHODS = (
-    Option("keep", "Keep current sign-in", "the ChatGPT sign-in already stored; nothing to do"),
+    Option("keep", M("Keep current sign-in"), M("the ChatGPT sign-in already stored; nothing to do")),
     *(Option(value, label, help) for value, label, help in SIGN_IN_METHODS),
 )
 TOKEN_PROVIDERS = (
-    Option("anthropic", "Anthropic", "a setup token"),
-    Option("openai-codex", "OpenAI Codex", "an access token"),
+    Option("anthropic", "Anthropic", M("a setup token")),
+    Option("openai-codex", "OpenAI Codex", M("an access token")),
 )
 
 
@@ -68,7 +69,7 @@ def _offer_method(option: Option, answers: Answers, ctx: Context) -> bool:
 
 def _check_method(value: str, answers: Answers, ctx: Context) -> str | None:
     if value == "keep" and not ctx.has_sign_in(provider_for(answers) or ""):
-        return "keep needs a stored ChatGPT sign-in and there is none; choose browser, device or paste"
+        return M("keep needs a stored ChatGPT sign-in and there is none; choose browser, device or paste")
     return None
 
 
@@ -97,12 +98,14 @@ def _method_note(answers: Answers, ctx: Context) -> str | None:
     technical detail, which names env vars)."""
     if not ctx.interactive or ctx.browser_blocked is None:
         return None
-    reason = ctx.browser_blocked.split(" (")[0]
+    # Shown on screen only (never in JSON): the reason may be a message, so its shown words are cut.
+    reason = localize(ctx.browser_blocked).split(" (")[0].split("（")[0]
     method = answers.get("authorization", {}).get("method")
     if method == "device":
-        return f"Device code is selected: no browser can open here ({reason})."
+        return M("Device code is selected: no browser can open here ({reason}).", reason=reason)
     if method == "browser":
-        return f"No browser can open here ({reason}): open the address yourself, then paste where it lands."
+        return M("No browser can open here ({reason}): open the address yourself, then paste where it lands.",
+                 reason=reason)
     return None
 
 
@@ -128,8 +131,9 @@ def _check_token(value: SecretValue, answers: Answers, ctx: Context) -> str | No
         return None
     provider = provider_for(answers) or ""
     if ctx.stored_credentials.get(provider, "").startswith("oauth"):
-        return (f"{provider} already has a sign-in, which a pasted token would replace; sign out first "
-                f"(openclaw models auth logout --provider {provider}) or choose Sign in with ChatGPT")
+        return M("{provider} already has a sign-in, which a pasted token would replace; sign out first "
+                 "(openclaw models auth logout --provider {provider}) or choose Sign in with ChatGPT",
+                 provider=provider)
     from wizard.auth import providers
 
     return providers.key_problem(providers.BUILTIN.get(provider), value.value.strip())
@@ -138,7 +142,7 @@ def _check_token(value: SecretValue, answers: Answers, ctx: Context) -> str | No
 def _check_model(value: str, answers: Answers, ctx: Context) -> str | None:
     if "/" in value and all(value.split("/", 1)) and " " not in value:
         return None
-    return "must look like provider/model, e.g. openai-codex/gpt-5.2"
+    return M("must look like provider/model, e.g. openai-codex/gpt-5.2")
 
 
 def _default_model(answers: Answers, ctx: Context) -> str:
@@ -163,28 +167,30 @@ def _existing_token(answers: Answers, ctx: Context) -> SecretValue | None:
 
 
 FIELDS = (
-    Field("authorization", "auth_choice", kinds.CHOICE, "Model access", "How OpenClaw reaches a model.",
+    Field("authorization", "auth_choice", kinds.CHOICE, M("Model access"), M("How OpenClaw reaches a model."),
           default=_default_choice, options=CHOICES,
           must_answer=lambda a, c: c.existing_value("models", "auth_choice") is None,
           flag_name="--auth-choice", env_name="OPENCLAW_AUTH_CHOICE",
-          flag_note="Given alone (or with --accept-risk), the wizard opens straight on this step."),
-    Field("authorization", "method", kinds.CHOICE, "Sign-in method",
-          "Browser needs a browser on this machine; device code and paste work over SSH.",
+          flag_note=M("Given alone (or with --accept-risk), the wizard opens straight on this step.")),
+    Field("authorization", "method", kinds.CHOICE, M("Sign-in method"),
+          M("Browser needs a browser on this machine; device code and paste work over SSH."),
           default=_default_method, options=METHODS, applies=_is("openai-codex"),
-          applies_when="when auth_choice is openai-codex", env_name="OPENCLAW_AUTH_METHOD",
+          applies_when=M("when auth_choice is openai-codex"), env_name="OPENCLAW_AUTH_METHOD",
           option_filter=_offer_method, validate=_check_method, note=_method_note,
           saved=lambda method: method != "keep"),  # whether a sign-in is stored is the replaying machine's business
-    Field("authorization", "token_provider", kinds.CHOICE, "Token for", "Which provider the pasted token is for.",
-          default="anthropic", options=TOKEN_PROVIDERS, applies=_is("token"), applies_when="when auth_choice is token"),
-    Field("authorization", "token", kinds.SECRET, "API key or token",
-          "Stored in the credential store, never in the config.",
+    Field("authorization", "token_provider", kinds.CHOICE, M("Token for"), M("Which provider the pasted token is for."),
+          default="anthropic", options=TOKEN_PROVIDERS, applies=_is("token"),
+          applies_when=M("when auth_choice is token")),
+    Field("authorization", "token", kinds.SECRET, M("API key or token"),
+          M("Stored in the credential store, never in the config."),
           default=_existing_token, validate=_check_token, applies=_needs_token, must_answer=_token_must_answer,
-          applies_when="when auth_choice is openai-api-key, anthropic-api-key or token",
+          applies_when=M("when auth_choice is openai-api-key, anthropic-api-key or token"),
           env_name="OPENCLAW_TOKEN", file_flag="--token-file", extra_env=lambda answers: _token_env(answers),
-          placeholder="e.g. sk-…"),
-    Field("authorization", "model", kinds.TEXT, "Default model", "The model the agent uses unless told otherwise.",
+          placeholder=M("e.g. {example}", example="sk-…")),
+    Field("authorization", "model", kinds.TEXT, M("Default model"),
+          M("The model the agent uses unless told otherwise."),
           default=_default_model, validate=_check_model, applies=lambda a, c: choice_of(a) != "skip",
-          applies_when="unless auth_choice is skip"),
+          applies_when=M("unless auth_choice is skip")),
 )
 
 
@@ -192,7 +198,7 @@ def plan(values: Values, answers: Answers, ctx: Context) -> Effects:
     choice = values.get("auth_choice", "skip")
     if choice == "skip":
         return Effects(config={"models.auth_choice": "skip"},
-                       notes=["sign in later: openclaw models auth login --provider openai-codex"])
+                       notes=[M("sign in later: openclaw models auth login --provider openai-codex")])
     from wizard.auth import providers, resolve
 
     provider = provider_for(answers)
@@ -203,7 +209,7 @@ def plan(values: Values, answers: Answers, ctx: Context) -> Effects:
                               "models.auth_order": order}
     if choice == "openai-codex":
         if values.get("method") == "keep":
-            return Effects(config=config, notes=["keeping the current ChatGPT sign-in"])
+            return Effects(config=config, notes=[M("keeping the current ChatGPT sign-in")])
         return Effects(config=config, sign_in=sign_in(values, answers, ctx))
     token = values.get("token")
     credentials: list[Record] = []
@@ -228,19 +234,19 @@ def from_config(ctx: Context) -> Values:
 def describe(values: Values) -> str:
     choice = values.get("auth_choice", "skip")
     if choice == "skip":
-        return "skipped"
+        return M("skipped")
     if choice == "openai-codex":
         method = values.get("method", "browser")
-        how = "keep current sign-in" if method == "keep" else method
-        return f"Sign in with ChatGPT ({how}), model {values.get('model')}"
-    return f"{choice}, model {values.get('model')}"
+        how = M("keep current sign-in") if method == "keep" else method
+        return M("Sign in with ChatGPT ({how}), model {model}", how=how, model=values.get("model"))
+    return M("{choice}, model {model}", choice=choice, model=values.get("model"))
 
 
 def set_aside(values: Values) -> str | None:
     """Skipping Authorization sets its other answers aside (a replayed answers file with --auth-choice skip)."""
-    return "Authorization is skipped (auth_choice is skip)" if values.get("auth_choice") == "skip" else None
+    return M("Authorization is skipped (auth_choice is skip)") if values.get("auth_choice") == "skip" else None
 
 
-STEP = Step("authorization", 7, "Authorization", "Connect a model provider.",
+STEP = Step("authorization", 7, M("Authorization"), M("Connect a model provider."),
             FIELDS, plan, from_config, describe, sections=("models",), sign_in=sign_in, set_aside=set_aside,
             sign_in_method="method")

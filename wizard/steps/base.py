@@ -7,6 +7,7 @@ Plain Frozen classes and no typing at run time: every `onboard` loads this modul
 from __future__ import annotations
 
 from wizard.frozen import Frozen
+from wizard.i18n import M
 from wizard.steps import kinds
 from wizard.steps.shapes import Answers, Values
 from wizard.steps.values import SecretValue
@@ -42,7 +43,7 @@ class Advice(Frozen):
         fix = self.on_screen if interactive else self.headless
         if not self.text:
             return fix  # two wordings of one message, nothing in common
-        return f"{self.text} ({fix})" if fix else self.text
+        return M("{text} ({fix})", text=self.text, fix=fix) if fix else self.text
 
 
 def said(message: Message, ctx: Context) -> str | None:
@@ -375,13 +376,13 @@ def valid_url(value: str, answers: Answers, ctx: Context) -> str | None:
     import re
 
     if not re.match(r"^https?://[^\s/?#]+[^\s]*$", value):
-        return "must be an absolute http(s) URL such as https://example.com/hook"
+        return M("must be an absolute http(s) URL such as https://example.com/hook")
     return None
 
 
 def valid_path(value: str, answers: Answers, ctx: Context) -> str | None:
     if not value:
-        return "must not be empty"
+        return M("must not be empty")
     if "\n" in value or "\0" in value:
-        return "must be a single-line path"
+        return M("must be a single-line path")
     return None

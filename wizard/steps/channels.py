@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from wizard.frozen import Frozen
+from wizard.i18n import M
 from wizard.steps.base import Advice, Context, Effects, Field, Option, SecretValue, Step, kinds
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
@@ -17,37 +18,46 @@ if TYPE_CHECKING:
     Condition = Callable[[Answers, Context], bool]
 
 CHANNELS = (
-    Option("telegram", "Telegram", "a bot token from @BotFather"),
-    Option("discord", "Discord", "a bot token from the Developer Portal"),
-    Option("slack", "Slack", "a bot token (xoxb-) and an app token (xapp-)"),
-    Option("signal", "Signal", "a phone number registered with signal-cli"),
-    Option("whatsapp", "WhatsApp", "paired later by scanning a QR code"),
+    Option("telegram", "Telegram", M("a bot token from @BotFather")),
+    Option("discord", "Discord", M("a bot token from the Developer Portal")),
+    Option("slack", "Slack", M("a bot token (xoxb-) and an app token (xapp-)")),
+    Option("signal", "Signal", M("a phone number registered with signal-cli")),
+    Option("whatsapp", "WhatsApp", M("paired later by scanning a QR code")),
 )
 
 class SecretFormat(Frozen):
-    __slots__ = ("channel", "secret_name", "pattern", "noun", "looks_like")
+    __slots__ = ("channel", "secret_name", "pattern", "noun", "looks_like", "help")
     channel: str
     secret_name: str  # also its config key
     pattern: str
     noun: str  # "a Telegram bot token"
-    looks_like: str  # the whole format, shown as the field's help
+    looks_like: str  # the whole format, for a headless run's message
+    help: str  # the same as a sentence, shown as the field's help
 
-    def __init__(self, channel: str, secret_name: str, pattern: str, noun: str, looks_like: str) -> None:
-        self._set(channel=channel, secret_name=secret_name, pattern=pattern, noun=noun, looks_like=looks_like)
+    def __init__(self, channel: str, secret_name: str, pattern: str, noun: str, looks_like: str, help: str) -> None:
+        self._set(channel=channel, secret_name=secret_name, pattern=pattern, noun=noun, looks_like=looks_like,
+                  help=help)
 
 
 SECRET_FORMATS = {
     "telegram_token": SecretFormat("telegram", "channels.telegram.token", r"^\d{5,12}:[A-Za-z0-9_-]{30,}$",
-                                   "a Telegram bot token", "a Telegram bot token looks like "
-                                   "123456789:AAE...(35 characters); get one from @BotFather"),
+                                   M("a Telegram bot token"),
+                                   M("a Telegram bot token looks like 123456789:AAE...(35 characters); "
+                                     "get one from @BotFather"),
+                                   M("A Telegram bot token looks like 123456789:AAE...(35 characters); "
+                                     "get one from @BotFather.")),
     "discord_token": SecretFormat("discord", "channels.discord.token",
                                   r"^[A-Za-z0-9_-]{20,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{20,}$",
-                                  "a Discord bot token", "a Discord bot token has three dot-separated parts "
-                                  "(Developer Portal > Bot > Reset Token)"),
+                                  M("a Discord bot token"), M("a Discord bot token has three dot-separated parts "
+                                                              "(Developer Portal > Bot > Reset Token)"),
+                                  M("A Discord bot token has three dot-separated parts "
+                                    "(Developer Portal > Bot > Reset Token).")),
     "slack_bot_token": SecretFormat("slack", "channels.slack.bot_token", r"^xoxb-[0-9A-Za-z-]{10,}$",
-                                    "a Slack bot token", "a Slack bot token starts with xoxb-"),
+                                    M("a Slack bot token"), M("a Slack bot token starts with xoxb-"),
+                                    M("A Slack bot token starts with xoxb-.")),
     "slack_app_token": SecretFormat("slack", "channels.slack.app_token", r"^xapp-[0-9A-Za-z-]{10,}$",
-                                    "a Slack app-level token", "a Slack app-level token starts with xapp-"),
+                                    M("a Slack app-level token"), M("a Slack app-level token starts with xapp-"),
+                                    M("A Slack app-level token starts with xapp-.")),
 }
 
 
@@ -79,7 +89,8 @@ def _secret_check(key: str) -> Callable[[SecretValue, Answers, Context], Advice 
         if value.origin == "existing" or re.match(fmt.pattern, value.value.strip()):
             return None
         # On screen the format is the field's help, just above: the message does not repeat it.
-        return Advice("", on_screen=f"that does not look like {fmt.noun}; compare it with the format above",
+        return Advice("", on_screen=M("that does not look like {noun}; compare it with the format above",
+                                      noun=fmt.noun),
                       headless=fmt.looks_like)
 
     return check
@@ -111,34 +122,35 @@ def normalise_phone(text: str) -> str:
     if re.fullmatch(r"\+[1-9]\d{6,14}", compact):
         return compact
     if re.fullmatch(r"\d{7,15}", compact):
-        raise ValueError("needs its country code: start it with + (e.g. +1 555 123 4567)")
-    raise ValueError("must be a phone number with its country code, like +1 555 123 4567")
+        raise ValueError(M("needs its country code: start it with + (e.g. +1 555 123 4567)"))
+    raise ValueError(M("must be a phone number with its country code, like +1 555 123 4567"))
 
 
 def _secret_field(key: str, label: str, env: str) -> Field:
     applies, must_answer = _asks(key)
-    channel, looks_like = SECRET_FORMATS[key].channel, SECRET_FORMATS[key].looks_like
-    return Field("channels", key, kinds.SECRET, label, looks_like[:1].upper() + looks_like[1:] + ".",
+    channel = SECRET_FORMATS[key].channel
+    return Field("channels", key, kinds.SECRET, label, SECRET_FORMATS[key].help,
                  default=_secret_default(key), validate=_secret_check(key), applies=applies,
                  must_answer=must_answer, env_name=env,
-                 applies_when=f"when channels include {channel} and pair_later is not set")
+                 applies_when=M("when channels include {channel} and pair_later is not set", channel=channel))
 
 
 FIELDS = (
-    Field("channels", "channels", kinds.MULTI, "Channels", "Where your agent can be reached; none is fine.",
+    Field("channels", "channels", kinds.MULTI, M("Channels"), M("Where your agent can be reached; none is fine."),
           default=[], stored_at=("channels", "enabled"), options=CHANNELS),
-    Field("channels", "pair_later", kinds.BOOL, "Pair later",
-          "Skip the tokens now; run `openclaw onboard --step channels` when you have them.",
-          default=False, applies=_needs_secrets, applies_when="when channels include telegram, discord or slack"),
-    _secret_field("telegram_token", "Telegram bot token", "OPENCLAW_TELEGRAM_TOKEN"),
-    _secret_field("discord_token", "Discord bot token", "OPENCLAW_DISCORD_TOKEN"),
-    _secret_field("slack_bot_token", "Slack bot token", "OPENCLAW_SLACK_BOT_TOKEN"),
-    _secret_field("slack_app_token", "Slack app token", "OPENCLAW_SLACK_APP_TOKEN"),
-    Field("channels", "signal_number", kinds.TEXT, "Signal phone number", "The number signal-cli is registered with.",
+    Field("channels", "pair_later", kinds.BOOL, M("Pair later"),
+          M("Skip the tokens now; run `openclaw onboard --step channels` when you have them."),
+          default=False, applies=_needs_secrets, applies_when=M("when channels include telegram, discord or slack")),
+    _secret_field("telegram_token", M("Telegram bot token"), "OPENCLAW_TELEGRAM_TOKEN"),
+    _secret_field("discord_token", M("Discord bot token"), "OPENCLAW_DISCORD_TOKEN"),
+    _secret_field("slack_bot_token", M("Slack bot token"), "OPENCLAW_SLACK_BOT_TOKEN"),
+    _secret_field("slack_app_token", M("Slack app token"), "OPENCLAW_SLACK_APP_TOKEN"),
+    Field("channels", "signal_number", kinds.TEXT, M("Signal phone number"),
+          M("The number signal-cli is registered with."),
           default="", stored_at=("channels", "signal", "number"),
           clean=normalise_phone, applies=_signal_applies, must_answer=_signal_applies,
-          applies_when="when channels include signal",
-          placeholder="e.g. +1 555 123 4567"),
+          applies_when=M("when channels include signal"),
+          placeholder=M("e.g. {example}", example="+1 555 123 4567")),
 )
 
 
@@ -155,7 +167,7 @@ def plan(values: Values, answers: Answers, ctx: Context) -> Effects:
         if channel in selected:
             config[f"channels.{channel}.paired"] = not pair_later
             if pair_later:
-                notes.append(f"{channel}: pair later with `openclaw onboard --step channels`")
+                notes.append(M("{channel}: pair later with `openclaw onboard --step channels`", channel=channel))
     for key, fmt in SECRET_FORMATS.items():
         channel, secret_name = fmt.channel, fmt.secret_name
         if channel not in selected:
@@ -169,7 +181,7 @@ def plan(values: Values, answers: Answers, ctx: Context) -> Effects:
         config["channels.signal.number"] = values.get("signal_number", "")
     if "whatsapp" in selected:
         config["channels.whatsapp.paired"] = False
-        notes.append("whatsapp: scan the QR code shown when the gateway starts")
+        notes.append(M("whatsapp: scan the QR code shown when the gateway starts"))
     return Effects(config=config, secrets=secrets, notes=notes)
 
 
@@ -179,8 +191,8 @@ def from_config(ctx: Context) -> Values:
 
 def describe(values: Values) -> str:
     selected = values.get("channels") or []
-    return ", ".join(selected) if selected else "none"
+    return ", ".join(selected) if selected else M("none")
 
 
-STEP = Step("channels", 3, "Channel Selection", "Pick the chat channels your agent answers on.",
+STEP = Step("channels", 3, M("Channel Selection"), M("Pick the chat channels your agent answers on."),
             FIELDS, plan, from_config, describe, sections=("channels",))

@@ -6,6 +6,7 @@ offered (the old file is kept as a timestamped backup) and the parse error shown
 
 from __future__ import annotations
 
+from wizard.i18n import M
 from wizard.steps.base import Context, Effects, Field, Option, Step, kinds
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
@@ -32,32 +33,33 @@ def _default(answers: Answers, ctx: Context) -> str:
 def _broken_note(answers: Answers, ctx: Context) -> str | None:
     if not is_broken(ctx):
         return None
-    return (f"Your configuration {ctx.config_path.name} is not valid TOML: {ctx.config_problem}. It cannot be kept "
-            "or updated: Reset keeps it as a timestamped backup and starts from defaults. To fix it by hand "
-            "instead, quit now; nothing has been written.")
+    return M("Your configuration {name} is not valid TOML: {problem}. It cannot be kept "
+             "or updated: Reset keeps it as a timestamped backup and starts from defaults. To fix it by hand "
+             "instead, quit now; nothing has been written.", name=ctx.config_path.name, problem=ctx.config_problem)
 
 
 def _required(ctx: Context) -> str | None:
     if not is_broken(ctx):
         return None
-    return f"{ctx.config_path.name} is not valid TOML, so Use Existing Configuration must choose Reset"
+    return M("{name} is not valid TOML, so Use Existing Configuration must choose Reset", name=ctx.config_path.name)
 
 
 FIELDS = (
-    Field("existing", "existing", kinds.CHOICE, "Existing configuration",
-          "Keep it as is, update it (the next steps start from its values), or reset it "
-          "(the old file is moved to a timestamped backup).",
+    Field("existing", "existing", kinds.CHOICE, M("Existing configuration"),
+          M("Keep it as is, update it (the next steps start from its values), or reset it "
+            "(the old file is moved to a timestamped backup)."),
           default=_default,
-          options=(Option("keep", "Keep", "leave the configuration as it is and go to sign-in"),
-                   Option("update", "Update", "walk the steps with the current values filled in"),
-                   Option("reset", "Reset", "back up the file and start from defaults")),
+          options=(Option("keep", M("Keep"), M("leave the configuration as it is and go to sign-in")),
+                   Option("update", M("Update"), M("walk the steps with the current values filled in")),
+                   Option("reset", M("Reset"), M("back up the file and start from defaults"))),
           option_filter=_offered, note=_broken_note, flag_name="--existing", env_name="OPENCLAW_EXISTING"),
 )
 
 
 def plan(values: Values, answers: Answers, ctx: Context) -> Effects:
     if values.get("existing") == "reset":
-        return Effects(reset_config=True, notes=[f"{ctx.config_path} will be moved to a timestamped backup"])
+        return Effects(reset_config=True,
+                       notes=[M("{path} will be moved to a timestamped backup", path=str(ctx.config_path))])
     return Effects()
 
 
@@ -70,7 +72,14 @@ def next_step(values: Values) -> str | None:
     return {"keep": "authorization", "reset": "quickstart"}.get(values.get("existing", ""))
 
 
-STEP = Step("existing", 2, "Use Existing Configuration", "Keep, update or reset the current configuration.",
-            FIELDS, plan, from_config=lambda ctx: {"existing": "keep"}, describe=lambda v: v.get("existing", "keep"),
+def describe(values: Values) -> str:
+    chosen = str(values.get("existing", "keep"))
+    return CHOSEN.get(chosen, chosen)
+
+
+CHOSEN: dict[str, str] = {"keep": M("keep"), "update": M("update"), "reset": M("reset")}
+
+STEP = Step("existing", 2, M("Use Existing Configuration"), M("Keep, update or reset the current configuration."),
+            FIELDS, plan, from_config=lambda ctx: {"existing": "keep"}, describe=describe,
             applies=has_config, next_step=next_step, on_record=on_record,
-            applies_when="only when a config file exists", first_when=is_broken, required=_required)
+            applies_when=M("only when a config file exists"), first_when=is_broken, required=_required)

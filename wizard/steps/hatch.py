@@ -5,13 +5,14 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from wizard.i18n import M
 from wizard.steps.base import Context, Effects, Field, Step, kinds, valid_path
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
 if TYPE_CHECKING:
     from wizard.steps.shapes import Answers, Values
 
-HATCHING = "unless hatch is false (hatch later)"
+HATCHING = M("unless hatch is false (hatch later)")
 DEFAULT_PERSONA = "A calm, precise assistant that explains what it is about to do before doing it."
 
 
@@ -23,11 +24,11 @@ def _hatching(answers: Answers, ctx: Context) -> bool:
 def _check_name(value: str, answers: Answers, ctx: Context) -> str | None:
     if re.match(r"^[a-z0-9][a-z0-9_-]{0,31}$", value or ""):
         return None
-    return "must be 1-32 lowercase letters, digits, - or _, starting with a letter or digit (e.g. main)"
+    return M("must be 1-32 lowercase letters, digits, - or _, starting with a letter or digit (e.g. main)")
 
 
 def _check_persona(value: str, answers: Answers, ctx: Context) -> str | None:
-    return "must be 500 characters or fewer" if len(value) > 500 else None
+    return M("must be 500 characters or fewer") if len(value) > 500 else None
 
 
 def _check_workspace(value: str, answers: Answers, ctx: Context) -> str | None:
@@ -37,10 +38,11 @@ def _check_workspace(value: str, answers: Answers, ctx: Context) -> str | None:
         return problem
     path = resolve_workspace(value, ctx)
     if path.exists() and not path.is_dir():
-        return f"{path} exists and is not a folder; choose another workspace"
+        return M("{path} exists and is not a folder; choose another workspace", path=str(path))
     for parent in path.parents:
         if parent.exists():
-            return None if parent.is_dir() else f"{parent} is a file, so {path} cannot be created inside it"
+            return None if parent.is_dir() else M("{parent} is a file, so {path} cannot be created inside it",
+                                                  parent=str(parent), path=str(path))
     return None
 
 
@@ -56,17 +58,19 @@ def resolve_workspace(value: str, ctx: Context) -> Path:
 
 
 FIELDS = (
-    Field("hatch", "hatch", kinds.BOOL, "Hatch the agent now",
-          "Create the agent's workspace with starter files; or hatch later with `openclaw onboard --step hatch`.",
+    Field("hatch", "hatch", kinds.BOOL, M("Hatch the agent now"),
+          M("Create the agent's workspace with starter files; or hatch later with `openclaw onboard --step hatch`."),
           default=True),
-    Field("hatch", "agent_name", kinds.TEXT, "Agent name", "A short id for the agent.",
+    Field("hatch", "agent_name", kinds.TEXT, M("Agent name"), M("A short id for the agent."),
           default="main", stored_at=("agent", "name"),
-          validate=_check_name, applies=_hatching, applies_when=HATCHING, placeholder="e.g. main"),
-    Field("hatch", "workspace", kinds.PATH, "Workspace", "The folder the agent works in; existing files are kept.",
+          validate=_check_name, applies=_hatching, applies_when=HATCHING,
+          placeholder=M("e.g. {example}", example="main")),
+    Field("hatch", "workspace", kinds.PATH, M("Workspace"),
+          M("The folder the agent works in; existing files are kept."),
           default=lambda a, c: _default_workspace(c), stored_at=("agent", "workspace"),
           validate=_check_workspace, applies=_hatching, applies_when=HATCHING),
-    Field("hatch", "persona", kinds.MULTILINE, "Persona",
-          "A few sentences, on one line or several; written to SOUL.md.",
+    Field("hatch", "persona", kinds.MULTILINE, M("Persona"),
+          M("A few sentences, on one line or several; written to SOUL.md."),
           default=DEFAULT_PERSONA, stored_at=("agent", "persona"),
           validate=_check_persona, applies=_hatching, applies_when=HATCHING),
 )
@@ -83,7 +87,7 @@ def starter_files(name: str, persona: str) -> dict[str, str]:
 
 def plan(values: Values, answers: Answers, ctx: Context) -> Effects:
     if not values.get("hatch", True):
-        return Effects(notes=["agent: hatch later with `openclaw onboard --step hatch`"])
+        return Effects(notes=[M("agent: hatch later with `openclaw onboard --step hatch`")])
     workspace = resolve_workspace(values["workspace"], ctx)
     files = [(workspace / name, text) for name, text in starter_files(values["agent_name"], values["persona"]).items()]
     return Effects(config={"agent.name": values["agent_name"], "agent.workspace": str(workspace),
@@ -99,9 +103,9 @@ def from_config(ctx: Context) -> Values:
 
 def describe(values: Values) -> str:
     if not values.get("hatch", True):
-        return "hatch later"
-    return f"agent {values.get('agent_name')} in {values.get('workspace')}"
+        return M("hatch later")
+    return M("agent {name} in {workspace}", name=values.get("agent_name"), workspace=values.get("workspace"))
 
 
-STEP = Step("hatch", 6, "Agent Hatching", "Create your agent and its workspace.",
+STEP = Step("hatch", 6, M("Agent Hatching"), M("Create your agent and its workspace."),
             FIELDS, plan, from_config, describe, sections=("agent",))

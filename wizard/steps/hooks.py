@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from wizard.i18n import M
 from wizard.steps.base import Context, Effects, Field, Option, Step, kinds, valid_url
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
@@ -12,9 +13,9 @@ if TYPE_CHECKING:
     from wizard.steps.shapes import Answers, Values
 
 HOOKS = (
-    Option("boot-md", "boot-md", "run BOOT.md from the workspace when the gateway starts"),
-    Option("command-logger", "command-logger", "log every command the agent runs"),
-    Option("session-memory", "session-memory", "save a summary of each session to memory"),
+    Option("boot-md", "boot-md", M("run BOOT.md from the workspace when the gateway starts")),
+    Option("command-logger", "command-logger", M("log every command the agent runs")),
+    Option("session-memory", "session-memory", M("save a summary of each session to memory")),
 )
 
 
@@ -23,12 +24,12 @@ def _check_webhook(value: str, answers: Answers, ctx: Context) -> str | None:
 
 
 FIELDS = (
-    Field("hooks", "hooks", kinds.MULTI, "Hooks", "Built-in hooks to enable; none is fine.",
+    Field("hooks", "hooks", kinds.MULTI, M("Hooks"), M("Built-in hooks to enable; none is fine."),
           default=["session-memory"], stored_at=("hooks", "enabled"), options=HOOKS),
-    Field("hooks", "webhook_url", kinds.URL, "Webhook URL",
-          "Optional: POST events here, signed with a generated secret. Leave empty for none.",
+    Field("hooks", "webhook_url", kinds.URL, M("Webhook URL"),
+          M("Optional: POST events here, signed with a generated secret. Leave empty for none."),
           default="", stored_at=("hooks", "webhook", "url"),
-          validate=_check_webhook, placeholder="e.g. https://example.com/openclaw-hook"),
+          validate=_check_webhook, placeholder=M("e.g. {example}", example="https://example.com/openclaw-hook")),
 )
 
 
@@ -53,9 +54,9 @@ def from_config(ctx: Context) -> Values:
 
 
 def describe(values: Values) -> str:
-    hooks = ", ".join(values.get("hooks") or []) or "no hooks"
-    return hooks + (f"; webhook {values['webhook_url']}" if values.get("webhook_url") else "")
+    hooks = ", ".join(values.get("hooks") or []) or M("no hooks")
+    return M("{hooks}; webhook {url}", hooks=hooks, url=values["webhook_url"]) if values.get("webhook_url") else hooks
 
 
-STEP = Step("hooks", 5, "Hooks Configuration", "Automate around your agent.",
+STEP = Step("hooks", 5, M("Hooks Configuration"), M("Automate around your agent."),
             FIELDS, plan, from_config, describe, sections=("hooks",))

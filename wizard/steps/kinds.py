@@ -4,6 +4,7 @@ and written back to an answers file. One object per kind; `screens/` maps each k
 
 from __future__ import annotations
 
+from wizard.i18n import M
 from wizard.steps.values import SecretValue
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
@@ -37,7 +38,7 @@ class Kind:
     def parse(self, field: Field, raw: Any) -> Any:
         """A flag/env/file/typed value as this kind's type; ValueError names the rule."""
         if not isinstance(raw, (str, int, float)) or isinstance(raw, bool):
-            raise ValueError("must be text")
+            raise ValueError(M("must be text"))
         return str(raw).strip()
 
     def check(self, field: Field, value: Any) -> str | None:
@@ -69,7 +70,7 @@ class MultiLineText(Kind):
 
     def parse(self, field: Field, raw: Any) -> str:
         if not isinstance(raw, (str, int, float)) or isinstance(raw, bool):
-            raise ValueError("must be text")
+            raise ValueError(M("must be text"))
         lines = [line.rstrip() for line in str(raw).replace("\r\n", "\n").split("\n")]
         return "\n".join(lines).strip()
 
@@ -91,13 +92,13 @@ class PortKind(Kind):
 
     def parse(self, field: Field, raw: Any) -> int:
         if isinstance(raw, bool):
-            raise ValueError("must be a port number (1-65535)")
+            raise ValueError(M("must be a port number (1-65535)"))
         try:
             port = int(str(raw).strip())
         except ValueError:
-            raise ValueError(f"must be a port number (1-65535), got {str(raw)!r}") from None
+            raise ValueError(M("must be a port number (1-65535), got {raw!r}", raw=str(raw))) from None
         if not 1 <= port <= 65535:
-            raise ValueError(f"must be a port number between 1 and 65535, got {port}")
+            raise ValueError(M("must be a port number between 1 and 65535, got {port}", port=port))
         return port
 
 
@@ -114,7 +115,7 @@ class BoolKind(Kind):
             return True
         if text in {"0", "false", "no", "n", "off"}:
             return False
-        raise ValueError("must be true or false")
+        raise ValueError(M("must be true or false"))
 
 
 class ChoiceKind(Kind):
@@ -123,7 +124,7 @@ class ChoiceKind(Kind):
 
     def check(self, field: Field, value: Any) -> str | None:
         if value not in field.option_values():
-            return f"must be one of: {', '.join(field.option_values())}"
+            return M("must be one of: {values}", values=", ".join(field.option_values()))
         return None
 
     def metavar_for(self, field: Field) -> str:
@@ -136,7 +137,7 @@ class MultiKind(Kind):
     def parse(self, field: Field, raw: Any) -> list[str]:
         items = raw if isinstance(raw, (list, tuple)) else str(raw).split(",")
         if not all(isinstance(i, (str, int, float)) and not isinstance(i, bool) for i in items):
-            raise ValueError("must be a list of names")
+            raise ValueError(M("must be a list of names"))
         values = [str(i).strip() for i in items if str(i).strip()]
         if values == ["none"]:
             return []
@@ -145,7 +146,8 @@ class MultiKind(Kind):
     def check(self, field: Field, value: Any) -> str | None:
         unknown = [v for v in value if v not in field.option_values()]
         if unknown:
-            return f"unknown: {', '.join(unknown)} (choose from: {', '.join(field.option_values())})"
+            return M("unknown: {unknown} (choose from: {values})", unknown=", ".join(unknown),
+                     values=", ".join(field.option_values()))
         return None
 
     def metavar_for(self, field: Field) -> str:
@@ -166,7 +168,7 @@ class SecretKind(Kind):
             return raw
         if isinstance(raw, str):  # typed into the TUI
             return SecretValue(raw.strip(), "typed", None)
-        raise ValueError("must be given by reference (@FILE, -, env:NAME or { env = ... } / { file = ... })")
+        raise ValueError(M("must be given by reference (@FILE, -, env:NAME or { env = ... } / { file = ... })"))
 
     def from_flag(self, field: Field, raw: str, sources: Sources) -> SecretValue:
         return secret_from_ref(raw, field.flag, sources)
@@ -178,14 +180,14 @@ class SecretKind(Kind):
         if isinstance(raw, dict) and set(raw) == {"env"} and isinstance(raw["env"], str):
             name = raw["env"]
             if name not in sources.environ:
-                raise ValueError(f"environment variable {name} is not set")
+                raise ValueError(M("environment variable {name} is not set", name=name))
             return SecretValue(sources.environ[name].strip(), "env", {"env": name})
         if isinstance(raw, dict) and set(raw) == {"file"} and isinstance(raw["file"], str):
             path = expand_user(raw["file"])
             if not path.is_absolute():
                 path = answers_path.parent / path
             return SecretValue(read_secret_file(path), "file", {"file": raw["file"]})
-        raise ValueError('secrets go by reference: { env = "NAME" } or { file = "path" }, never the value itself')
+        raise ValueError(M('secrets go by reference: { env = "NAME" } or { file = "path" }, never the value itself'))
 
     def replay(self, field: Field, value: Any) -> tuple[Any, str | None]:
         if not isinstance(value, SecretValue) or value.origin in ("generated", "existing"):
@@ -207,10 +209,10 @@ def secret_from_ref(raw: str, flag: str, sources: Sources) -> SecretValue:
     if raw.startswith("env:"):
         name = raw[4:]
         if name not in sources.environ:
-            raise ValueError(f"environment variable {name} is not set")
+            raise ValueError(M("environment variable {name} is not set", name=name))
         return SecretValue(sources.environ[name].strip(), "env", {"env": name})
-    raise ValueError("secrets are taken by reference so they never show in `ps`: "
-                     f"use {flag} @FILE, {flag} - (stdin) or {flag} env:NAME")
+    raise ValueError(M("secrets are taken by reference so they never show in `ps`: "
+                       "use {flag} @FILE, {flag} - (stdin) or {flag} env:NAME", flag=flag))
 
 
 def expand_user(text: str) -> Path:
@@ -220,16 +222,19 @@ def expand_user(text: str) -> Path:
     try:
         return Path(text).expanduser()
     except RuntimeError:  # "Could not determine home directory" (no such user, or no HOME)
-        raise ValueError(f"cannot expand {text.split('/', 1)[0]!r}: no such user's home directory") from None
+        raise ValueError(M("cannot expand {name!r}: no such user's home directory",
+                           name=text.split("/", 1)[0])) from None
 
 
 def read_secret_file(path: Path) -> str:
+    from wizard.errors import os_reason
+
     try:
         return path.read_text(encoding="utf-8").strip()
     except OSError as exc:
-        raise ValueError(f"cannot read {path}: {exc.strerror}") from None
+        raise ValueError(M("cannot read {path}: {reason}", path=str(path), reason=os_reason(exc))) from None
     except UnicodeDecodeError:
-        raise ValueError(f"{path} is not UTF-8 text") from None
+        raise ValueError(M("{path} is not UTF-8 text", path=str(path))) from None
 
 
 TEXT, MULTILINE, PATH, URL = Kind(), MultiLineText(), PathKind(), UrlKind()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from wizard.i18n import M
 from wizard.steps.base import Advice, Context, Effects, Field, Option, SecretValue, Step, kinds
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
@@ -11,7 +12,7 @@ if TYPE_CHECKING:
     from wizard.steps.shapes import Answers, Values
 
 DEFAULT_PORT = 18789
-MANUAL = "only when flow is manual (QuickStart takes the gateway defaults)"
+MANUAL = M("only when flow is manual (QuickStart takes the gateway defaults)")
 
 
 def _flow(answers: Answers) -> str:
@@ -38,14 +39,14 @@ def _risk_accepted_before(answers: Answers, ctx: Context) -> bool:
 def _check_risk(value: bool, answers: Answers, ctx: Context) -> Advice | None:
     if value:
         return None
-    return Advice("you must accept the risk to continue", on_screen="tick “I understand the risk” with Space",
-                  headless="pass --accept-risk or set OPENCLAW_ACCEPT_RISK=1")
+    return Advice(M("you must accept the risk to continue"), on_screen=M("tick “I understand the risk” with Space"),
+                  headless=M("pass --accept-risk or set OPENCLAW_ACCEPT_RISK=1"))
 
 
 def _check_auth(value: str, answers: Answers, ctx: Context) -> str | None:
     bind = answers.get("quickstart", {}).get("gateway_bind", "loopback")
     if value == "none" and bind != "loopback":
-        return f"a gateway bound to {bind} without auth is open to the network; choose token"
+        return M("a gateway bound to {bind} without auth is open to the network; choose token", bind=bind)
     return None
 
 
@@ -53,9 +54,9 @@ def _check_token(value: SecretValue, answers: Answers, ctx: Context) -> str | No
     if value.origin == "existing":
         return None
     if len(value.value) < 16:
-        return "must be at least 16 characters (leave it empty to generate one)"
+        return M("must be at least 16 characters (leave it empty to generate one)")
     if any(c.isspace() for c in value.value):
-        return "must not contain spaces or line breaks"
+        return M("must not contain spaces or line breaks")
     return None
 
 
@@ -64,33 +65,34 @@ def _existing_token(answers: Answers, ctx: Context) -> SecretValue:
 
 
 FIELDS = (
-    Field("quickstart", "flow", kinds.CHOICE, "Setup flow",
-          "QuickStart accepts the gateway defaults; Manual asks for each one.",
+    Field("quickstart", "flow", kinds.CHOICE, M("Setup flow"),
+          M("QuickStart accepts the gateway defaults; Manual asks for each one."),
           default="quickstart", stored_at=("wizard", "flow"),
-          options=(Option("quickstart", "QuickStart", "loopback gateway on port 18789 with a generated token"),
-                   Option("manual", "Manual", "choose the port, bind address and auth yourself"))),
-    Field("quickstart", "accept_risk", kinds.BOOL, "I understand the risk",
-          "The gateway runs AI agents that can act on this machine with your permissions.",
+          options=(Option("quickstart", M("QuickStart"), M("loopback gateway on port 18789 with a generated token")),
+                   Option("manual", M("Manual"), M("choose the port, bind address and auth yourself")))),
+    Field("quickstart", "accept_risk", kinds.BOOL, M("I understand the risk"),
+          M("The gateway runs AI agents that can act on this machine with your permissions."),
           default=lambda a, c: _risk_accepted_before(a, c), validate=_check_risk,
           must_answer=lambda a, c: not _risk_accepted_before(a, c), defaultable=False, standing=True),
-    Field("quickstart", "gateway_port", kinds.PORT, "Gateway port", "TCP port the gateway listens on.",
-          default=DEFAULT_PORT, stored_at=("gateway", "port"),
-          applies=is_manual, applies_when=MANUAL, must_answer=_manual_and_new, placeholder=f"e.g. {DEFAULT_PORT}"),
-    Field("quickstart", "gateway_bind", kinds.CHOICE, "Bind address", "Who can reach the gateway.",
+    Field("quickstart", "gateway_port", kinds.PORT, M("Gateway port"), M("TCP port the gateway listens on."),
+          default=DEFAULT_PORT, stored_at=("gateway", "port"), applies=is_manual, applies_when=MANUAL,
+          must_answer=_manual_and_new, placeholder=M("e.g. {example}", example=DEFAULT_PORT)),
+    Field("quickstart", "gateway_bind", kinds.CHOICE, M("Bind address"), M("Who can reach the gateway."),
           default="loopback", stored_at=("gateway", "bind"),
-          options=(Option("loopback", "Loopback", "this machine only (127.0.0.1)"),
-                   Option("lan", "LAN", "every address of this machine"),
-                   Option("tailnet", "Tailnet", "your Tailscale address")),
+          options=(Option("loopback", M("Loopback"), M("this machine only (127.0.0.1)")),
+                   Option("lan", M("LAN"), M("every address of this machine")),
+                   Option("tailnet", M("Tailnet"), M("your Tailscale address"))),
           applies=is_manual, applies_when=MANUAL, must_answer=_manual_and_new),
-    Field("quickstart", "gateway_auth", kinds.CHOICE, "Gateway auth", "How clients prove they may use the gateway.",
+    Field("quickstart", "gateway_auth", kinds.CHOICE, M("Gateway auth"),
+          M("How clients prove they may use the gateway."),
           default="token", stored_at=("gateway", "auth"),
-          options=(Option("token", "Token", "a generated bearer token, stored as a secret"),
-                   Option("none", "None", "no auth (loopback only)")),
+          options=(Option("token", M("Token"), M("a generated bearer token, stored as a secret")),
+                   Option("none", M("None"), M("no auth (loopback only)"))),
           validate=_check_auth, applies=is_manual, applies_when=MANUAL, must_answer=_manual_and_new),
-    Field("quickstart", "gateway_token", kinds.SECRET, "Gateway token",
-          "Leave as generated, or give your own (16+ characters).",
+    Field("quickstart", "gateway_token", kinds.SECRET, M("Gateway token"),
+          M("Leave as generated, or give your own (16+ characters)."),
           default=_existing_token, validate=_check_token, applies=_uses_token,
-          applies_when="when flow is manual and gateway_auth is token"),
+          applies_when=M("when flow is manual and gateway_auth is token")),
 )
 
 
@@ -122,10 +124,10 @@ def from_config(ctx: Context) -> Values:
 
 def describe(values: Values) -> str:
     if values.get("flow") == "manual":
-        return (f"manual: gateway on {values.get('gateway_bind')}:{values.get('gateway_port')}, "
-                f"auth {values.get('gateway_auth')}")
-    return "quickstart: gateway defaults"
+        return M("manual: gateway on {bind}:{port}, auth {auth}", bind=values.get("gateway_bind"),
+                 port=values.get("gateway_port"), auth=values.get("gateway_auth"))
+    return M("quickstart: gateway defaults")
 
 
-STEP = Step("quickstart", 1, "QuickStart", "Choose a flow and accept the risk.",
+STEP = Step("quickstart", 1, M("QuickStart"), M("Choose a flow and accept the risk."),
             FIELDS, plan, from_config, describe, sections=("wizard", "gateway"))

@@ -7,6 +7,7 @@ reading TOML would load tomllib (about 4 ms) into a run that reads no other TOML
 from __future__ import annotations
 
 from wizard.frozen import Frozen
+from wizard.i18n import M
 
 
 class Skill(Frozen):
@@ -20,12 +21,12 @@ class Skill(Frozen):
 
 
 CATALOG: tuple[Skill, ...] = (
-    Skill("github", "Read issues and pull requests, open PRs", ("gh",)),
-    Skill("git", "Inspect and commit to local repositories", ("git",)),
-    Skill("web-search", "Search the web and read pages", ()),
-    Skill("weather", "Forecasts for a place", ("curl",)),
-    Skill("tmux", "Drive long-running terminal sessions", ("tmux",)),
-    Skill("docker", "List, start and stop containers", ("docker",)),
-    Skill("summarize", "Summarize files, pages and transcripts", ()),
-    Skill("apple-notes", "Search and create Apple Notes (macOS)", ("memo",)),
+    Skill("github", M("Read issues and pull requests, open PRs"), ("gh",)),
+    Skill("git", M("Inspect and commit to local repositories"), ("git",)),
+    Skill("web-search", M("Search the web and read pages"), ()),
+    Skill("weather", M("Forecasts for a place"), ("curl",)),
+    Skill("tmux", M("Drive long-running terminal sessions"), ("tmux",)),
+    Skill("docker", M("List, start and stop containers"), ("docker",)),
+    Skill("summarize", M("Summarize files, pages and transcripts"), ()),
+    Skill("apple-notes", M("Search and create Apple Notes (macOS)"), ("memo",)),
 )

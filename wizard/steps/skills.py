@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from wizard.i18n import M
 from wizard.steps.base import Context, Effects, Field, Option, Step, kinds
 from wizard.steps.skill_catalog import CATALOG, Skill
 
@@ -20,32 +21,37 @@ def missing_binaries(skill: Skill, ctx: Context) -> list[str]:
 
 def requirements_summary(ctx: Context) -> str:
     """One line on what this machine lacks for the catalog's skills."""
-    lacking = [f"{skill.name} needs {', '.join(missing)}" for skill in catalog()
+    lacking = [M("{skill} needs {programs}", skill=skill.name, programs=", ".join(missing)) for skill in catalog()
                if (missing := missing_binaries(skill, ctx))]
     if not lacking:
-        return "This machine has every program these skills need."
-    return "Not found on this machine: " + "; ".join(lacking) + "."
+        return M("This machine has every program these skills need.")
+    listed = lacking[0]
+    for item in lacking[1:]:  # nested, not joined: a joined str would be shown in English
+        listed = M("{list}; {item}", list=listed, item=item)
+    return M("Not found on this machine: {lacking}.", lacking=listed)
 
 
 def _options() -> tuple[Option, ...]:
-    return tuple(Option(s.name, s.name, s.description + (f" (needs {', '.join(s.requires)})" if s.requires else ""))
+    return tuple(Option(s.name, s.name, M("{description} (needs {programs})", description=s.description,
+                                          programs=", ".join(s.requires)) if s.requires else s.description)
                  for s in catalog())
 
 
 FIELDS = (
-    Field("skills", "skills", kinds.MULTI, "Skills", "Skills your agent may use; none is fine.",
+    Field("skills", "skills", kinds.MULTI, M("Skills"), M("Skills your agent may use; none is fine."),
           default=[], stored_at=("skills", "enabled"), options=_options()),
 )
 
 
 def plan(values: Values, answers: Answers, ctx: Context) -> Effects:
     chosen = values.get("skills", [])
-    notes = []
+    notes: list[str] = []
     for skill in catalog():
         if skill.name in chosen:
             missing = missing_binaries(skill, ctx)
             if missing:
-                notes.append(f"skill {skill.name}: install {', '.join(missing)} for it to work")
+                notes.append(M("skill {skill}: install {programs} for it to work", skill=skill.name,
+                               programs=", ".join(missing)))
     return Effects(config={"skills.enabled": list(chosen)}, notes=notes)
 
 
@@ -54,8 +60,8 @@ def from_config(ctx: Context) -> Values:
 
 
 def describe(values: Values) -> str:
-    return ", ".join(values.get("skills") or []) or "none"
+    return ", ".join(values.get("skills") or []) or M("none")
 
 
-STEP = Step("skills", 4, "Skills Installation", "Give your agent skills.",
+STEP = Step("skills", 4, M("Skills Installation"), M("Give your agent skills."),
             FIELDS, plan, from_config, describe, sections=("skills",), note=requirements_summary)
