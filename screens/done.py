@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
@@ -51,12 +52,14 @@ class DoneScreen(WizardScreen):
             yield Button(localize(M("Close")), id="next", variant="primary", compact=True)
 
     @staticmethod
-    def next_text() -> Text:
-        text = Text()
+    def next_text() -> Table:
+        """Each command on its line, what it does under it (wrapping under itself, at any width)."""
+        table = Table.grid()
+        table.add_column(overflow="fold")
         for command, what in NEXT_COMMANDS:
-            text.append(f"$ {command}", style="bold")
-            text.append(f"  {localize(what)}\n")
-        return text
+            table.add_row(Text(f"$ {command}", style="bold"))
+            table.add_row(Text(f"  {localize(what)}"))
+        return table
 
 
     def action_close(self) -> None:

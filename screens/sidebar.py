@@ -63,7 +63,8 @@ class StepSidebar(Vertical):
                 link.add_class("-here")
             yield link
         for marker, title in (("review", M("Review")), ("done", M("Done"))):
-            yield Static(_row(Text.assemble("  ", ("▶" if self.position == marker else " ", "bold"), " "), title),
+            yield Static(_row(Text.assemble("  ", ("▶" if self.position == marker else " ", "bold"), " "),
+                              localize(title)),
                          classes="step-link -final" + (" -here" if self.position == marker else ""))
         yield Static(localize(LEGEND), classes="sidebar-legend")
 
