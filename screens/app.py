@@ -24,7 +24,7 @@ from screens.signin_screen import SignInScreen
 from screens.step_screen import StepScreen
 from screens.text import screen_text, sentence
 from wizard.errors import EXIT_CANCELLED, WizardError
-from wizard.i18n import M, localize
+from wizard.i18n import M, language, localize
 from wizard.machine import DONE, REVIEW, SIGN_IN, Machine, StepInvalid
 from wizard.request import OnboardRequest
 
@@ -52,6 +52,7 @@ class OnboardApp(App[int]):
         self.notes: list[str] = []
         if theme:
             self.theme = theme
+        self.add_class(f"-lang-{language()}")  # the stylesheet gives double-width languages a little more room
 
     @property
     def signed_in(self) -> bool:

@@ -1,7 +1,7 @@
 """The TUI shows every text in the user's language: its own words and the core's (step titles, labels,
 help, options, notes), toasts and notes that no snapshot catches.
 
-Core text is still plain English on some branches; `core_as_messages` turns the steps' texts into
+Core text is still plain English on some branches; `core_as_messages` (conftest) turns the steps' texts into
 messages for a test, and a marking catalog (every message shown as «...») makes any text that reached
 the screen without `localize()` stand out as bare English.
 """
@@ -40,42 +40,6 @@ def marked(monkeypatch):
     from wizard import i18n
 
     monkeypatch.setattr(i18n, "_catalog", MarkingCatalog())
-
-
-@pytest.fixture
-def core_as_messages():
-    """Every step's title, summary, note, field labels, help, placeholders and options as M(...) messages
-    (what the core's own conversion does; notes made of
-    Advice are said for this driver first), put back as they were afterwards."""
-    from wizard.i18n import M
-    from wizard.steps import STEPS
-    from wizard.steps.base import said
-
-    undo = []
-
-    def convert(obj, *names):
-        for name in names:
-            value = getattr(obj, name)
-            if isinstance(value, str) and value:
-                undo.append((obj, name, value))
-                obj._set(**{name: M(value)})
-
-    for step in STEPS:
-        convert(step, "title", "summary")
-        if step.note:
-            note = step.note
-            undo.append((step, "note", note))
-            step._set(note=lambda ctx, note=note: M(note(ctx)) if note(ctx) else None)
-        for fld in step.fields:
-            convert(fld, "label", "help", "placeholder")
-            if fld.note is not None:
-                undo.append((fld, "note", fld.note))
-                fld._set(note=lambda answers, ctx, note=fld.note: M(said(note(answers, ctx), ctx) or "") or None)
-            for option in fld.options:
-                convert(option, "label", "help")
-    yield
-    for obj, name, value in reversed(undo):
-        obj._set(**{name: value})
 
 
 @pytest.fixture
