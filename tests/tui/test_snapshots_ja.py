@@ -2,9 +2,13 @@
 panel (waiting) at 120x40, and the too-small notice; the language set as `--lang ja` sets it.
 
 The scenarios are the English snapshots' own (tests/tui/test_snapshots.py). Update with
-`pytest tests/tui/test_snapshots_ja.py --snapshot-update`, render each changed SVG to PNG
-(`rsvg-convert`; a Japanese font such as fonts-ipafont-gothic must be installed to read them) and look
-at it: nothing cut, nothing wrapped mid-word where a line had room, buttons, footer and sidebar whole.
+`pytest tests/tui/test_snapshots_ja.py --snapshot-update`, render each changed SVG to PNG and look at
+it: nothing cut, no line starting with a closing bracket or 。, buttons, footer and sidebar whole. To
+render: a Japanese font must be installed (e.g. the Debian package fonts-ipafont-gothic), and rsvg drops
+the leading spaces of these SVGs' lines unless told to keep them:
+    sed 's/<svg /<svg xml:space="preserve" /' 'snapshots/test_screen_ja[done].svg' | rsvg-convert -o done.png
+(spacing around Japanese text can still look uneven in the PNG; tests/tui/test_fit_ja.py measures the
+real layout.)
 """
 
 from __future__ import annotations
