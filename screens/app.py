@@ -18,6 +18,7 @@ from screens.base import WizardScreen
 from screens.step_screen import StepScreen
 from screens.text import screen_text, sentence
 from wizard.errors import EXIT_CANCELLED, WizardError
+from wizard.i18n import M, language, localize
 from wizard.machine import DONE, REVIEW, SIGN_IN, Machine, StepInvalid
 from wizard.request import OnboardRequest
 
@@ -36,10 +37,10 @@ class OnboardApp(App[int]):
     TITLE = "OpenClaw onboard"
     ENABLE_COMMAND_PALETTE = False
     BINDINGS = [
-        Binding("ctrl+q", "request_quit", "Quit", priority=True),
-        Binding("ctrl+c", "request_quit", "Quit", show=False, priority=True),
-        Binding("q", "request_quit", "Quit"),
-        Binding("ctrl+t", "toggle_theme", "Theme"),
+        Binding("ctrl+q", "request_quit", M("Quit"), priority=True),
+        Binding("ctrl+c", "request_quit", M("Quit"), show=False, priority=True),
+        Binding("q", "request_quit", M("Quit")),
+        Binding("ctrl+t", "toggle_theme", M("Theme")),
     ]
 
     def __init__(self, machine: Machine, request: OnboardRequest | None = None, *,
@@ -54,6 +55,7 @@ class OnboardApp(App[int]):
         self.notes: list[str] = []
         if theme:
             self.theme = theme
+        self.add_class(f"-lang-{language()}")  # the stylesheet gives double-width languages a little more room
 
     @property
     def signed_in(self) -> bool:
@@ -90,7 +92,7 @@ class OnboardApp(App[int]):
         target = self.machine.pending_sign_in()
         provider = all_providers().get(target.provider) if target else None
         options = self.request.signin.where_no_browser(self.machine.ctx.browser_blocked)
-        return SignInScreen(self.machine, provider.label if provider else "your provider",
+        return SignInScreen(self.machine, provider.label if provider else M("your provider"),
                             target.method if target else "browser", clock=self.clock, blink=self.blink,
                             browser=options.browser, browser_opens=not options.no_browser)
 
@@ -115,7 +117,7 @@ class OnboardApp(App[int]):
         try:
             self.machine.skip()
         except WizardError as exc:
-            self.notify(sentence(exc.message), title="Cannot skip this step", severity="warning")
+            self.notify(sentence(exc.message), title=localize(M("Cannot skip this step")), severity="warning")
             return
         self.drafts.pop(message.step_id, None)
         self.show_current()
@@ -133,7 +135,7 @@ class OnboardApp(App[int]):
         try:
             self.machine.jump(message.step_id)
         except WizardError as exc:
-            self.notify(sentence(exc.message), title="Cannot go there", severity="warning")
+            self.notify(sentence(exc.message), title=localize(M("Cannot go there")), severity="warning")
             return
         self.leave_screen(keep_draft=True)
         self.show_current()
@@ -173,7 +175,7 @@ class OnboardApp(App[int]):
         try:
             target = self.machine.change_sign_in_method(message.method)
         except StepInvalid as exc:
-            screen.show_step_error(sentence("; ".join(exc.errors.values())))
+            screen.show_step_error(sentence("; ".join(localize(error) for error in exc.errors.values())))
             return
         screen.method_changed(target.method, self.machine.sign_in_note())
         self.on_sign_in_screen_begin_requested(SignInScreen.BeginRequested())
@@ -247,9 +249,9 @@ def report_exit(app: OnboardApp, code: int | None) -> int:
     if code == 0 and app.machine.current == DONE:
         report_written(app.written, app.notes, out)
         return 0
-    message = "cancelled: nothing was written"
     if app.signed_in:
-        message += " (the completed sign-in is stored)"
-    out.say(message)
+        out.say(M("cancelled: nothing was written (the completed sign-in is stored)"))
+    else:
+        out.say(M("cancelled: nothing was written"))
     return EXIT_CANCELLED
 

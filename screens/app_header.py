@@ -6,6 +6,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Static
 
+from wizard.i18n import M, localize
 from wizard.render import short_path
 
 
@@ -16,6 +17,6 @@ class AppHeader(Horizontal):
 
     def compose(self) -> ComposeResult:
         yield Static("◆ OpenClaw onboard", id="app-title")
-        path = Static(f"config: {short_path(self.config_path)}", id="app-config-path")
+        path = Static(localize(M("config: {path}", path=short_path(self.config_path))), id="app-config-path")
         path.tooltip = self.config_path
         yield path

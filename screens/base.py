@@ -13,10 +13,12 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Button, Footer, Static
+from textual.widgets import Button, Static
 
 from screens.app_header import AppHeader
+from screens.footer import LocalizedFooter
 from screens.sidebar import StepSidebar, sidebar_rows
+from wizard.i18n import M, localize
 from wizard.steps import STEPS
 
 MIN_WIDTH, MIN_HEIGHT = 60, 16
@@ -24,17 +26,18 @@ STEP_COUNT = len(STEPS)
 
 
 def too_small_text(width: int, height: int) -> str:
-    return (f"This terminal is {width}×{height}; the wizard needs at least {MIN_WIDTH}×{MIN_HEIGHT}.\n\n"
-            "Make the window larger, or press Ctrl+Q to quit (nothing is written).")
+    return localize(M("This terminal is {width}×{height}; the wizard needs at least {min_width}×{min_height}.\n\n"
+                      "Make the window larger, or press Ctrl+Q to quit (nothing is written).",
+                      width=width, height=height, min_width=MIN_WIDTH, min_height=MIN_HEIGHT))
 
 
 class WizardScreen(Screen):
     """Subclasses yield their content from `compose_body`; navigation goes up as messages."""
 
     BINDINGS = [
-        Binding("escape", "back", "Back"),
-        Binding("ctrl+n", "next", "Next", key_display="enter"),  # Enter is Next on every field too
-        *[Binding(str(n), f"jump({n})", "Jump", show=n == 1, key_display=f"1-{STEP_COUNT}")
+        Binding("escape", "back", M("Back")),
+        Binding("ctrl+n", "next", M("Next"), key_display="enter"),  # Enter is Next on every field too
+        *[Binding(str(n), f"jump({n})", M("Jump"), show=n == 1, key_display=f"1-{STEP_COUNT}")
           for n in range(1, STEP_COUNT + 1)],
     ]
 
@@ -56,7 +59,7 @@ class WizardScreen(Screen):
             yield StepSidebar(sidebar_rows(self.machine), self.sidebar_position)
             with Vertical(id="body"):
                 yield from self.compose_body()
-        yield Footer()
+        yield LocalizedFooter()
 
     def compose_body(self) -> ComposeResult:
         yield from ()

@@ -19,13 +19,14 @@ from textual.widgets import Input, Static
 from screens.inputs import ChoiceButton, ChoiceSet, LineInput, MultiSelect, NoteArea, Switch
 from screens.notice import Notice
 from screens.text import sentence
+from wizard.i18n import M, localize
 from wizard.steps.base import Field, Option, SecretValue
 
-SECRET_HINTS = {"generated": "generated for you; leave empty to keep it",
-                "existing": "already stored; leave empty to keep it",
-                "env": "from the environment; leave empty to keep it",
-                "file": "from a file; leave empty to keep it",
-                "stdin": "from stdin; leave empty to keep it"}
+SECRET_HINTS = {"generated": M("generated for you; leave empty to keep it"),
+                "existing": M("already stored; leave empty to keep it"),
+                "env": M("from the environment; leave empty to keep it"),
+                "file": M("from a file; leave empty to keep it"),
+                "stdin": M("from stdin; leave empty to keep it")}
 
 
 class FieldRow(Vertical):
@@ -55,8 +56,8 @@ class FieldRow(Vertical):
     def compose(self) -> ComposeResult:
         fld = self.field
         if not fld.kind.is_switch:
-            yield Static(fld.label, classes="field-label")
-        yield Static(fld.help, classes="field-help")
+            yield Static(localize(fld.label), classes="field-label")
+        yield Static(localize(fld.help), classes="field-help")
         yield self._make_input()
         if fld.options:
             yield Static("", classes="option-help")
@@ -68,15 +69,15 @@ class FieldRow(Vertical):
 
     def _make_choice(self, wid: str) -> Widget:
         fld = self.field
-        return ChoiceSet(*[ChoiceButton(o.label, value=o.value == self.initial, id=f"opt-{fld.key}-{o.value}")
+        return ChoiceSet(*[ChoiceButton(localize(o.label), value=o.value == self.initial, id=f"opt-{fld.key}-{o.value}")
                            for o in fld.options], id=wid)
 
     def _make_multi(self, wid: str) -> Widget:
         chosen = set(self.initial or [])
-        return MultiSelect(*[(o.label, o.value, o.value in chosen) for o in self.field.options], id=wid)
+        return MultiSelect(*[(localize(o.label), o.value, o.value in chosen) for o in self.field.options], id=wid)
 
     def _make_switch(self, wid: str) -> Widget:
-        return Switch(self.field.label, value=bool(self.initial), id=wid)
+        return Switch(localize(self.field.label), value=bool(self.initial), id=wid)
 
     def _make_text(self, wid: str) -> Widget:
         value = self.initial
@@ -102,7 +103,7 @@ class FieldRow(Vertical):
         return self._input(wid, typed, hint, password=True)
 
     def _input(self, wid: str, value: str, placeholder: str, *, password: bool) -> Input:
-        box = LineInput(value=value, placeholder=placeholder, password=password, id=wid, compact=True)
+        box = LineInput(value=value, placeholder=localize(placeholder), password=password, id=wid, compact=True)
         box.cursor_blink = self.blink
         return box
 
@@ -179,7 +180,7 @@ class FieldRow(Vertical):
             return
         self.shown_error = message
         error = self.query_one(".field-error", Static)
-        error.update(Text(f"✖ {self.error_sentence(message)}") if message else "")
+        error.update(Text("✖ " + self.error_sentence(message)) if message else "")
         self.set_class(bool(message), "-invalid")
 
     def show_note(self, text: str | None) -> None:
@@ -188,9 +189,10 @@ class FieldRow(Vertical):
         self.query_one(".field-note", Notice).update(Text("\n".join(notes)) if notes else "")
 
     def error_sentence(self, message: str) -> str:
-        """Messages written to follow the field's name ("must be ...") get it; others stand alone."""
+        """Messages written to follow the field's name ("must be ...") get it; others stand alone.
+        (The English text decides: a message's value is English in every language.)"""
         if message.startswith(("must ", "is ", "needs ", "unknown")):
-            return f"{self.field.label} {message}"
+            return localize(M("{label} {message}", label=self.field.label, message=message))
         return sentence(message)
 
     def update_option_help(self) -> None:
@@ -198,7 +200,8 @@ class FieldRow(Vertical):
             return
         option = self.cursor_option()
         self.query_one(".option-help", Static).update(
-            Text(f"{option.label}: {option.help}") if option and option.help else "")
+            Text(localize(M("{option}: {help}", option=option.label, help=option.help)))
+            if option and option.help else "")
 
     # --- events up -------------------------------------------------------------------------
 
@@ -245,7 +248,7 @@ class FieldRow(Vertical):
 
     def on_line_input_multi_line_paste(self, event: LineInput.MultiLinePaste) -> None:
         event.stop()
-        self.paste_note = f"Pasted {event.lines} lines; this box takes one, so it kept the first."
+        self.paste_note = M("Pasted {lines} lines; this box takes one, so it kept the first.", lines=event.lines)
         self.show_note(self.field_note)
 
     def on_descendant_blur(self) -> None:

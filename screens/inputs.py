@@ -18,7 +18,9 @@ from textual.message import Message
 from textual.strip import Strip
 from textual.widgets import Checkbox, Input, OptionList, RadioButton, RadioSet, SelectionList, TextArea
 
-NEXT = Binding("enter", "screen.next", "Next", show=False)
+from wizard.i18n import M
+
+NEXT = Binding("enter", "screen.next", M("Next"), show=False)
 
 
 def _mark(widget, opening: str, inner: str, closing: str) -> Content:
@@ -37,7 +39,7 @@ class ChoiceButton(RadioButton):
 class ChoiceSet(RadioSet):
     """One choice among options: arrows move the cursor, Space chooses, Enter is Next."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("space", "toggle_button", "Choose"), NEXT]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("space", "toggle_button", M("Choose")), NEXT]
 
     class CursorMoved(Message):
         """The cursor is on another option (the help line follows it)."""
@@ -61,7 +63,7 @@ class ChoiceSet(RadioSet):
 class Switch(Checkbox):
     """`[✔] Label` when on, `[ ] Label` when off: Space toggles, Enter is Next."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("space", "toggle_button", "Toggle"), NEXT]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("space", "toggle_button", M("Toggle")), NEXT]
 
     @property
     def _button(self) -> Content:
@@ -71,7 +73,7 @@ class Switch(Checkbox):
 class MultiSelect(SelectionList[str]):
     """Several choices: arrows move the cursor, Space ticks, Enter is Next. `[✔]` ticked, `[ ]` not."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("space", "select", "Tick"), NEXT]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("space", "select", M("Tick")), NEXT]
 
     def render_line(self, y: int) -> Strip:
         line = OptionList.render_line(self, y)
@@ -110,7 +112,7 @@ class NoteArea(TextArea):
     a paste keeps its lines."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+j,alt+enter,shift+enter", "new_line", "New line", key_display="^j"),
+        Binding("ctrl+j,alt+enter,shift+enter", "new_line", M("New line"), key_display="^j"),
     ]
 
     async def _on_key(self, event: events.Key) -> None:

@@ -6,13 +6,16 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Static
+from textual.widgets import Button, Static
+
+from screens.footer import LocalizedFooter
+from wizard.i18n import M, localize
 
 
 class ConfirmQuit(ModalScreen[bool]):
     BINDINGS = [
-        Binding("escape,n", "stay", "Keep going", key_display="esc/n"),
-        Binding("y", "leave", "Quit"),
+        Binding("escape,n", "stay", M("Keep going"), key_display="esc/n"),
+        Binding("y", "leave", M("Quit")),
     ]
 
     def __init__(self, signed_in: bool = False) -> None:
@@ -21,15 +24,15 @@ class ConfirmQuit(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="quit-dialog"):
-            yield Static("Quit onboarding?", id="quit-title")
-            text = "Nothing will be written: your configuration stays exactly as it is."
+            yield Static(localize(M("Quit onboarding?")), id="quit-title")
+            text = localize(M("Nothing will be written: your configuration stays exactly as it is."))
             if self.signed_in:
-                text += "\nThe sign-in you completed is already stored."
+                text += "\n" + localize(M("The sign-in you completed is already stored."))
             yield Static(text, id="quit-text")
             with Horizontal(id="quit-buttons"):
-                yield Button("Keep going", id="stay", variant="primary", compact=True)
-                yield Button("Quit", id="leave", variant="error", compact=True)
-        yield Footer()  # this dialog's keys, over the screen's (which do nothing while it is open)
+                yield Button(localize(M("Keep going")), id="stay", variant="primary", compact=True)
+                yield Button(localize(M("Quit")), id="leave", variant="error", compact=True)
+        yield LocalizedFooter()  # this dialog's keys, over the screen's (which do nothing while it is open)
 
     def on_mount(self) -> None:
         self.query_one("#stay", Button).focus()

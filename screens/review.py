@@ -14,6 +14,7 @@ from screens.base import WizardScreen
 from screens.bullet_list import BulletList
 from screens.notice import Notice
 from screens.text import sentence
+from wizard.i18n import M, localize
 
 
 def diff_text(diff: str) -> Content:
@@ -34,14 +35,15 @@ def diff_text(diff: str) -> Content:
 
 
 def plan_line(line: str) -> Text:
-    """A line of the plan as a sentence; a warning stands out."""
-    if line.startswith("warning: "):
-        return Text("⚠ " + sentence(line.removeprefix("warning: ")), style="bold", overflow="fold")
-    return Text(sentence(line), overflow="fold")
+    """A line of the plan as a sentence; a warning stands out (its `warning:` tag is the same in every language)."""
+    shown = localize(line)
+    if shown.startswith("warning: "):
+        return Text("⚠ " + sentence(shown.removeprefix("warning: ")), style="bold", overflow="fold")
+    return Text(sentence(shown), overflow="fold")
 
 
 class ReviewScreen(WizardScreen):
-    BINDINGS = [Binding("ctrl+n", "next", "Finish", key_display="enter")]
+    BINDINGS = [Binding("ctrl+n", "next", M("Finish"), key_display="enter")]
 
     class FinishRequested(Message):
         """Write the plan (the App applies it)."""
@@ -51,21 +53,22 @@ class ReviewScreen(WizardScreen):
         self.plan = plan
 
     def compose_body(self) -> ComposeResult:
-        yield Static("Review · nothing has been written yet", id="step-title")
-        yield Static("Finish writes exactly this; Back changes an answer; Ctrl+Q quits, writing nothing.",
+        yield Static(localize(M("Review · nothing has been written yet")), id="step-title")
+        yield Static(localize(M("Finish writes exactly this; Back changes an answer; Ctrl+Q quits, writing nothing.")),
                      id="step-summary")
         with VerticalScroll(id="form"):
-            yield Static("What will happen", classes="field-label")
+            yield Static(localize(M("What will happen")), classes="field-label")
             yield BulletList([plan_line(line) for line in self.plan.lines()], id="plan-lines")
             diff = self.plan.diff()
-            yield Static("Configuration changes" if diff else "Configuration: no changes", classes="field-label")
+            heading = M("Configuration changes") if diff else M("Configuration: no changes")
+            yield Static(localize(heading), classes="field-label")
             if diff:
                 yield Static(diff_text(diff), id="plan-diff")
         yield Notice("", id="step-error")
         with Horizontal(id="nav"):
-            yield Button("Back", id="back", disabled=not self.can_go_back(), compact=True)
+            yield Button(localize(M("Back")), id="back", disabled=not self.can_go_back(), compact=True)
             yield Static("", classes="nav-spacer")
-            yield Button("Finish", id="next", variant="success", compact=True)
+            yield Button(localize(M("Finish")), id="next", variant="success", compact=True)
 
     def prepare(self) -> None:
         self.query_one("#next", Button).focus()
@@ -74,4 +77,4 @@ class ReviewScreen(WizardScreen):
         self.post_message(self.FinishRequested())
 
     def show_step_error(self, text: str) -> None:
-        self.query_one("#step-error", Static).update(Text(text))
+        self.query_one("#step-error", Static).update(Text(localize(text)))

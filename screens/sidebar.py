@@ -9,8 +9,13 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Static
 
+from wizard.i18n import M, localize
+
 GLYPHS = {"done": "✔", "current": "▶", "pending": "○", "kept": "=", "skipped": "↷", "n/a": "–"}
-LEGEND = "✔ done ▶ now ○ to do\n= kept ↷ skipped\n– not applicable"
+LEGEND = M("✔ done ▶ now ○ to do\n= kept ↷ skipped\n– not applicable")
+# A step's status in words, for its tooltip (the machine's status values are ids)
+STATUS_WORDS = {"done": M("done"), "current": M("now"), "pending": M("to do"), "kept": M("kept"),
+                "skipped": M("skipped"), "n/a": M("not applicable")}
 
 
 class StepLink(Static):
@@ -20,12 +25,17 @@ class StepLink(Static):
         super().__init__(self._label(number, title, status), id=f"link-{step_id}",
                          classes=f"step-link -{status.replace('/', '')}")
         self.step_id = step_id
-        self.tooltip = f"{number}. {title}: {status}" + (f" ({description})" if description else "")
+        status_words = STATUS_WORDS.get(status, status)
+        if description:
+            self.tooltip = localize(M("{number}. {title}: {status} ({description})", number=number, title=title,
+                                      status=status_words, description=description))
+        else:
+            self.tooltip = localize(M("{number}. {title}: {status}", number=number, title=title, status=status_words))
 
     @staticmethod
     def _label(number: int, title: str, status: str) -> Table:
         """The whole title, wrapped under itself when the sidebar is too narrow for it (never cut)."""
-        return _row(Text.assemble(f"{number} ", (GLYPHS.get(status, " "), "bold"), " "), title)
+        return _row(Text.assemble(f"{number} ", (GLYPHS.get(status, " "), "bold"), " "), localize(title))
 
     def on_click(self) -> None:
         self.post_message(StepSidebar.JumpRequested(self.step_id))
@@ -45,17 +55,18 @@ class StepSidebar(Vertical):
         self.position = position
 
     def compose(self) -> ComposeResult:
-        yield Static("Steps", classes="sidebar-title")
+        yield Static(localize(M("Steps")), classes="sidebar-title")
         for step_id, number, title, status, description in self.rows:
             shown = "current" if step_id == self.position else status
             link = StepLink(step_id, number, title, shown, description)
             if step_id == self.position:
                 link.add_class("-here")
             yield link
-        for marker, title in (("review", "Review"), ("done", "Done")):
-            yield Static(_row(Text.assemble("  ", ("▶" if self.position == marker else " ", "bold"), " "), title),
+        for marker, title in (("review", M("Review")), ("done", M("Done"))):
+            yield Static(_row(Text.assemble("  ", ("▶" if self.position == marker else " ", "bold"), " "),
+                              localize(title)),
                          classes="step-link -final" + (" -here" if self.position == marker else ""))
-        yield Static(LEGEND, classes="sidebar-legend")
+        yield Static(localize(LEGEND), classes="sidebar-legend")
 
 
 def _row(marker: Text, title: str) -> Table:

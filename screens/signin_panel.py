@@ -29,6 +29,7 @@ from textual.widgets import Button, Input, Static
 
 from screens.notice import Notice
 from screens.text import sentence
+from wizard.i18n import M, localize
 
 if TYPE_CHECKING:
     from wizard.auth.browser import Launch
@@ -37,13 +38,15 @@ IDLE, WAITING, CHECKING, SIGNED_IN, FAILED = "idle", "waiting", "checking", "sig
 STATES = (IDLE, WAITING, CHECKING, SIGNED_IN, FAILED)
 
 # What Sign in will do, per method (the idle state's one line).
-STARTS = {"browser": "Sign in opens the sign-in page in your browser; it comes back here by itself.",
-          "device": "Sign in shows a short code to enter on any device with a browser.",
-          "paste": "Sign in shows an address to open in any browser; paste back the address it lands on."}
-WAITING_FOR = {"browser": "Waiting for the browser (or a pasted address)",
-               "device": "Waiting for the code to be entered",
-               "paste": "Waiting for the pasted address"}
-AFTER_FAILURE = "Press Try again, choose another method above, or press Esc and pick Skip for now to finish without it."
+STARTS = {"browser": M("Sign in opens the sign-in page in your browser; it comes back here by itself."),
+          "device": M("Sign in shows a short code to enter on any device with a browser."),
+          "paste": M("Sign in shows an address to open in any browser; paste back the address it lands on.")}
+WAITING_FOR = {"browser": M("Waiting for the browser (or a pasted address)"),
+               "device": M("Waiting for the code to be entered"),
+               "paste": M("Waiting for the pasted address")}
+AFTER_FAILURE = M("Press Try again, choose another method above, or press Esc and pick Skip for now to finish "
+                  "without it.")
+URL_MARK = "\x00"  # where the device-code address goes in its translated sentence
 
 
 def countdown(seconds: float) -> str:
@@ -170,14 +173,16 @@ class SignInPanel(Vertical):
         with Vertical(id="signin-link"):
             yield Static("", id="signin-url")
             with Horizontal(id="signin-link-actions"):
-                yield Button("Copy", id="signin-copy", compact=True)
-                yield Button("Whole address", id="signin-whole", compact=True)
-                open_button = Button("Open browser", id="signin-open", compact=True)
+                yield Button(localize(M("Copy")), id="signin-copy", compact=True)
+                yield Button(localize(M("Whole address")), id="signin-whole", compact=True)
+                open_button = Button(localize(M("Open browser")), id="signin-open", compact=True)
                 open_button.display = self.browser_opens
                 yield open_button
         with Vertical(id="signin-paste-box"):
-            yield Static("Paste the address you land on (or the code), then Enter:", id="signin-paste-label")
-            paste = Input(placeholder="e.g. http://127.0.0.1:1455/auth/callback?code=…", id="signin-paste",
+            yield Static(localize(M("Paste the address you land on (or the code), then Enter:")),
+                         id="signin-paste-label")
+            paste = Input(placeholder=localize(M("e.g. {example}", example="http://127.0.0.1:1455/auth/callback?code=…")),
+                          id="signin-paste",
                           compact=True)
             paste.cursor_blink = self.blink
             yield paste
@@ -185,11 +190,11 @@ class SignInPanel(Vertical):
         yield Notice("", id="signin-error")
         yield Notice("", id="signin-extra")  # one more line after sign-in (e.g. usage left), set by show_extra
         with Horizontal(id="signin-actions"):
-            yield Button("Sign in", id="signin-start", variant="primary", compact=True)
-            yield Button("Cancel sign-in", id="signin-cancel", compact=True)
+            yield Button(localize(M("Sign in")), id="signin-start", variant="primary", compact=True)
+            yield Button(localize(M("Cancel sign-in")), id="signin-cancel", compact=True)
 
     def on_mount(self) -> None:
-        self.border_title = self.provider_label
+        self.border_title = localize(self.provider_label)
         self.set_interval(1.0, self.tick)
         self.go(IDLE)
 
@@ -201,25 +206,26 @@ class SignInPanel(Vertical):
         for name in STATES:
             self.set_class(name == state, f"-{name}")
         self.set_class(self.method != "device", "-pasteable")
-        self._set("#signin-status", status or self._status_for(state))
+        shown = status or self._status_for(state)
+        self._set("#signin-status", localize(shown) if isinstance(shown, str) else shown)
         self._set("#signin-note", "")
-        self._set("#signin-error", error)
+        self._set("#signin-error", localize(error) if isinstance(error, str) else error)
         if state != SIGNED_IN:
             self._set("#signin-extra", "")
         if state in (IDLE, FAILED):
             self.url, self.deadline, self.whole_url = "", None, False
             self._set("#signin-url", "")
             self.set_class(False, "-has-link")
-        self.query_one("#signin-start", Button).label = "Try again" if state == FAILED else "Sign in"
+        self.query_one("#signin-start", Button).label = localize(M("Try again") if state == FAILED else M("Sign in"))
         if state == FAILED:
             self.query_one("#signin-start", Button).focus()
         if self.is_mounted:
             self.screen.refresh_bindings()  # the keys shown depend on the state (Next after signing in)
 
     def _status_for(self, state: str) -> str:
-        return {IDLE: STARTS.get(self.method, "Sign in starts it."), WAITING: "Starting sign-in…",
-                CHECKING: "Checking the pasted address…",
-                FAILED: "Sign-in did not complete; nothing was stored."}.get(state, "")
+        return localize({IDLE: STARTS.get(self.method, M("Sign in starts it.")), WAITING: M("Starting sign-in…"),
+                         CHECKING: M("Checking the pasted address…"),
+                         FAILED: M("Sign-in did not complete; nothing was stored.")}.get(state, ""))
 
     @property
     def signed_in(self) -> bool:
@@ -250,7 +256,7 @@ class SignInPanel(Vertical):
     def blocked(self) -> None:
         """The sign-in could not start (the screen shows why): offer Try again."""
         self.cancel()
-        self.go(FAILED, status="Sign-in did not start; nothing was opened or stored.")
+        self.go(FAILED, status=M("Sign-in did not start; nothing was opened or stored."))
 
     @work(thread=True, exclusive=True, group="sign-in", exit_on_error=False)
     def run_sign_in(self, provider: str, options, paste: queue.Queue, cancel: threading.Event, attempt: int) -> None:
@@ -298,8 +304,9 @@ class SignInPanel(Vertical):
         if not self.current(message):
             return
         self.url = message.verification_uri
-        text = Text.assemble("Open ", link(message.verification_uri, message.verification_uri),
-                             " on any device and enter\n", (f"  {message.user_code}  ", "bold reverse"))
+        before, _, after = localize(M("Open {url} on any device and enter", url=URL_MARK)).partition(URL_MARK)
+        text = Text.assemble(before, link(message.verification_uri, message.verification_uri),
+                             after + "\n", (f"  {message.user_code}  ", "bold reverse"))
         self._set("#signin-url", text)
         self.set_class(True, "-has-link")
         self.query_one("#signin-whole", Button).display = False  # short already
@@ -318,7 +325,8 @@ class SignInPanel(Vertical):
         self.set_class(False, "-checking")
         self.set_class(True, "-waiting")
         self.tick()
-        self._set("#signin-error", Text(f"Not accepted: {message.text}. Paste again.", overflow="fold"))
+        self._set("#signin-error", Text(localize(M("Not accepted: {reason}. Paste again.", reason=message.text)),
+                                         overflow="fold"))
 
     def on_sign_in_panel_note(self, message: Note) -> None:
         if not self.current(message):
@@ -334,12 +342,13 @@ class SignInPanel(Vertical):
             self.go(SIGNED_IN, status=self.success_text(message.record))
             self.post_message(self.SignedIn(message.record))
         else:
-            self.go(FAILED, error=Text(f"{message.error or 'Sign-in stopped.'}\n{AFTER_FAILURE}", overflow="fold"))
+            error = localize(message.error or M("Sign-in stopped."))
+            self.go(FAILED, error=Text(f"{error}\n{localize(AFTER_FAILURE)}", overflow="fold"))
 
     def on_sign_in_panel_usage_line(self, message: UsageLine) -> None:
         message.stop()
         if message.attempt == self.attempt:
-            self.show_extra(Text(message.text, overflow="fold"))
+            self.show_extra(Text(localize(message.text), overflow="fold"))
 
     def show_extra(self, text: str | Text) -> None:
         """One more status line after sign-in (e.g. how much usage is left); shown only while signed in."""
@@ -348,15 +357,17 @@ class SignInPanel(Vertical):
 
     @staticmethod
     def success_text(record: dict) -> Text:
-        who = f" as {record['email']}" if record.get("email") else ""
-        plan = f" ({record['plan']} plan)" if record.get("plan") else ""
-        return Text(f"✔ Signed in{who}{plan}. Credentials are stored; press Enter for Next.", style="bold")
+        who = M(" as {email}", email=record["email"]) if record.get("email") else ""
+        plan = M(" ({plan} plan)", plan=record["plan"]) if record.get("plan") else ""
+        return Text(localize(M("✔ Signed in{who}{plan}. Credentials are stored; press Enter for Next.",
+                               who=who, plan=plan)), style="bold")
 
     def tick(self) -> None:
         if self.state != WAITING or self.deadline is None:
             return
         left = countdown(self.deadline - self.clock())
-        self._set("#signin-status", f"{WAITING_FOR.get(self.method, 'Waiting')}… {left} left")
+        waiting = WAITING_FOR.get(self.method, M("Waiting"))
+        self._set("#signin-status", localize(M("{waiting}… {left} left", waiting=waiting, left=left)))
 
     # --- the address --------------------------------------------------------------------------
 
@@ -372,7 +383,7 @@ class SignInPanel(Vertical):
             text = link(short_url(self.url, width), self.url)
             text.no_wrap = True
         self._set("#signin-url", text)
-        self.query_one("#signin-whole", Button).label = "Shorten" if self.whole_url else "Whole address"
+        self.query_one("#signin-whole", Button).label = localize(M("Shorten") if self.whole_url else M("Whole address"))
 
     def toggle_whole_url(self) -> None:
         if self.url and self.method != "device":
@@ -408,7 +419,8 @@ class SignInPanel(Vertical):
 
     def stop_by_user(self) -> None:
         self.reset(self.method)
-        self._set("#signin-status", "Sign-in cancelled; nothing was stored. " + STARTS.get(self.method, ""))
+        self._set("#signin-status", localize(M("Sign-in cancelled; nothing was stored. {then}",
+                                              then=STARTS.get(self.method, ""))))
         self.query_one("#signin-start", Button).focus()
 
     def copy_url(self) -> None:
@@ -418,7 +430,7 @@ class SignInPanel(Vertical):
 
         if not clipboard.copy(self.url):
             self.app.copy_to_clipboard(self.url)  # OSC 52: the terminal's clipboard, also over SSH
-        self._set("#signin-note", "Copied the whole address to the clipboard.")
+        self._set("#signin-note", localize(M("Copied the whole address to the clipboard.")))
 
     def open_url(self) -> None:
         if not self.url:

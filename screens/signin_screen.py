@@ -18,12 +18,13 @@ from screens.base import WizardScreen
 from screens.inputs import ChoiceButton, ChoiceSet
 from screens.notice import Notice
 from screens.signin_panel import CHECKING, WAITING, SignInPanel
+from wizard.i18n import M, localize
 
 
 class SignInScreen(WizardScreen):
     BINDINGS = [
-        Binding("ctrl+o", "whole_url", "Whole address"),
-        Binding("ctrl+y", "copy_url", "Copy"),
+        Binding("ctrl+o", "whole_url", M("Whole address")),
+        Binding("ctrl+y", "copy_url", M("Copy")),
     ]
 
     class BeginRequested(Message):
@@ -51,21 +52,22 @@ class SignInScreen(WizardScreen):
 
     def compose_body(self) -> ComposeResult:
         step = self.machine.step_named("authorization")
-        yield Static(f"Step {step.number} of {len(self.machine.steps)} · {step.title} · sign in", id="step-title")
-        yield Static("Tokens are stored the moment they arrive.", id="step-summary")
+        yield Static(localize(M("Step {number} of {count} · {title} · sign in", number=step.number,
+                                count=len(self.machine.steps), title=step.title)), id="step-title")
+        yield Static(localize(M("Tokens are stored the moment they arrive.")), id="step-summary")
         with VerticalScroll(id="form"):
             with Horizontal(id="signin-method-row"):
-                yield Static("Method:", classes="field-label")
-                yield ChoiceSet(*[ChoiceButton(label, value=value == self.method, id=f"method-{value}")
+                yield Static(localize(M("Method:")), classes="field-label")
+                yield ChoiceSet(*[ChoiceButton(localize(label), value=value == self.method, id=f"method-{value}")
                                   for value, label in self.machine.sign_in_methods()], id="signin-method")
-            yield Notice(self.machine.sign_in_note() or "", id="signin-method-note", classes="field-note")
+            yield Notice(localize(self.machine.sign_in_note() or ""), id="signin-method-note", classes="field-note")
             yield SignInPanel(self.method, self.provider_label, clock=self.clock, blink=self.blink,
                               browser=self.browser, browser_opens=self.browser_opens)
         yield Notice("", id="step-error")
         with Horizontal(id="nav"):
-            yield Button("Back", id="back", disabled=not self.can_go_back(), compact=True)
+            yield Button(localize(M("Back")), id="back", disabled=not self.can_go_back(), compact=True)
             yield Static("", classes="nav-spacer")
-            yield Button("Next", id="next", variant="primary", compact=True, disabled=True)
+            yield Button(localize(M("Next")), id="next", variant="primary", compact=True, disabled=True)
 
     @property
     def panel(self) -> SignInPanel:
@@ -100,7 +102,7 @@ class SignInScreen(WizardScreen):
         """The machine took the new method: the panel starts over (the App then begins again)."""
         self.method = method
         self.query_one("#step-error", Static).update("")
-        self.query_one("#signin-method-note", Notice).update(note or "")
+        self.query_one("#signin-method-note", Notice).update(localize(note or ""))
         self.panel.reset(method)
         self.refresh_bindings()
 

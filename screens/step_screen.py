@@ -17,10 +17,11 @@ from textual.widgets import Button, Static
 from screens.base import WizardScreen
 from screens.field_row import FieldRow
 from screens.notice import Notice
+from wizard.i18n import M, localize
 
 
 class StepScreen(WizardScreen):
-    BINDINGS = [Binding("ctrl+s", "skip", "Skip")]
+    BINDINGS = [Binding("ctrl+s", "skip", M("Skip"))]
     AUTO_FOCUS = ""  # prepare() focuses the first field; Textual's "*" would focus the form and restyle every field
 
     class SkipRequested(Message):
@@ -55,8 +56,9 @@ class StepScreen(WizardScreen):
     # --- composing ---------------------------------------------------------------------
 
     def compose_body(self) -> ComposeResult:
-        yield Static(f"Step {self.step.number} of {len(self.machine.steps)} · {self.step.title}", id="step-title")
-        yield Static(self.step.summary, id="step-summary")
+        yield Static(localize(M("Step {number} of {count} · {title}", number=self.step.number,
+                                count=len(self.machine.steps), title=self.step.title)), id="step-title")
+        yield Static(localize(self.step.summary), id="step-summary")
         answers = self.machine.answers(self.step_id, self.initial)
         with VerticalScroll(id="form"):
             for fld in self.step.fields:
@@ -64,12 +66,12 @@ class StepScreen(WizardScreen):
                 yield FieldRow(fld, self.initial.get(fld.key), blink=self.blink)
             note = self.step.note(self.machine.ctx) if self.step.note else None
             if note:
-                yield Static(note, id="step-note", classes="field-help")
+                yield Static(localize(note), id="step-note", classes="field-help")
         yield Notice("", id="step-error")
         with Horizontal(id="nav"):
-            yield Button("Back", id="back", disabled=not self.can_go_back(), compact=True)
+            yield Button(localize(M("Back")), id="back", disabled=not self.can_go_back(), compact=True)
             yield Static("", classes="nav-spacer")
-            yield Button("Next", id="next", variant="primary", compact=True)
+            yield Button(localize(M("Next")), id="next", variant="primary", compact=True)
 
     def prepare(self) -> None:
         self.refresh_fields()

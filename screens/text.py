@@ -1,17 +1,25 @@
-"""How text from wizard/ reads on screen: a sentence starts with a capital letter."""
+"""How text reaches the screen: in the user's language (wizard/i18n.py), a sentence with a capital letter.
+
+Everything the TUI puts on screen goes through `localize()` (here or at the call): messages from
+wizard/ and the TUI's own are `M(...)` values, English until shown.
+"""
 
 from __future__ import annotations
 
+from wizard.i18n import M, localize
+
 
 def sentence(text: str) -> str:
-    return text[:1].upper() + text[1:]
+    """`text` in the user's language, starting with a capital letter (a no-op for Japanese)."""
+    shown = localize(text)
+    return shown[:1].upper() + shown[1:]
 
 
 def screen_text(exc) -> str:
     """A WizardError on screen: its message and what to do here (command-line hints name flags: not shown)."""
     text = sentence(exc.message)
     if exc.details:
-        text += "".join(f"\n  {detail}" for detail in exc.details)
+        text += "".join(f"\n  {localize(detail)}" for detail in exc.details)
     if exc.on_screen:
-        text += f"\n{sentence(exc.on_screen)}."
+        text += "\n" + sentence(M("{what_to_do}.", what_to_do=exc.on_screen))
     return text

@@ -112,6 +112,42 @@ def make_app(machine=None, presets: dict | None = None, *, frozen: bool = False,
 
 
 @pytest.fixture
+def core_as_messages():
+    """Every step's title, summary, note, field labels, help, placeholders and options as M(...) messages
+    (what the core's own conversion does; notes made of
+    Advice are said for this driver first), put back as they were afterwards."""
+    from wizard.i18n import M
+    from wizard.steps import STEPS
+    from wizard.steps.base import said
+
+    undo = []
+
+    def convert(obj, *names):
+        for name in names:
+            value = getattr(obj, name)
+            if isinstance(value, str) and value:
+                undo.append((obj, name, value))
+                obj._set(**{name: M(value)})
+
+    for step in STEPS:
+        convert(step, "title", "summary")
+        if step.note:
+            note = step.note
+            undo.append((step, "note", note))
+            step._set(note=lambda ctx, note=note: M(note(ctx)) if note(ctx) else None)
+        for fld in step.fields:
+            convert(fld, "label", "help", "placeholder")
+            if fld.note is not None:
+                undo.append((fld, "note", fld.note))
+                fld._set(note=lambda answers, ctx, note=fld.note: M(said(note(answers, ctx), ctx) or "") or None)
+            for option in fld.options:
+                convert(option, "label", "help")
+    yield
+    for obj, name, value in reversed(undo):
+        obj._set(**{name: value})
+
+
+@pytest.fixture
 def anyio_backend() -> str:
     return "asyncio"
 
