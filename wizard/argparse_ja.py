@@ -128,7 +128,7 @@ def wrap_cells(text: str, width: int) -> list[str]:
             if line:
                 line += " "
             continue
-        if line and cell_width(line.rstrip(" ") + chunk) > width:
+        if line and cell_width(line + chunk) > width:
             lines.append(line.rstrip(" "))
             line = ""
         line += chunk

@@ -186,10 +186,10 @@ def _sentence(text: str) -> str:
 
 
 def _join_sentences(parts: list[str]) -> str:
-    """Sentences one after another: a space after an English one, none after a Japanese `。`."""
+    """Sentences one after another: a space between English ones, none where Japanese meets anything."""
     joined = parts[0]
     for part in parts[1:]:
-        joined += part if joined.endswith("。") else " " + part
+        joined += " " + part if joined[-1:].isascii() and part[:1].isascii() else part
     return joined
 
 
