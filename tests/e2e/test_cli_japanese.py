@@ -322,3 +322,23 @@ def test_english_never_loads_the_japanese_argparse_and_status_never_loads_argpar
     assert "wizard.argparse_ja" in japanese_help
     status = imported_modules(dict(cli_env, **JA), "models", "auth", "status")
     assert "wizard.commands.models" in status and not status & {"argparse", "wizard.argparse_ja", "textwrap"}
+
+
+# --------------------------------------------------------------------------- models invoke
+
+
+def test_invoke_shows_the_reply_as_it_came_and_the_usage_line_in_japanese(run_cli, state_dir, oauth, point_codex_at):
+    from tests.e2e.test_models import _stored_server_tokens
+
+    point_codex_at(oauth)
+    _stored_server_tokens(state_dir, oauth, refresh=False)
+    prompt = "{reply} %s {0} 日本語"  # the reply is data: never read as a message or a format
+    argv = ("models", "invoke", "--provider", "openai-codex", "--model", "openai-codex/gpt-5.2", "--prompt", prompt)
+    result = run_cli(*argv, env=JA)
+    assert result.returncode == 0, result.stderr
+    reply, usage = result.stdout.splitlines()
+    assert reply == f"echo: {prompt}"
+    counts = re.fullmatch(r"トークン: 入力 (\d+)、出力 (\d+)、合計 (\d+) \(gpt-5\.2, openai-codex\)", usage)
+    english = run_cli(*argv, env=EN).stdout.splitlines()
+    assert counts, usage
+    assert english == [reply, "tokens: {} in, {} out, {} total (gpt-5.2, openai-codex)".format(*counts.groups())]
