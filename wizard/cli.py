@@ -7,6 +7,11 @@ runs or the shell asks for completions (importing the steps would cost every oth
 
 Shell completion is argcomplete's: the shell runs `openclaw` with `_ARGCOMPLETE` set on each
 TAB, and only then is argcomplete imported (see wizard/commands/completion.py).
+
+Help texts are messages (wizard.i18n.M: English str values, so an English parser is what it always
+was). In Japanese, build_parser has wizard/argparse_ja.py give argparse its own words from our
+catalog and show the built tree's texts in Japanese, wrapped by terminal cells; English never
+imports that module. The language is chosen before any parser is built (main).
 """
 
 from __future__ import annotations
