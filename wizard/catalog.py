@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from wizard.auth import status as st
+from wizard.i18n import M
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
 if TYPE_CHECKING:
@@ -103,14 +104,14 @@ def invoke_target(models_cfg: dict[str, Any], providers: dict[str, Provider], pr
         elif provider_id is not None:
             model = providers[provider_id].default_model or None
     if model is None:
-        raise UsageError("no model to call: none given and no default model in the config",
-                         hint="pass --model M (e.g. openai-codex/gpt-5.2), or run `openclaw onboard`")
+        raise UsageError(M("no model to call: none given and no default model in the config"),
+                         hint=M("pass --model M (e.g. openai-codex/gpt-5.2), or run `openclaw onboard`"))
     if provider_id is not None:
         return provider_id, model
     served_by = model_providers(model, providers)
     if not served_by:
-        raise UsageError(f"no provider serves {model!r}",
-                         hint=f"pass --provider P (one of: {', '.join(providers)})")
+        raise UsageError(M("no provider serves {model!r}", model=model),
+                         hint=M("pass --provider P (one of: {providers})", providers=", ".join(providers)))
     choice = models_cfg.get("auth_choice")
     preferred = [choice] if choice in served_by else []
     ranked = sorted(preferred + [p for p in served_by if p not in preferred],

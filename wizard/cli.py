@@ -7,6 +7,11 @@ runs or the shell asks for completions (importing the steps would cost every oth
 
 Shell completion is argcomplete's: the shell runs `openclaw` with `_ARGCOMPLETE` set on each
 TAB, and only then is argcomplete imported (see wizard/commands/completion.py).
+
+Help texts are messages (wizard.i18n.M: English str values, so an English parser is what it always
+was). In Japanese, build_parser has wizard/argparse_ja.py give argparse its own words from our
+catalog and show the built tree's texts in Japanese, wrapped by terminal cells; English never
+imports that module. The language is chosen before any parser is built (main).
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ import sys
 
 from wizard import __version__
 from wizard.errors import EXIT_CANCELLED, WizardError
+from wizard.i18n import M, language, localize
 
 # Names for annotations only: `typing`, `argparse` and `collections` cost milliseconds at start-up,
 # and `models auth status` never needs them (see _status_args). Type checkers read this block.
@@ -30,13 +36,16 @@ if TYPE_CHECKING:
 
     Handler = Callable[[argparse.Namespace], int]
 
-SECRET_REF_HELP = "(a secret: @FILE, - for stdin, or env:NAME; never the literal value)"
+SECRET_REF_HELP = M("(a secret: @FILE, - for stdin, or env:NAME; never the literal value)")
 BROWSER_CHOICES = ("auto", "none", "default", "macos-open", "wsl-launch")  # wizard.auth.browser.NAMED_CHOICES
 COMPLETION_SHELLS = ("bash", "zsh", "fish")
-SUBCOMMAND_HELP = "one of these; COMMAND --help shows its options"
+SUBCOMMAND_HELP = M("one of these; COMMAND --help shows its options")
 COMMANDS = ("onboard", "models", "completion")  # in `openclaw --help`'s order
-LANG_HELP = ("the language of messages for people: en or ja (default: from OPENCLAW_LANG, else LC_ALL, "
-             "LC_MESSAGES, LANG; ja... is Japanese). Flags, keys, JSON and status words never change")
+# The line to paste for each shell: code, the same in every language (placeholders of the help text).
+COMPLETION_INSTALL = {"bash": 'eval "$(openclaw completion bash)"', "zsh": 'eval "$(openclaw completion zsh)"',
+                      "fish": "openclaw completion fish > ~/.config/fish/completions/openclaw.fish"}
+LANG_HELP = M("the language of messages for people: en or ja (default: from OPENCLAW_LANG, else LC_ALL, "
+              "LC_MESSAGES, LANG; ja... is Japanese). Flags, keys, JSON and status words never change")
 
 class ValuesCompleter:
     """A flag's values for shell completion, with their descriptions: one value, or (multi) a
@@ -48,16 +57,16 @@ class ValuesCompleter:
 
     def __call__(self, prefix: str, **context: object) -> dict[str, str]:
         if not self.multi:
-            return {v: d for v, d in self.values.items() if v.startswith(prefix)}
+            return {v: localize(d) for v, d in self.values.items() if v.startswith(prefix)}
         done, _, last = prefix.rpartition(",")
         chosen = set(done.split(",")) if done else set()
         head = done + "," if done else ""
-        matches = {head + v: d for v, d in self.values.items() if v not in chosen and v.startswith(last)}
+        matches = {head + v: localize(d) for v, d in self.values.items() if v not in chosen and v.startswith(last)}
         if len(matches) == 1 and len(chosen) + 1 < len(self.values):
             # A second candidate with the comma: the shell completes the value without ending the word,
             # so a list can go on growing.
             only = next(iter(matches))
-            matches[only + ","] = "and more"
+            matches[only + ","] = localize(M("and more"))
         return matches
 
 
@@ -69,7 +78,7 @@ def _provider_completer(prefix: str, **context: object) -> dict[str, str]:
         known = providers.all_providers()
     except WizardError:  # a broken providers.toml: complete the built-in ones
         known = providers.BUILTIN
-    return {pid: provider.label for pid, provider in known.items() if pid.startswith(prefix)}
+    return {pid: localize(provider.label) for pid, provider in known.items() if pid.startswith(prefix)}
 
 
 def _complete_with(action: argparse.Action, completer: Callable[..., dict[str, str]]) -> argparse.Action:
@@ -81,17 +90,18 @@ def _add_browser_flags(p: argparse.ArgumentParser, methods: Sequence[str] | None
     """--method (for `models auth login`) and the flags every sign-in takes."""
     if methods is not None:
         p.add_argument("--method", choices=methods, metavar="|".join(methods),
-                       help="how to sign in: browser (loopback callback, or paste the address you land on), "
-                            "device code, or paste only (default: browser)")
+                       help=M("how to sign in: browser (loopback callback, or paste the address you land on), "
+                              "device code, or paste only (default: browser)"))
     _complete_with(p.add_argument(
         "--browser", metavar="B",
-        help=f"which browser opens the sign-in page: {'|'.join(BROWSER_CHOICES)}|<command> (default: auto, which "
-             "opens nothing over SSH or without a display; a command gets the URL appended, or in place of %%s)"),
+        help=M("which browser opens the sign-in page: {choices}|<command> (default: auto, which opens nothing "
+               "over SSH or without a display; a command gets the URL appended, or in place of %%s)",
+               choices="|".join(BROWSER_CHOICES))),
         ValuesCompleter({c: "" for c in BROWSER_CHOICES}))
-    p.add_argument("--no-browser", action="store_true", help="never open a browser; print the URL")
+    p.add_argument("--no-browser", action="store_true", help=M("never open a browser; print the URL"))
     p.add_argument("--callback-port", type=int, metavar="N",
-                   help="loopback port for the browser's return (custom providers; openai-codex takes 1455 or 1457)")
-    p.add_argument("--timeout", type=float, metavar="S", help="seconds to wait for the sign-in (default 600)")
+                   help=M("loopback port for the browser's return (custom providers; openai-codex takes 1455 or 1457)"))
+    p.add_argument("--timeout", type=float, metavar="S", help=M("seconds to wait for the sign-in (default 600)"))
 
 
 def _add_interactive_flags(p: argparse.ArgumentParser, help: str) -> None:
@@ -100,10 +110,10 @@ def _add_interactive_flags(p: argparse.ArgumentParser, help: str) -> None:
 
 
 def _onboard_parser(sub: Any, full: bool) -> None:
-    p = sub.add_parser("onboard", help="the seven-step setup wizard",
-                       description="Set up the OpenClaw gateway: config, channels, skills, hooks, agent, sign-in. "
-                                   "A full-screen wizard in a terminal; headless otherwise (answers from flags, "
-                                   "OPENCLAW_* env vars and --answers).")
+    p = sub.add_parser("onboard", help=M("the seven-step setup wizard"),
+                       description=M("Set up the OpenClaw gateway: config, channels, skills, hooks, agent, sign-in. "
+                                     "A full-screen wizard in a terminal; headless otherwise (answers from flags, "
+                                     "OPENCLAW_* env vars and --answers)."))
     p.set_defaults(handler="wizard.commands.onboard:run")
     if not full:
         return  # only `openclaw --help` lists it: the steps are not worth importing for that
@@ -112,22 +122,25 @@ def _onboard_parser(sub: Any, full: bool) -> None:
     step_names = {s.id: s.title for s in steps.STEPS}
     _complete_with(p.add_argument(
         "--step", metavar="NAME",
-        help=f"open on this step; every other step keeps its values. One of: {', '.join(steps.STEP_IDS)}."),
+        help=M("open on this step; every other step keeps its values. One of: {steps}.",
+               steps=", ".join(steps.STEP_IDS))),
         ValuesCompleter(step_names))
     _complete_with(p.add_argument(
         "--skip", metavar="STEPS",
-        help=f"comma-separated steps to leave as the config has them. Any of: {', '.join(steps.STEP_IDS)}."),
+        help=M("comma-separated steps to leave as the config has them. Any of: {steps}.",
+               steps=", ".join(steps.STEP_IDS))),
         ValuesCompleter(step_names, multi=True))
-    _add_interactive_flags(p, "never prompt and never open the full-screen wizard (the headless driver; "
-                              "also when stdin or stdout is not a terminal)")
-    p.add_argument("--tui", action="store_true", help="require the full-screen wizard (needs a terminal)")
-    p.add_argument("--answers", metavar="FILE", help="TOML answers file (one table per step)")
-    p.add_argument("--save-answers", metavar="FILE", help="write the answers given to FILE (secrets as references)")
-    p.add_argument("--accept-defaults", action="store_true", help="use the default for every unanswered question")
-    p.add_argument("--dry-run", action="store_true", help="print the plan and write nothing")
-    p.add_argument("--json", action="store_true", help="stream JSON-lines events on stdout (headless)")
+    _add_interactive_flags(p, M("never prompt and never open the full-screen wizard (the headless driver; "
+                                "also when stdin or stdout is not a terminal)"))
+    p.add_argument("--tui", action="store_true", help=M("require the full-screen wizard (needs a terminal)"))
+    p.add_argument("--answers", metavar="FILE", help=M("TOML answers file (one table per step)"))
+    p.add_argument("--save-answers", metavar="FILE",
+                   help=M("write the answers given to FILE (secrets as references)"))
+    p.add_argument("--accept-defaults", action="store_true", help=M("use the default for every unanswered question"))
+    p.add_argument("--dry-run", action="store_true", help=M("print the plan and write nothing"))
+    p.add_argument("--json", action="store_true", help=M("stream JSON-lines events on stdout (headless)"))
     _add_browser_flags(p, methods=None)  # --method is the Authorization step's field
-    group = p.add_argument_group("answers (also from OPENCLAW_* env vars and --answers)")
+    group = p.add_argument_group(M("answers (also from OPENCLAW_* env vars and --answers)"))
     for fld in steps.all_fields():
         _add_field_flag(group, fld)
 
@@ -144,90 +157,114 @@ def _add_field_flag(group: argparse._ArgumentGroup, fld: Field) -> None:
     if fld.options:
         _complete_with(action, ValuesCompleter({o.value: o.label for o in fld.options}, multi=fld.kind.name == "multi"))
     if fld.file_flag:
+        label = localize(fld.label)
+        # English names the thing mid-sentence in lower case; Japanese has no case (its ASCII words keep theirs).
+        what = label.lower() if language() == "en" else label
         group.add_argument(fld.file_flag, dest=fld.file_flag, metavar="FILE",
-                           help=f"read {fld.label.lower()} from FILE")
+                           help=localize(M("read {what} from FILE", what=what)))
 
 
 def field_help(fld: Field) -> str:
-    """A field's help on the command line: what it is, its values, its env var."""
-    parts = [fld.help.rstrip(".") + "."]
+    """A field's help on the command line, in the chosen language: what it is, its values, its env var.
+
+    Shown as it is made (the parser is built after the language is chosen): its sentences come from the
+    step definitions and are joined here, and a `%` in them is escaped for argparse."""
+    parts = [_sentence(localize(fld.help))]
     if fld.flag_note:
-        parts.append(fld.flag_note)
+        parts.append(localize(fld.flag_note))
     if fld.options:
         values = ", ".join(fld.option_values())
-        parts.append(f"One of: {values}." if fld.kind.name == "choice" else f"Any of: {values} (or none).")
+        parts.append(localize(M("One of: {values}.", values=values) if fld.kind.name == "choice"
+                              else M("Any of: {values} (or none).", values=values)))
     if fld.kind.is_secret:
-        parts.append(SECRET_REF_HELP)
-    parts.append(f"[env {fld.env}]")
-    return " ".join(parts).replace("%", "%%")
+        parts.append(localize(SECRET_REF_HELP))
+    parts.append(localize(M("[env {name}]", name=fld.env)))
+    return _join_sentences(parts).replace("%", "%%")
+
+
+def _sentence(text: str) -> str:
+    """`text` ending in one full stop: `.` after English, `。` after Japanese."""
+    text = text.rstrip(".")
+    if text.endswith("。"):
+        return text
+    return text + ("." if text[-1:].isascii() else "。")
+
+
+def _join_sentences(parts: list[str]) -> str:
+    """Sentences one after another: a space between English ones, none where Japanese meets anything."""
+    joined = parts[0]
+    for part in parts[1:]:
+        joined += " " + part if joined[-1:].isascii() and part[:1].isascii() else part
+    return joined
 
 
 def _models_parser(sub: Any) -> None:
-    models = sub.add_parser("models", help="model credentials and catalog")
+    models = sub.add_parser("models", help=M("model credentials and catalog"))
     msub = models.add_subparsers(dest="models_command", metavar="COMMAND", required=True, help=SUBCOMMAND_HELP)
 
-    auth = msub.add_parser("auth", help="sign in, check, refresh, sign out")
+    auth = msub.add_parser("auth", help=M("sign in, check, refresh, sign out"))
     asub = auth.add_subparsers(dest="auth_command", metavar="COMMAND", required=True, help=SUBCOMMAND_HELP)
 
     from wizard.auth.methods import NAMES
 
-    login = asub.add_parser("login", help="sign in to a provider, or store its API key")
-    _complete_with(login.add_argument("--provider", required=True, metavar="P",
-                                      help="the provider: openai-codex (Sign in with ChatGPT), openai-api-key "
-                                           "(alias openai), anthropic-api-key, anthropic, or one from providers.toml"),
+    login = asub.add_parser("login", help=M("sign in to a provider, or store its API key"))
+    provider_help = M("the provider: openai-codex (Sign in with ChatGPT), openai-api-key (alias openai), "
+                      "anthropic-api-key, anthropic, or one from providers.toml")
+    _complete_with(login.add_argument("--provider", required=True, metavar="P", help=provider_help),
                    _provider_completer)
     login.add_argument("--key", metavar="REF",
-                       help="for API-key and token providers: the key as @FILE, - (stdin) or env:NAME "
-                            "(default: read stdin; never the literal value)")
-    _add_interactive_flags(login, "accepted for scripts written for other CLIs: login never opens a full-screen UI "
-                                  "and never prompts for a sign-in (it reads a pasted address on stdin, if one comes)")
-    login.add_argument("--json", action="store_true", help="stream JSON-lines events on stdout")
+                       help=M("for API-key and token providers: the key as @FILE, - (stdin) or env:NAME "
+                              "(default: read stdin; never the literal value)"))
+    _add_interactive_flags(login, M("accepted for scripts written for other CLIs: login never opens a full-screen "
+                                    "UI and never prompts for a sign-in (it reads a pasted address on stdin, if one "
+                                    "comes)"))
+    login.add_argument("--json", action="store_true", help=M("stream JSON-lines events on stdout"))
     _add_browser_flags(login, methods=NAMES)
     login.set_defaults(handler="wizard.commands.login:run")
 
-    status = asub.add_parser("status", help="one row per credential profile")
-    status.add_argument("--provider", metavar="P", help="only this provider's profiles, with a detail block")
-    status.add_argument("--json", action="store_true", help="print the status as one JSON document")
-    status.add_argument("--check", action="store_true", help="exit 0 ok, 1 expired or missing, 2 expiring")
+    status = asub.add_parser("status", help=M("one row per credential profile"))
+    status.add_argument("--provider", metavar="P", help=M("only this provider's profiles, with a detail block"))
+    status.add_argument("--json", action="store_true", help=M("print the status as one JSON document"))
+    status.add_argument("--check", action="store_true", help=M("exit 0 ok, 1 expired or missing, 2 expiring"))
     status.set_defaults(handler="wizard.commands.models:auth_status")
 
-    refresh = asub.add_parser("refresh", help="refresh the stored OAuth tokens now")
-    refresh.add_argument("--provider", required=True, metavar="P", help="the provider whose sign-in to refresh")
-    refresh.add_argument("--profile", metavar="NAME", default="default", help="the profile name (default: default)")
-    refresh.add_argument("--json", action="store_true", help="print the result as JSON")
+    refresh = asub.add_parser("refresh", help=M("refresh the stored OAuth tokens now"))
+    refresh.add_argument("--provider", required=True, metavar="P", help=M("the provider whose sign-in to refresh"))
+    refresh.add_argument("--profile", metavar="NAME", default="default", help=M("the profile name (default: default)"))
+    refresh.add_argument("--json", action="store_true", help=M("print the result as JSON"))
     refresh.set_defaults(handler="wizard.commands.models:auth_refresh")
 
-    logout = asub.add_parser("logout", help="revoke at the provider, then delete locally")
-    logout.add_argument("--provider", required=True, metavar="P", help="the provider to sign out of")
-    logout.add_argument("--json", action="store_true", help="print the result as JSON")
+    logout = asub.add_parser("logout", help=M("revoke at the provider, then delete locally"))
+    logout.add_argument("--provider", required=True, metavar="P", help=M("the provider to sign out of"))
+    logout.add_argument("--json", action="store_true", help=M("print the result as JSON"))
     logout.set_defaults(handler="wizard.commands.models:auth_logout")
 
-    imp = asub.add_parser("import", help="store credentials from a JSON file, stdin or the Codex CLI")
-    imp.add_argument("--provider", required=True, metavar="P", help="the provider the credentials are for")
+    imp = asub.add_parser("import", help=M("store credentials from a JSON file, stdin or the Codex CLI"))
+    imp.add_argument("--provider", required=True, metavar="P", help=M("the provider the credentials are for"))
     src = imp.add_mutually_exclusive_group(required=True)
-    src.add_argument("--file", metavar="F", help="JSON file in the credential shape, or - for stdin")
-    src.add_argument("--from-codex-cli", action="store_true", help="copy $CODEX_HOME/auth.json")
-    src.add_argument("stdin", nargs="?", choices=["-"], help="read the JSON from stdin")
-    imp.add_argument("--yes", action="store_true", help="skip the confirmation for --from-codex-cli")
-    imp.add_argument("--json", action="store_true", help="print the result as JSON")
+    src.add_argument("--file", metavar="F", help=M("JSON file in the credential shape, or - for stdin"))
+    src.add_argument("--from-codex-cli", action="store_true", help=M("copy $CODEX_HOME/auth.json"))
+    src.add_argument("stdin", nargs="?", choices=["-"], help=M("read the JSON from stdin"))
+    imp.add_argument("--yes", action="store_true", help=M("skip the confirmation for --from-codex-cli"))
+    imp.add_argument("--json", action="store_true", help=M("print the result as JSON"))
     imp.set_defaults(handler="wizard.commands.models:auth_import")
 
-    mstatus = msub.add_parser("status", help="default model, auth order and credential status")
-    mstatus.add_argument("--json", action="store_true", help="print the status as one JSON document")
-    mstatus.add_argument("--check", action="store_true", help="exit 0 ok, 1 expired or missing, 2 expiring")
+    mstatus = msub.add_parser("status", help=M("default model, auth order and credential status"))
+    mstatus.add_argument("--json", action="store_true", help=M("print the status as one JSON document"))
+    mstatus.add_argument("--check", action="store_true", help=M("exit 0 ok, 1 expired or missing, 2 expiring"))
     mstatus.set_defaults(handler="wizard.commands.models:models_status")
 
-    mlist = msub.add_parser("list", help="the model catalog with auth state")
-    mlist.add_argument("--provider", metavar="P", help="only models this provider serves")
-    mlist.add_argument("--json", action="store_true", help="print the catalog as one JSON document")
+    mlist = msub.add_parser("list", help=M("the model catalog with auth state"))
+    mlist.add_argument("--provider", metavar="P", help=M("only models this provider serves"))
+    mlist.add_argument("--json", action="store_true", help=M("print the catalog as one JSON document"))
     mlist.set_defaults(handler="wizard.commands.models:models_list")
 
-    invoke = msub.add_parser("invoke", help="send one prompt with the stored credentials")
-    invoke.add_argument("--provider", metavar="P", help="the provider to call (default: the one serving the model)")
+    invoke = msub.add_parser("invoke", help=M("send one prompt with the stored credentials"))
+    invoke.add_argument("--provider", metavar="P", help=M("the provider to call (default: the one serving the model)"))
     invoke.add_argument("--model", metavar="M",
-                        help="the model, e.g. openai-codex/gpt-5.2 (default: the config's default model)")
-    invoke.add_argument("--prompt", required=True, metavar="TEXT", help="the prompt to send")
-    invoke.add_argument("--json", action="store_true", help="print the reply as JSON")
+                        help=M("the model, e.g. openai-codex/gpt-5.2 (default: the config's default model)"))
+    invoke.add_argument("--prompt", required=True, metavar="TEXT", help=M("the prompt to send"))
+    invoke.add_argument("--json", action="store_true", help=M("print the reply as JSON"))
     invoke.set_defaults(handler="wizard.commands.models:invoke")
     for command in (status, refresh, logout, imp, mlist, invoke):  # login's is set where it is made
         for action in command._actions:
@@ -238,15 +275,15 @@ def _models_parser(sub: Any) -> None:
 def _completion_parser(sub: Any) -> None:
     import argparse
 
-    p = sub.add_parser("completion", help="print shell completion code: bash, zsh or fish",
+    p = sub.add_parser("completion", help=M("print shell completion code: bash, zsh or fish"),
                        formatter_class=argparse.RawDescriptionHelpFormatter,
-                       description="Print the code that makes SHELL complete openclaw's commands, flags and values.\n"
-                                   "Install it with one line:\n\n"
-                                   '  bash  eval "$(openclaw completion bash)"   # in ~/.bashrc\n'
-                                   '  zsh   eval "$(openclaw completion zsh)"    # in ~/.zshrc, after compinit\n'
-                                   "  fish  openclaw completion fish > ~/.config/fish/completions/openclaw.fish")
+                       description=M("Print the code that makes SHELL complete openclaw's commands, flags and "
+                                     "values.\nInstall it with one line:\n\n"
+                                     "  bash  {bash}   # in ~/.bashrc\n"
+                                     "  zsh   {zsh}    # in ~/.zshrc, after compinit\n"
+                                     "  fish  {fish}", **COMPLETION_INSTALL))
     p.add_argument("shell", choices=COMPLETION_SHELLS, metavar="SHELL",
-                   help=f"the shell to print code for: {', '.join(COMPLETION_SHELLS)}")
+                   help=M("the shell to print code for: {shells}", shells=", ".join(COMPLETION_SHELLS)))
     p.set_defaults(handler="wizard.commands.completion:run")
 
 
@@ -257,11 +294,16 @@ def build_parser(argv: Sequence[str] | None = None, *, full: bool | None = None)
     others show only in `openclaw --help` and in an unknown command's error, and those argvs name none."""
     import argparse
 
+    japanese = language() == "ja"
+    if japanese:
+        from wizard import argparse_ja
+
+        argparse_ja.install()  # before the parsers are made: they take some of argparse's words when made
     argv = sys.argv[1:] if argv is None else argv
-    parser = argparse.ArgumentParser(prog="openclaw", description="OpenClaw gateway command line: the setup wizard, "
-                                                                  "model sign-ins and shell completion.")
+    parser = argparse.ArgumentParser(prog="openclaw", description=M("OpenClaw gateway command line: the setup "
+                                                                    "wizard, model sign-ins and shell completion."))
     parser.add_argument("--version", action="version", version=f"openclaw {__version__}",
-                        help="print the version and exit")
+                        help=M("print the version and exit"))
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", help=SUBCOMMAND_HELP)
     named = argv[0] if argv and argv[0] in COMMANDS else None
     for command in COMMANDS if full is not None or named is None else (named,):
@@ -272,6 +314,8 @@ def build_parser(argv: Sequence[str] | None = None, *, full: bool | None = None)
         else:
             _completion_parser(sub)
     _add_lang_flag(parser)
+    if japanese:
+        argparse_ja.localize_tree(parser)
     return parser
 
 
@@ -388,14 +432,14 @@ def _status_flags(args: StatusArgs, flags: list[str], takes_provider: bool) -> S
 
 def main(argv: Sequence[str] | None = None) -> int:
     _stop_on_sigterm()
-    if "_ARGCOMPLETE" in os.environ:  # the shell asks for completions (TAB): answer and exit
-        from wizard.commands.completion import complete
-
-        complete(build_parser(full=True))
     argv, lang = take_language(list(sys.argv[1:] if argv is None else argv))
     from wizard import i18n
 
     i18n.use(i18n.choose(lang, os.environ))
+    if "_ARGCOMPLETE" in os.environ:  # the shell asks for completions (TAB): answer and exit
+        from wizard.commands.completion import complete
+
+        complete(build_parser(full=True))  # descriptions in the language the environment chose
     args: argparse.Namespace | StatusArgs | None = _status_args(argv)
     if args is None:
         parser = build_parser(argv)
@@ -416,7 +460,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         out.error(exc)
         return exc.exit_code
     except KeyboardInterrupt:
-        out.say("\ncancelled: nothing was written")
+        out.say(M("\ncancelled: nothing was written"))
         return EXIT_CANCELLED
     except BrokenPipeError:
         return 1

@@ -6,6 +6,7 @@ import os
 import sys
 
 from wizard import paths
+from wizard.i18n import localize
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
 if TYPE_CHECKING:
@@ -54,8 +55,11 @@ def table(headers: list[str], rows: list[list[str]], colours: list[list[str | No
           *, enabled: bool = False, notes: list[list[str]] | None = None) -> str:
     """Left-aligned columns, two spaces apart; `notes[i]` are indented lines printed under row i.
 
-    Widths are terminal cells, not characters: a Japanese header or account name takes two cells a
-    character, and the columns stay aligned."""
+    Headers, cells and notes are shown in the chosen language (wizard.i18n.localize). Widths are
+    terminal cells, not characters: a Japanese header or account name takes two cells a character,
+    and the columns stay aligned."""
+    headers = [localize(h) for h in headers]
+    rows = [[localize(cell) for cell in row] for row in rows]
     widths = [cell_width(h) for h in headers]
     for row in rows:
         widths = [max(w, cell_width(cell)) for w, cell in zip(widths, row, strict=False)]
@@ -64,8 +68,17 @@ def table(headers: list[str], rows: list[list[str]], colours: list[list[str | No
         row_colours: list[str | None] = colours[index] if colours else [None] * len(row)
         lines.append(_join(row, widths, row_colours, enabled))
         for note in (notes[index] if notes else []):
-            lines.append("  " + note)
+            lines.append("  " + localize(note))
     return "\n".join(lines)
+
+
+def labelled(fields: list[tuple[str, str]], *, indent: str = "") -> list[str]:
+    """`label  value` lines, the values in one column (two cells after the widest label), in the chosen
+    language."""
+    labels = [localize(label) for label, _ in fields]
+    width = max(cell_width(label) for label in labels) + 2
+    return [indent + label + " " * (width - cell_width(label)) + localize(value)
+            for label, (_, value) in zip(labels, fields, strict=True)]
 
 
 def _join(cells: list[str], widths: list[int], colours: list[str | None], enabled: bool) -> str:

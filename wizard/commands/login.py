@@ -19,6 +19,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from wizard.errors import UsageError
+from wizard.i18n import M, localize
 from wizard.output import Output
 
 if TYPE_CHECKING:
@@ -33,7 +34,7 @@ class _Stdin:
 
     def read_stdin(self, who: str) -> str:
         if sys.stdin.isatty():
-            raise ValueError("'-' reads stdin, but stdin is a terminal; use @FILE or env:NAME")
+            raise ValueError(M("'-' reads stdin, but stdin is a terminal; use @FILE or env:NAME"))
         return sys.stdin.read()
 
 
@@ -44,7 +45,7 @@ def run(args: argparse.Namespace) -> int:
     if provider.kind != "oauth":
         return store_key(args, provider)
     if args.key is not None:
-        raise UsageError(f"--key is for API keys and tokens; {provider.id} is a sign-in",
+        raise UsageError(M("--key is for API keys and tokens; {provider} is a sign-in", provider=provider.id),
                          hint=f"openclaw models auth login --provider {provider.id} [--method browser|device|paste]")
     from wizard.auth.signin import run_headless
     from wizard.cli import signin_options
@@ -60,11 +61,11 @@ def read_key(args: argparse.Namespace, label: str) -> str:
         try:
             return secret_from_ref(args.key, "--key", _Stdin()).value
         except ValueError as exc:
-            raise UsageError(f"--key: {exc}", hint="nothing was changed") from None
+            raise UsageError(M("--key: {problem}", problem=_reason(exc)), hint=M("nothing was changed")) from None
     if sys.stdin.isatty():
         import getpass
 
-        return getpass.getpass(f"{label} (input hidden): ").strip()
+        return getpass.getpass(localize(M("{label} (input hidden): ", label=label))).strip()
     return sys.stdin.read().strip()
 
 
@@ -74,13 +75,19 @@ def store_key(args: argparse.Namespace, provider: Provider) -> int:
 
     key = read_key(args, provider.label)
     if not key:
-        raise UsageError(f"no {provider.label} given",
-                         hint=f"pipe it on stdin, or pass --key @FILE or --key env:NAME "
-                              f"(e.g. --key env:{provider.env_var or 'MY_KEY'}); nothing was changed")
+        raise UsageError(M("no {label} given", label=provider.label),
+                         hint=M("pipe it on stdin, or pass --key @FILE or --key env:NAME (e.g. --key env:{name}); "
+                                "nothing was changed", name=provider.env_var or "MY_KEY"))
     row = access.store_key(provider, key)
     out = Output(json_mode=args.json)
     if args.json:
         out.document({"event": "stored", "profile": row.as_dict()})
     else:
-        out.print(f"stored {row.profile} in {row.source} (mode 0600): {row.status}, {st.expiry_phrase(row)}")
+        out.print(M("stored {profile} in {path} (mode 0600): {status}, {expiry}", profile=row.profile,
+                    path=row.source, status=row.status, expiry=st.expiry_phrase(row)))
     return 0
+
+
+def _reason(exc: ValueError) -> str:
+    """What the ValueError says, as raised: str(exc) would turn a message back into English text."""
+    return exc.args[0] if len(exc.args) == 1 and isinstance(exc.args[0], str) else str(exc)

@@ -16,8 +16,9 @@ from wizard import config, paths
 from wizard.auth import resolve
 from wizard.auth import status as st
 from wizard.errors import Cancelled, UsageError
+from wizard.i18n import M, localize
 from wizard.output import Output
-from wizard.render import STATUS_COLOURS, colour_enabled, paint, short_path, table
+from wizard.render import STATUS_COLOURS, cell_width, colour_enabled, labelled, paint, short_path, table
 
 TYPE_CHECKING = False  # `typing` and `argparse` are not worth importing on the status path
 if TYPE_CHECKING:
@@ -47,7 +48,7 @@ def _models_config(out: Output) -> tuple[dict[str, Any], str | None]:
     """The config's [models] table; an unusable config is a warning (status still runs)."""
     models_cfg, error = config.read_table(paths.config_path_str(), "models")
     if error:
-        out.say(f"warning: {error}; its models settings (auth_order, default) are ignored")
+        out.say(M("warning: {error}; its models settings (auth_order, default) are ignored", error=error))
     return models_cfg, error
 
 
@@ -69,29 +70,38 @@ def _account_text(row: st.ProfileStatus) -> str:
 
 
 def _notes(row: st.ProfileStatus) -> list[str]:
-    notes = []
+    """The lines under a profile's row, in the chosen language (the `error:`, `fix:` and `note:` tags stay)."""
+    notes: list[str] = []
     if row.error:
-        notes.append(f"error: {row.error}")
+        notes.append(localize(M("error: {error}", error=row.error)))
         fixes = [row.hint] if row.hint else []
         if row.fix and not any(row.fix in fix for fix in fixes):
             fixes.append(row.fix)
-        notes += [("fix: " if i == 0 else "or:  ") + fix for i, fix in enumerate(fixes)]
+        notes += _fix_lines(fixes)
     elif row.fix:
-        notes.append(f"fix: {row.fix}")
+        notes += _fix_lines([row.fix])
         if row.read_only and row.name == resolve.CODEX_CLI:
-            notes.append("     (optional: only if you use the Codex CLI)" if row.status == st.MISSING
-                         else "     (the Codex CLI owns this sign-in; OpenClaw only reads it)")
+            aside = (M("(optional: only if you use the Codex CLI)") if row.status == st.MISSING
+                     else M("(the Codex CLI owns this sign-in; OpenClaw only reads it)"))
+            notes.append(" " * cell_width("fix: ") + localize(aside))
     if row.note and row.name != resolve.ENV:
-        notes.append(f"note: {row.note}")
+        notes.append(localize(M("note: {note}", note=row.note)))
     return notes
+
+
+def _fix_lines(fixes: list[str]) -> list[str]:
+    """`fix: A`, then `or:  B` for each other way, the fixes one under another."""
+    tags = ["fix:"] + [localize(M("or:"))] * (len(fixes) - 1)
+    width = max(cell_width(tag) for tag in tags) + 1
+    return [tag + " " * (width - cell_width(tag)) + localize(fix) for tag, fix in zip(tags, fixes, strict=True)]
 
 
 def source_text(row: st.ProfileStatus) -> str:
     """Where a profile is read from, for people: a path, an environment variable or the OS keychain."""
     if row.source.startswith("env:"):
-        return f"${row.source.removeprefix('env:')} (from environment)"
+        return M("${name} (from environment)", name=row.source.removeprefix("env:"))
     if row.source.startswith("keyring:"):
-        return f"OS keychain ({row.source.removeprefix('keyring:')})"
+        return M("OS keychain ({entry})", entry=row.source.removeprefix("keyring:"))
     return short_path(row.source)
 
 
@@ -99,7 +109,7 @@ def status_table(rows: list[st.ProfileStatus], colour: bool) -> str:
     cells = [[row.profile, row.status, st.expiry_phrase(row), _account_text(row), source_text(row)]
              for row in rows]
     colours: list[list[str | None]] = [[None, STATUS_COLOURS.get(row.status), None, None, "dim"] for row in rows]
-    return table(["Profile", "Status", "Expires", "Account", "Source"], cells, colours,
+    return table([M("Profile"), M("Status"), M("Expires"), M("Account"), M("Source")], cells, colours,
                  enabled=colour, notes=[_notes(row) for row in rows])
 
 
@@ -108,31 +118,28 @@ def iso_utc(ms: int) -> str:
 
 
 def detail_block(row: st.ProfileStatus, provider: Provider | None, colour: bool) -> str:
-    expires = "-"
+    """A profile's every detail, one labelled line each, in the chosen language."""
+    expires: str = "-"
     if row.expires_at is not None:
-        expires = f"{iso_utc(row.expires_at)} ({st.expiry_phrase(row)})"
+        expires = M("{when} ({phrase})", when=iso_utc(row.expires_at), phrase=st.expiry_phrase(row))
     elif row.status == st.STATIC:
-        expires = "no expiry"
-    qualifier = " (refreshes on next use)" if row.refreshes_on_use else " (revoked)" if row.revoked else ""
-    lines = [
-        paint(row.profile, "bold", colour),
-        f"  Provider:  {row.provider}" + (f" ({provider.label})" if provider is not None else ""),
-        f"  Status:    {paint(row.status, STATUS_COLOURS.get(row.status), colour)}{qualifier}",
-        f"  Expires:   {expires}",
-        f"  Scopes:    {' '.join(row.scopes) or '-'}",
-        f"  Account:   {row.email or '-'}" + (f" ({row.account_id})" if row.account_id else ""),
-        f"  Plan:      {row.plan or '-'}",
-        f"  Source:    {row.source}" + ("  (read-only)" if row.read_only else ""),
+        expires = M("no expiry")
+    qualifier = (M("(refreshes on next use)") if row.refreshes_on_use else M("(revoked)") if row.revoked
+                 else None)
+    status = paint(row.status, STATUS_COLOURS.get(row.status), colour)
+    fields: list[tuple[str, str]] = [
+        (M("Provider:"), M("{id} ({label})", id=row.provider, label=provider.label) if provider is not None
+         else row.provider),
+        (M("Status:"), status if qualifier is None else status + " " + localize(qualifier)),
+        (M("Expires:"), expires),
+        (M("Scopes:"), " ".join(row.scopes) or "-"),
+        (M("Account:"), f"{row.email or '-'} ({row.account_id})" if row.account_id else row.email or "-"),
+        (M("Plan:"), row.plan or "-"),
+        (M("Source:"), M("{path}  (read-only)", path=row.source) if row.read_only else row.source),
     ]
-    if row.note:
-        lines.append(f"  Note:      {row.note}")
-    if row.error:
-        lines.append(f"  Error:     {row.error}")
-    if row.hint:
-        lines.append(f"  Hint:      {row.hint}")
-    if row.fix:
-        lines.append(f"  Fix:       {row.fix}")
-    return "\n".join(lines)
+    fields += [(label, value) for label, value in ((M("Note:"), row.note), (M("Error:"), row.error),
+                                                   (M("Hint:"), row.hint), (M("Fix:"), row.fix)) if value]
+    return "\n".join([paint(row.profile, "bold", colour), *labelled(fields, indent="  ")])
 
 
 def _str_or_none(value: object) -> str | None:
@@ -206,14 +213,16 @@ def models_status(args: argparse.Namespace | StatusArgs) -> int:
         })
         return code if args.check else 0
     colour = colour_enabled()
-    lines = [f"Config:         {short_path(config_file)}"
-             + ("" if config_exists else "  (not found: run `openclaw onboard`)")]
+    shown = short_path(config_file)
+    config_line, *rest = labelled([
+        (M("Config:"), shown if config_exists else M("{path}  (not found: run `openclaw onboard`)", path=shown)),
+        (M("Default model:"), _str_or_none(models_cfg.get("default")) or "-"),
+        (M("Auth order:"), ", ".join(view.auth_order) or "-")])
+    lines = [config_line]
     if config_error:
-        lines.append(paint(f"  error: {config_error}", "red", colour))
-    lines += [f"Default model:  {_str_or_none(models_cfg.get('default')) or '-'}",
-              f"Auth order:     {', '.join(view.auth_order) or '-'}",
-              "", "OAuth/token status"]
-    lines += [paint(entry.line(), None if entry.available else "dim", colour) for entry in report.values()]
+        lines.append(paint(localize(M("  error: {error}", error=config_error)), "red", colour))
+    lines += [*rest, "", localize(M("OAuth/token status"))]
+    lines += [paint(localize(entry.line()), None if entry.available else "dim", colour) for entry in report.values()]
     lines.append(status_table(view.rows, colour))
     out.print("\n".join(lines))
     return code if args.check else 0
@@ -235,12 +244,13 @@ def models_list(args: argparse.Namespace) -> int:
     cells = [[row["id"],
               "+".join(row["input"]) if row["input"] else "-",
               _context_text(row["context_window"]),
-              "-" if row["local"] is None else ("yes" if row["local"] else "no"),
+              "-" if row["local"] is None else (M("yes") if row["local"] else M("no")),
               row["auth"] or "-",
-              ",".join(row["tags"]) or "-"] for row in rows]
+              ",".join(row["tags"]) or "-"] for row in rows]  # input kinds, statuses and tags are JSON's words
     colours: list[list[str | None]] = [[None, None, None, None, STATUS_COLOURS.get(row["auth"] or ""),
                                         "red" if "missing" in row["tags"] else None] for row in rows]
-    out.print(table(["Model", "Input", "Ctx", "Local", "Auth", "Tags"], cells, colours, enabled=colour))
+    out.print(table([M("Model"), M("Input"), M("Ctx"), M("Local"), M("Auth"), M("Tags")], cells, colours,
+                    enabled=colour))
     return 0
 
 
@@ -255,8 +265,8 @@ def auth_refresh(args: argparse.Namespace) -> int:
     if args.json:
         out.document({"event": "refreshed", "profile": row.as_dict()})
     else:
-        out.print(f"refreshed {row.profile}: {row.status}, {st.expiry_phrase(row)}"
-                  + (f" ({_account_text(row)})" if row.email or row.account_id else ""))
+        out.print(_status_line(M("refreshed {profile}: {status}, {expiry}", profile=row.profile, status=row.status,
+                                 expiry=st.expiry_phrase(row)), row))
     return 0
 
 
@@ -279,26 +289,29 @@ def auth_logout(args: argparse.Namespace) -> int:
         return 0
     lines = logout_messages(provider, result)
     if result.codex_cli_untouched:
-        lines.append(f"left the Codex CLI's sign-in ({short_path(str(codex_cli.auth_path()))}) alone: "
-                     "it is not ours; `codex logout` signs it out")
-    out.print("\n".join(lines))
+        lines.append(M("left the Codex CLI's sign-in ({path}) alone: it is not ours; `codex logout` signs it out",
+                       path=short_path(str(codex_cli.auth_path()))))
+    out.print("\n".join(localize(line) for line in lines))
     return 0
 
 
 def logout_messages(provider: Provider, result: Logout) -> list[str]:
-    lines = []
+    """What logging out did, one message a line (shown with localize())."""
+    lines: list[str] = []
     if result.revocations is not None:
         from wizard.auth.oauth import revocation_lines
 
         lines += revocation_lines(provider.issuer or provider.id, result.revocations, result.record)
     elif result.unreadable:
-        lines.append(f"not revoked: the stored file was unusable ({result.unreadable})")
+        lines.append(M("not revoked: the stored file was unusable ({reason})", reason=result.unreadable))
     elif result.record is not None:
-        lines.append(f"{provider.id} has no revocation endpoint; revoke the key with the provider if it leaked")
+        lines.append(M("{provider} has no revocation endpoint; revoke the key with the provider if it leaked",
+                       provider=provider.id))
     if result.deleted:
-        lines.append(f"deleted {short_path(str(result.path))}")
+        lines.append(M("deleted {path}", path=short_path(str(result.path))))
     else:
-        lines.append(f"nothing stored for {provider.id} ({short_path(str(result.path))} does not exist)")
+        lines.append(M("nothing stored for {provider} ({path} does not exist)", provider=provider.id,
+                       path=short_path(str(result.path))))
     return lines
 
 
@@ -322,18 +335,18 @@ def auth_import(args: argparse.Namespace) -> int:
 def confirm_shared_token(assume_yes: bool) -> None:
     from wizard.auth.importer import SHARED_TOKEN_WARNING
 
-    print(SHARED_TOKEN_WARNING, file=sys.stderr)
+    print(localize(SHARED_TOKEN_WARNING), file=sys.stderr)
     if assume_yes:
         return
     if not sys.stdin.isatty():
         raise UsageError(
-            "refusing to copy the Codex CLI's sign-in without confirmation: stdin is not a terminal",
-            hint="pass --yes to confirm you accept the shared refresh token, or sign in separately: "
-                 f"{st.login_command(st.CODEX_PROVIDER)}")
-    sys.stderr.write("Copy it anyway? [y/N] ")
+            M("refusing to copy the Codex CLI's sign-in without confirmation: stdin is not a terminal"),
+            hint=M("pass --yes to confirm you accept the shared refresh token, or sign in separately: {command}",
+                   command=st.login_command(st.CODEX_PROVIDER)))
+    sys.stderr.write(localize(M("Copy it anyway? [y/N] ")))  # the answer stays y or yes in every language
     sys.stderr.flush()
     if sys.stdin.readline().strip().lower() not in ("y", "yes"):
-        raise Cancelled("not copied: nothing was written")
+        raise Cancelled(M("not copied: nothing was written"))
 
 
 def _report_import(args: argparse.Namespace, imported: Imported, *, origin: str) -> int:
@@ -342,14 +355,21 @@ def _report_import(args: argparse.Namespace, imported: Imported, *, origin: str)
     if args.json:
         out.document({"event": "imported", "from": origin, "replaced": imported.replaced, "profile": row.as_dict()})
         return 0
-    verb = "replaced" if imported.replaced else "stored"
-    lines = [f"{verb} {row.profile} in {short_path(str(imported.path))} (mode 0600) from {short_path(origin)}",
-             f"status: {row.status}, {st.expiry_phrase(row)}"
-             + (f" ({_account_text(row)})" if row.email or row.account_id else "")]
+    where = {"profile": row.profile, "path": short_path(str(imported.path)), "origin": short_path(origin)}
+    lines = [M("replaced {profile} in {path} (mode 0600) from {origin}", **where) if imported.replaced
+             else M("stored {profile} in {path} (mode 0600) from {origin}", **where),
+             _status_line(M("status: {status}, {expiry}", status=row.status, expiry=st.expiry_phrase(row)), row)]
     if row.fix:
-        lines.append(f"fix: {row.fix}")
-    out.print("\n".join(lines))
+        lines.append(M("fix: {fix}", fix=row.fix))
+    out.print("\n".join(localize(line) for line in lines))
     return 0
+
+
+def _status_line(line: str, row: st.ProfileStatus) -> str:
+    """`line`, then the account it signs in as when there is one."""
+    if row.email or row.account_id:
+        return M("{line} ({account})", line=line, account=_account_text(row))
+    return line
 
 
 # --------------------------------------------------------------------------- models invoke
@@ -371,6 +391,7 @@ def invoke(args: argparse.Namespace) -> int:
         out.document({"event": "reply", "provider": provider.id, **reply.as_dict()})
         return 0
     usage = reply.usage or {}
-    out.print(f"{reply.text}\ntokens: {usage.get('input_tokens', '?')} in, {usage.get('output_tokens', '?')} out, "
-              f"{usage.get('total_tokens', '?')} total ({reply.model}, {provider.id})")
+    out.print(M("{reply}\ntokens: {input} in, {output} out, {total} total ({model}, {provider})", reply=reply.text,
+                input=usage.get("input_tokens", "?"), output=usage.get("output_tokens", "?"),
+                total=usage.get("total_tokens", "?"), model=reply.model, provider=provider.id))
     return 0
