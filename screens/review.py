@@ -59,7 +59,7 @@ class ReviewScreen(WizardScreen):
         with VerticalScroll(id="form"):
             yield Static(localize(M("What will happen")), classes="field-label")
             yield BulletList([plan_line(line) for line in self.plan.lines()], id="plan-lines")
-            diff = self.plan.diff()
+            diff = self.plan.diff(for_people=True)
             heading = M("Configuration changes") if diff else M("Configuration: no changes")
             yield Static(localize(heading), classes="field-label")
             if diff:

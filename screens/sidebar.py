@@ -9,12 +9,12 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Static
 
-from wizard.i18n import M, localize
+from wizard.i18n import MC, M, localize
 
 GLYPHS = {"done": "✔", "current": "▶", "pending": "○", "kept": "=", "skipped": "↷", "n/a": "–"}
 LEGEND = M("✔ done ▶ now ○ to do\n= kept ↷ skipped\n– not applicable")
 # A step's status in words, for its tooltip (the machine's status values are ids)
-STATUS_WORDS = {"done": M("done"), "current": M("now"), "pending": M("to do"), "kept": M("kept"),
+STATUS_WORDS = {"done": M("done"), "current": M("now"), "pending": M("to do"), "kept": MC("sidebar legend", "kept"),
                 "skipped": M("skipped"), "n/a": M("not applicable")}
 
 

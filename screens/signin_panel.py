@@ -29,7 +29,7 @@ from textual.widgets import Button, Input, Static
 
 from screens.notice import Notice
 from screens.text import sentence
-from wizard.i18n import M, localize
+from wizard.i18n import MC, M, localize
 
 if TYPE_CHECKING:
     from wizard.auth.browser import Launch
@@ -357,7 +357,7 @@ class SignInPanel(Vertical):
 
     @staticmethod
     def success_text(record: dict) -> Text:
-        who = M(" as {email}", email=record["email"]) if record.get("email") else ""
+        who = MC("signed-in panel", " as {email}", email=record["email"]) if record.get("email") else ""
         plan = M(" ({plan} plan)", plan=record["plan"]) if record.get("plan") else ""
         return Text(localize(M("✔ Signed in{who}{plan}. Credentials are stored; press Enter for Next.",
                                who=who, plan=plan)), style="bold")

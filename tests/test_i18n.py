@@ -75,3 +75,31 @@ def test_japanese_translates_the_message_and_its_message_values(monkeypatch):
     assert message == "outer inner"  # what JSON and scripts get
     assert localize(message) == "外 内"
     assert localize(M("not in the catalog")) == "not in the catalog"
+
+
+def test_a_context_keeps_two_meanings_of_one_english_word_apart():
+    """The sidebar's "now" (the current step) and a usage reset's "now" read differently in Japanese; the
+    English stays the same word, and a message with a context survives pickling with it."""
+    import pickle
+
+    from wizard.i18n import MC
+
+    reset, current = MC("usage reset", "now"), M("now")
+    assert reset == current == "now"
+    try:
+        i18n.use("ja")
+        assert localize(reset) == "まもなく"
+        assert localize(current) == "現在"
+        assert localize(pickle.loads(pickle.dumps(reset))) == "まもなく"
+    finally:
+        i18n.use("en")
+
+
+def test_the_catalog_check_names_a_message_that_reads_two_ways_in_two_parts(tmp_path, monkeypatch):
+    tool = _tool()
+    for part, text in (("core", "維持"), ("tui", "既存の値のまま")):
+        (tmp_path / f"{part}.po").write_text(f'msgid "kept"\nmsgstr "{text}"\n', encoding="utf-8")
+    monkeypatch.setattr(tool, "LOCALE", tmp_path)
+    assert tool.disagreements() == [
+        "'kept' reads differently in tui.po and core.po (the same meaning: make them read alike; another "
+        "meaning: MC(context, ...))"]

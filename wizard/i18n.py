@@ -30,27 +30,37 @@ _catalog: NullTranslations | None = None  # None while the language is English
 class Msg(str):
     """An English message that can be shown in another language: `msgid` with `params` filled in."""
 
-    __slots__ = ("msgid", "params")
+    __slots__ = ("context", "msgid", "params")
     msgid: str
     params: dict[str, Any]
+    context: str | None
 
     def __new__(cls, msgid: str, /, **params: Any) -> Msg:
         self = super().__new__(cls, msgid.format(**params) if params else msgid)
         self.msgid = msgid
         self.params = params
+        self.context = None
         return self
 
     def __reduce__(self) -> tuple[Any, ...]:  # pickling keeps the English text and the message
-        return (_rebuild, (self.msgid, self.params))
+        return (_rebuild, (self.msgid, self.params, self.context))
 
 
-def _rebuild(msgid: str, params: dict[str, Any]) -> Msg:
-    return Msg(msgid, **params)
+def _rebuild(msgid: str, params: dict[str, Any], context: str | None = None) -> Msg:
+    message = Msg(msgid, **params)
+    message.context = context
+    return message
 
 
 def M(msgid: str, /, **params: Any) -> Msg:  # noqa: N802  (the extractor's keyword: short, like _)
     """A message for people: English `msgid`, `{name}` placeholders filled from `params`."""
     return Msg(msgid, **params)
+
+
+def MC(context: str, msgid: str, /, **params: Any) -> Msg:  # noqa: N802  (the extractor's keyword)
+    """A message whose English is written the same as another's with another meaning (gettext's
+    pgettext): "now" in the sidebar's legend (the current step) is not "now" of a usage reset."""
+    return _rebuild(msgid, params, context)
 
 
 def localize(text: object) -> str:
@@ -59,7 +69,10 @@ def localize(text: object) -> str:
         return text if isinstance(text, str) else str(text)
     if _catalog is None:
         return str.__str__(text)
-    translated = _catalog.gettext(text.msgid)
+    if text.context is None:
+        translated = _catalog.gettext(text.msgid)
+    else:
+        translated = _catalog.pgettext(text.context, text.msgid)
     if not text.params:
         return translated
     return translated.format(**{name: _value(value) for name, value in text.params.items()})

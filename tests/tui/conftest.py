@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 import pytest_textual_snapshot
 
+from wizard.i18n import M
+
 ROOT = Path(__file__).resolve().parents[2]
 SNAPSHOT_DIR = ROOT / "snapshots"
 # A fixed state dir for snapshot tests, so no path on screen or in a diff ever changes between runs
@@ -68,7 +70,8 @@ def snap_state(monkeypatch) -> Path:
         shutil.rmtree(SNAPSHOT_STATE.parent, ignore_errors=True)
 
 
-NO_DISPLAY = "there is no display here (DISPLAY and WAYLAND_DISPLAY are unset)"
+# the words browser.why_no_browser says (a message: Japanese runs show its Japanese)
+NO_DISPLAY = M("there is no display here (DISPLAY and WAYLAND_DISPLAY are unset)")
 
 
 def make_machine(*, start_at: str | None = None, which=None, browser_blocked: str | None = NO_DISPLAY):

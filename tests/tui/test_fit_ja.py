@@ -113,6 +113,9 @@ def glossary_catalog(monkeypatch):
         def gettext(self, msgid: str) -> str:
             return GLOSSARY.get(msgid) or real.gettext(msgid)
 
+        def pgettext(self, context: str, msgid: str) -> str:
+            return real.pgettext(context, msgid)
+
     monkeypatch.setattr(i18n, "_catalog", WithGlossary())
 
 

@@ -15,7 +15,7 @@ import math
 import time
 
 from wizard.auth.providers import ORIGINATOR, Provider
-from wizard.i18n import M, Msg
+from wizard.i18n import MC, M, Msg
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
 if TYPE_CHECKING:
@@ -102,7 +102,7 @@ def reset_remaining(target_ms: int | None, now_ms: int) -> str | None:
         return None
     diff_ms = target_ms - now_ms
     if diff_ms <= 0:
-        return M("now")
+        return MC("usage reset", "now")
     minutes = diff_ms // 60000
     if minutes < 60:
         return f"{minutes}m"
