@@ -10,7 +10,7 @@ from wizard.argparse_ja import NOT_AT_LINE_END, NOT_AT_LINE_START, _unbreakable,
 from wizard.render import cell_width
 
 WORDS = ["サインイン", "します。", "（デフォルト:", "browser）", "、", "--provider", "env:NAME", "の", "を",
-         "プロバイダー", "ok", "JSON", "「設定」", "ファイル", "x"]
+         "プロバイダー", "ok", "JSON", "「設定」", "ファイル", "x", "[環境変数", "OPENCLAW_MODEL]"]
 
 
 @given(st.lists(st.sampled_from(WORDS), min_size=1, max_size=30), st.lists(st.booleans(), min_size=30, max_size=30),
@@ -34,3 +34,13 @@ def test_a_japanese_sentence_breaks_between_characters_and_ascii_words_stay_whol
                      "env:NAME で指定します"]
     assert wrap_cells("一二三四五六七八九十。", 10) == ["一二三四五", "六七八九", "十。"]  # 。 never starts a line
     assert wrap_cells("abcdefghij klm", 5) == ["abcde", "fghij", "klm"]  # a word wider than a line is cut
+
+
+def test_an_ascii_bracket_stays_with_the_japanese_it_opens():
+    """argparse help ends with "[環境変数 OPENCLAW_WORKSPACE]": a line never ends with its "[" (found at
+    80 columns, where "そのまま残します。[" ended a line)."""
+    text = "エージェントが作業するフォルダーです。既存のファイルはそのまま残します。[環境変数 OPENCLAW_WORKSPACE]"
+    for width in range(20, 80):
+        lines = wrap_cells(text, width)
+        assert not any(line.endswith("[") for line in lines), (width, lines)
+        assert not any(line.startswith("]") for line in lines), (width, lines)

@@ -112,8 +112,8 @@ def _cell_formatter(formatter: object) -> type[argparse.HelpFormatter]:
 
 # Where a line may not begin (closing marks, small kana, punctuation) or end (opening marks): the usual
 # Japanese line-breaking rules (kinsoku), kept short.
-NOT_AT_LINE_START = set("、。，．・：；？！ー）」』】〕〉》”’ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ),.:;!?%")
-NOT_AT_LINE_END = set("（「『【〔〈《“‘(")
+NOT_AT_LINE_START = set("、。，．・：；？！ー）」』】〕〉》”’ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ)]},.:;!?%")
+NOT_AT_LINE_END = set("（「『【〔〈《“‘([{")
 _PIECES = re.compile(r"\s+|[\x21-\x7e]+|.", re.S)  # blanks, a run of ASCII, or one other character
 
 
