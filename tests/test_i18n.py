@@ -103,3 +103,42 @@ def test_the_catalog_check_names_a_message_that_reads_two_ways_in_two_parts(tmp_
     assert tool.disagreements() == [
         "'kept' reads differently in tui.po and core.po (the same meaning: make them read alike; another "
         "meaning: MC(context, ...))"]
+
+
+def test_the_catalog_reads_every_message_as_the_standard_librarys_gettext_does():
+    """wizard.i18n.Catalog reads the shipped .mo without importing gettext (its start-up cost): for every
+    message, with or without a context, it answers what gettext.GNUTranslations answers."""
+    import gettext
+
+    from wizard.i18n import Catalog, catalog_path
+
+    with open(catalog_path("ja"), "rb") as fh:
+        data = fh.read()
+    ours = Catalog(data)
+    with open(catalog_path("ja"), "rb") as fh:
+        stdlib = gettext.GNUTranslations(fh)
+    messages = list(_tool().read_catalog())
+    assert len(messages) > 900
+    for message in messages:
+        if not message.id:
+            continue
+        if message.context:
+            assert ours.pgettext(message.context, message.id) == stdlib.pgettext(message.context, message.id)
+        else:
+            assert ours.gettext(message.id) == stdlib.gettext(message.id) == message.string, message.id
+    assert ours.gettext("a message the catalog does not hold") == "a message the catalog does not hold"
+
+
+def test_a_damaged_catalog_shows_english_rather_than_failing(tmp_path, monkeypatch):
+    from wizard.i18n import Catalog
+
+    with pytest.raises(ValueError, match="not a GNU gettext catalog"):
+        Catalog(b"\x00" * 28)
+    broken = tmp_path / "openclaw.mo"
+    broken.write_bytes(b"not a catalog at all")
+    monkeypatch.setattr(i18n, "catalog_path", lambda lang: str(broken))
+    try:
+        i18n.use("ja")
+        assert localize(M("Next")) == "Next"
+    finally:
+        i18n.use("en")

@@ -50,6 +50,17 @@ def test_status_with_an_empty_state_dir_loads_only_our_own_modules(cli_env: dict
     assert top_level <= {"wizard", "__future__", "errno"}, sorted(top_level)
 
 
+def test_status_in_japanese_reads_its_catalog_without_gettext_re_or_enum(cli_env: dict) -> None:
+    """Japanese costs one catalog read: not the gettext module (with re, enum and functools about 6 ms,
+    a quarter of the command); unicodedata measures the table's cells."""
+    env = {**cli_env, "LANG": "ja_JP.UTF-8"}
+    added = beyond_the_floor([str(OPENCLAW), "models", "auth", "status"], env)
+    assert "wizard.commands.models" in added
+    top_level = {name.split(".")[0] for name in added}
+    assert not top_level & (NEVER | {"re", "enum", "functools"}), sorted(top_level & (NEVER | {"re", "enum"}))
+    assert top_level <= {"wizard", "__future__", "errno", "unicodedata", "struct", "_struct"}, sorted(top_level)
+
+
 @pytest.mark.parametrize("flags", [["--json"], ["--check"], ["--provider", "openai-codex", "--json", "--check"],
                                    ["--provider=openai-api-key"]])
 def test_status_flags_keep_it_lean(cli_env: dict, flags: list[str]) -> None:
