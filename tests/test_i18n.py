@@ -142,3 +142,39 @@ def test_a_damaged_catalog_shows_english_rather_than_failing(tmp_path, monkeypat
         assert localize(M("Next")) == "Next"
     finally:
         i18n.use("en")
+
+
+def _mo(entries: dict[str, str], order: str) -> bytes:
+    """A GNU .mo in the given byte order, laid out as msgfmt lays it out (sorted keys, tables, then strings)."""
+    keys = sorted(entries)
+    ids = [k.encode() for k in keys]
+    strs = [entries[k].encode() for k in keys]
+    count = len(keys)
+    start = 28 + 16 * count
+    def word(value: int) -> bytes:
+        return value.to_bytes(4, order)
+    table_o, table_t, blob = b"", b"", b""
+    for text in ids:
+        table_o += word(len(text)) + word(start + len(blob))
+        blob += text + b"\0"
+    for text in strs:
+        table_t += word(len(text)) + word(start + len(blob))
+        blob += text + b"\0"
+    header = word(0x950412DE) + word(0) + word(count) + word(28) + word(28 + 8 * count) + word(0) + word(0)
+    return header + table_o + table_t + blob
+
+
+@pytest.mark.parametrize("order", ["little", "big"])
+def test_a_catalog_in_either_byte_order_reads_as_gettext_reads_it(order):
+    import gettext
+    import io
+
+    from wizard.i18n import Catalog
+
+    data = _mo({"": "Content-Type: text/plain; charset=UTF-8\n", "Next": "次へ",
+                "usage reset\x04now": "まもなく", "now": "現在", "{n} file\x00{n} files": "{n} 個のファイル"}, order)
+    ours, stdlib = Catalog(data), gettext.GNUTranslations(io.BytesIO(data))
+    for message in ("Next", "now", "missing"):
+        assert ours.gettext(message) == stdlib.gettext(message)
+    assert ours.pgettext("usage reset", "now") == stdlib.pgettext("usage reset", "now") == "まもなく"
+    assert ours.gettext("{n} file") == stdlib.ngettext("{n} file", "{n} files", 1) == "{n} 個のファイル"

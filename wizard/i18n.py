@@ -15,9 +15,11 @@ a value starting with `ja` selects Japanese, anything else English. The locale n
 
 from __future__ import annotations
 
+import sys
+
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing (this module is on every start)
 if TYPE_CHECKING:
-    from collections.abc import Callable, Mapping
+    from collections.abc import Mapping
     from typing import Any, Literal
 
 LANGUAGES = ("en", "ja")
@@ -116,26 +118,38 @@ class Catalog:
             raise ValueError("not a GNU gettext catalog (bad magic number)")
         order: Literal["little", "big"] = "little" if magic == 0x950412DE else "big"
 
-        def word(at: int) -> int:
-            return int.from_bytes(data[at:at + 4], order)
+        def words(at: int, count: int) -> list[int]:
+            if order == sys.byteorder:  # the usual case: the machine's own order, read in one go
+                return memoryview(data)[at:at + 4 * count].cast("I").tolist()
+            return [int.from_bytes(data[i:i + 4], order) for i in range(at, at + 4 * count, 4)]
 
-        count, originals, translations = word(8), word(12), word(16)
-        self._texts: dict[str, str] = {}
-        for index in range(count):
-            key = _entry(data, word, originals + 8 * index)
+        count, originals, translations = words(8, 3)
+        self._data = data
+        # Only the msgids are read now (a lookup decodes the one translation it needs): reading every
+        # translation of a thousand would cost more than the command that prints three of them.
+        self._translations = words(translations, 2 * count)
+        self._index: dict[bytes, int] = {}
+        for index, (length, offset) in enumerate(_pairs(words(originals, 2 * count))):
+            key = data[offset:offset + length]
             if key:  # the empty msgid holds the catalog's header
-                self._texts[key.split("\x00")[0]] = _entry(data, word, translations + 8 * index).split("\x00")[0]
+                self._index[key.split(b"\x00")[0]] = index  # a plural entry is found by its singular
 
     def gettext(self, message: str) -> str:
-        return self._texts.get(message, message)
+        return self._lookup(message) or message
 
     def pgettext(self, context: str, message: str) -> str:
-        return self._texts.get(f"{context}\x04{message}", message)  # gettext's context separator
+        return self._lookup(f"{context}\x04{message}") or message  # gettext's context separator
+
+    def _lookup(self, key: str) -> str | None:
+        index = self._index.get(key.encode("utf-8"))
+        if index is None:
+            return None
+        length, offset = self._translations[2 * index], self._translations[2 * index + 1]
+        return self._data[offset:offset + length].decode("utf-8").split("\x00")[0]
 
 
-def _entry(data: bytes, word: Callable[[int], int], at: int) -> str:
-    length, offset = word(at), word(at + 4)
-    return data[offset:offset + length].decode("utf-8")
+def _pairs(values: list[int]) -> zip[tuple[int, int]]:
+    return zip(values[0::2], values[1::2], strict=True)
 
 
 class _NoCatalog:
