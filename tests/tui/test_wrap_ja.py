@@ -3,7 +3,8 @@ Rich break only at blanks, so without it a run of Japanese moved to the next lin
 ("... OpenAI" / "Codex" / "を使う（ブラウザ、...").
 
 screens/linebreak.py rebinds a private name of the pinned Textual and Rich: the first tests fail loudly if
-an upgrade moves it, before any layout test could pass by accident.
+an upgrade moves it, before any layout test could pass by accident. Last, a Japanese sentence that starts
+with an id keeps it as written (screens/text.py capitalizes English only).
 """
 
 from __future__ import annotations
@@ -114,3 +115,29 @@ async def test_every_kind_of_text_breaks_as_japanese(japanese, selector):
     assert_broken_as_japanese(lines, 30)
     assert "".join(lines).replace(" ", "") == SENTENCE.replace(" ", "")
 
+
+
+def test_a_japanese_sentence_keeps_the_id_it_starts_with(japanese):
+    from screens.text import sentence
+    from wizard import i18n
+    from wizard.i18n import M
+
+    signed = M("signed in to {provider} ({method}); its tokens are stored", provider="openai-codex", method="device")
+    assert sentence(signed).startswith("openai-codex に")  # Review showed "Openai-codex に ..."
+    i18n.use("en")
+    assert sentence(signed).startswith("Signed in to openai-codex")
+
+
+async def test_a_toast_breaks_as_japanese(japanese):
+    from textual.widgets._toast import Toast
+
+    app = Texts()
+    linebreak.install()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        app.notify(SENTENCE, timeout=30)
+        await pilot.pause()
+        toast = app.screen.query_one(Toast)
+        width = toast.content_region.width
+        lines = [line for line in widget_lines(app, toast) if line]
+    assert len(lines) > 1, lines
+    assert_broken_as_japanese(lines, width)
