@@ -56,6 +56,10 @@ class OnboardApp(App[int]):
         if theme:
             self.theme = theme
         self.add_class(f"-lang-{language()}")  # the stylesheet gives double-width languages a little more room
+        if language() == "ja":
+            from screens import linebreak
+
+            linebreak.install()  # Japanese breaks between characters, not only at spaces
 
     @property
     def signed_in(self) -> bool:

@@ -6,12 +6,17 @@ wizard/ and the TUI's own are `M(...)` values, English until shown.
 
 from __future__ import annotations
 
-from wizard.i18n import M, localize
+from wizard.i18n import M, language, localize
 
 
 def sentence(text: str) -> str:
-    """`text` in the user's language, starting with a capital letter (a no-op for Japanese)."""
+    """`text` in the user's language, starting with a capital letter in English.
+
+    Japanese has no capitals: a Japanese sentence that starts with an id ("openai-codex に ...") keeps it
+    as written."""
     shown = localize(text)
+    if language() == "ja":
+        return shown
     return shown[:1].upper() + shown[1:]
 
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from wizard.argparse_ja import NOT_AT_LINE_END, NOT_AT_LINE_START, _unbreakable, wrap_cells
+from wizard.argparse_ja import wrap_cells
+from wizard.linebreak import NOT_AT_LINE_END, NOT_AT_LINE_START, segments
 from wizard.render import cell_width
 
 WORDS = ["サインイン", "します。", "（デフォルト:", "browser）", "、", "--provider", "env:NAME", "の", "を",
@@ -22,7 +23,7 @@ def test_lines_fit_keep_every_character_and_follow_the_kinsoku_rules(words, spac
     lines = wrap_cells(text, width)
     assert all(cell_width(line) <= width for line in lines)
     assert "".join(lines).replace(" ", "") == text.replace(" ", "")
-    assume(all(cell_width(chunk) <= width for chunk in _unbreakable(text)))  # else a chunk is cut, anywhere
+    assume(all(cell_width(text[a:b].rstrip()) <= width for a, b in segments(text)))  # else a chunk is cut, anywhere
     for before, after in zip(lines, lines[1:], strict=False):
         assert after[0] not in NOT_AT_LINE_START and before[-1] not in NOT_AT_LINE_END, (before, after)
         assert not (before[-1].isascii() and after[0].isascii() and before + after in text), (before, after)

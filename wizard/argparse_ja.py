@@ -17,9 +17,9 @@ takes two cells and a Japanese sentence has no spaces to break at, which textwra
 from __future__ import annotations
 
 import argparse
-import re
 from collections.abc import Iterable, Iterator
 
+from wizard import linebreak
 from wizard.i18n import M, Msg, localize
 from wizard.render import cell_width
 
@@ -110,70 +110,12 @@ def _cell_formatter(formatter: object) -> type[argparse.HelpFormatter]:
 
 # --------------------------------------------------------------------------- wrapping by terminal cells
 
-# Where a line may not begin (closing marks, small kana, punctuation) or end (opening marks): the usual
-# Japanese line-breaking rules (kinsoku), kept short.
-NOT_AT_LINE_START = set("、。，．・：；？！ー）」』】〕〉》”’ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ)]},.:;!?%")
-NOT_AT_LINE_END = set("（「『【〔〈《“‘([{")
-_PIECES = re.compile(r"\s+|[\x21-\x7e]+|.", re.S)  # blanks, a run of ASCII, or one other character
-
 
 def wrap_cells(text: str, width: int) -> list[str]:
-    """`text` (blanks already made single spaces) in lines of at most `width` cells. A line breaks at a
-    space, or between Japanese characters where the kinsoku rules allow; an ASCII word longer than a
-    line is cut."""
-    lines: list[str] = []
-    line = ""
-    for chunk in _unbreakable(text):
-        if chunk == " ":
-            if line:
-                line += " "
-            continue
-        if line and cell_width(line + chunk) > width:
-            lines.append(line.rstrip(" "))
-            line = ""
-        line += chunk
-        while cell_width(line) > width:  # one chunk wider than the line: cut it
-            head = _cut(line, width)
-            lines.append(head)
-            line = line[len(head):]
-    if line.strip():
-        lines.append(line.rstrip(" "))
-    return lines
-
-
-def _unbreakable(text: str) -> Iterator[str]:
-    """`text` as the pieces no line break may fall inside: single spaces and chunks of characters."""
-    chunk = ""
-    for piece in _PIECES.findall(text):
-        if piece.isspace():
-            if chunk:
-                yield chunk
-            chunk = ""
-            yield " "
-        elif chunk and not _may_break(chunk[-1], piece[0]):
-            chunk += piece
-        else:
-            if chunk:
-                yield chunk
-            chunk = piece
-    if chunk:
-        yield chunk
-
-
-def _may_break(before: str, after: str) -> bool:
-    if before in NOT_AT_LINE_END or after in NOT_AT_LINE_START:
-        return False
-    return not (before.isascii() and after.isascii())  # ASCII runs break only at spaces, as textwrap does
-
-
-def _cut(text: str, width: int) -> str:
-    """The longest head of `text` that fits `width` cells (at least one character)."""
-    used = 0
-    for index, char in enumerate(text):
-        used += cell_width(char)
-        if used > width:
-            return text[:max(index, 1)]
-    return text
+    """`text` (blanks already made single spaces) in lines of at most `width` cells: a line breaks at a
+    space, or between Japanese characters where the kinsoku rules allow (wizard/linebreak.py); an ASCII
+    word longer than a line is cut."""
+    return linebreak.wrap(text, width) if text else []
 
 
 class CellFormatter(argparse.HelpFormatter):
