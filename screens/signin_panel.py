@@ -342,7 +342,7 @@ class SignInPanel(Vertical):
             self.go(SIGNED_IN, status=self.success_text(message.record))
             self.post_message(self.SignedIn(message.record))
         else:
-            error = localize(message.error or M("Sign-in stopped."))
+            error = sentence(message.error or M("Sign-in stopped."))
             self.go(FAILED, error=Text(f"{error}\n{localize(AFTER_FAILURE)}", overflow="fold"))
 
     def on_sign_in_panel_usage_line(self, message: UsageLine) -> None:

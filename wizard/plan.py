@@ -6,7 +6,7 @@ import os
 
 from wizard import config as config_store
 from wizard.fsutil import atomic_write, ensure_private_dir
-from wizard.i18n import M
+from wizard.i18n import MC, M
 from wizard.steps.base import Context, SecretValue
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
@@ -16,6 +16,12 @@ if TYPE_CHECKING:
 
     from wizard.auth.store import Record
     from wizard.machine import Machine, SignedIn
+
+
+# A sign-in method's id as a plan line names it: the id in English (scripts read these lines), its
+# label's words in Japanese.
+METHOD_WORDS = {"browser": MC("sign-in method", "browser"), "device": MC("sign-in method", "device"),
+                "paste": MC("sign-in method", "paste")}
 
 
 class Plan:
@@ -75,13 +81,15 @@ class Plan:
         out += [M("store credentials for {provider}", provider=c["provider"]) for c in self.credentials]
         if self.signed:
             signed = self.signed
+            method = METHOD_WORDS.get(signed.method, signed.method)
             out.append(M("signed in to {provider} as {email} ({method}); its tokens are stored",
-                         provider=signed.provider, email=signed.email, method=signed.method) if signed.email else
+                         provider=signed.provider, email=signed.email, method=method) if signed.email else
                        M("signed in to {provider} ({method}); its tokens are stored", provider=signed.provider,
-                         method=signed.method))
+                         method=method))
         elif self.sign_in:
             out.append(M("sign in to {provider} ({method}) before anything is written; "
-                         "tokens are stored as soon as they arrive", provider=self.sign_in[0], method=self.sign_in[1]))
+                         "tokens are stored as soon as they arrive", provider=self.sign_in[0],
+                         method=METHOD_WORDS.get(self.sign_in[1], self.sign_in[1])))
         out += [M("create {path}", path=short_path(str(path))) for path, _ in self.files]
         out += [M("keep {path} (exists)", path=short_path(str(path))) for path in self.kept_files]
         # The warning: and note: tags stay as they are in every language (people and scripts grep for them).

@@ -13,6 +13,7 @@ import pytest
 
 from tests.tui.conftest import FROZEN_NOW, make_app, make_machine, presets_for
 from tests.tui.test_navigation import EXISTING
+from wizard.i18n import M
 
 SIGN_IN_URL = ("https://auth.openai.com/oauth/authorize?response_type=code&client_id=app_EMoamEEZ73f0CkXaXp7hrann"
                "&redirect_uri=http%3A%2F%2F127.0.0.1%3A1455%2Fauth%2Fcallback&scope=openid+profile+email"
@@ -192,8 +193,9 @@ def sign_in_signed_in():
 def sign_in_failed():
     from screens.signin_panel import SignInPanel
 
+    # the words wizard/auth/signin.py says when the provider refuses (its reason is the provider's, as sent)
     return signing_in("paste", SignInPanel.UrlReady(SIGN_IN_URL), SignInPanel.Finished(
-        None, "The provider did not complete the sign-in: access_denied: The user denied access"))
+        None, M("the provider did not complete the sign-in: {reason}", reason="access_denied: The user denied access")))
 
 
 def review():
