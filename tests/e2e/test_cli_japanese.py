@@ -235,10 +235,10 @@ def test_models_status_in_japanese_is_aligned_by_cells(run_cli, stored_key):
     assert [line.split()[0] for line in labels] == ["設定ファイル:", "デフォルトモデル:", "認証の順序:"]
     assert len({cell_width(line[:len(line) - len(line.split(None, 1)[1])]) for line in labels}) == 1
     assert "（見つかりません: `openclaw onboard` を実行してください）" in lines[0]
-    assert "OAuth/トークンの状態" in lines
+    assert "OAuth/トークンのステータス" in lines
     start = lines.index(next(line for line in lines if line.startswith("プロファイル")))
     rows = [line for line in lines[start:] if not line.startswith("  ")]
-    assert rows[0].split() == ["プロファイル", "状態", "有効期限", "アカウント", "保存場所"]
+    assert rows[0].split() == ["プロファイル", "ステータス", "有効期限", "アカウント", "保存場所"]
     assert_aligned(rows)
     assert "  fix: openclaw models auth login --provider openai-codex" in lines
     notes = lines[lines.index("  fix: codex login") + 1]
@@ -248,10 +248,10 @@ def test_models_status_in_japanese_is_aligned_by_cells(run_cli, stored_key):
 def test_models_auth_status_detail_block_labels_align_by_cells(run_cli, stored_key):
     lines = run_cli("models", "auth", "status", "--provider", "openai-api-key", env=JA).stdout.splitlines()
     block = lines[lines.index("openai-api-key:default") + 1:]
-    assert [line.split()[0] for line in block] == ["プロバイダー:", "状態:", "有効期限:", "スコープ:", "アカウント:",
-                                                   "プラン:", "保存場所:"]
+    assert [line.split()[0] for line in block] == ["プロバイダー:", "ステータス:", "有効期限:", "スコープ:",
+                                                   "アカウント:", "プラン:", "保存場所:"]
     assert {cell_width(line[:line.index(line.split()[1])]) for line in block} == {cell_width("  プロバイダー:  ")}
-    assert "  状態:          static" in block and "  有効期限:      有効期限なし" in block
+    assert "  ステータス:    static" in block and "  有効期限:      有効期限なし" in block
 
 
 @pytest.mark.parametrize("argv", [("models", "list", "--json"), ("models", "status", "--json"),
@@ -273,7 +273,7 @@ def test_result_lines_are_japanese(run_cli, state_dir):
     assert "に保存しました（モード 0600）: static、" in stored.stdout
     logout = run_cli("models", "auth", "logout", "--provider", "openai-api-key", env=JA)
     assert logout.returncode == 0, logout.stderr
-    assert "openai-api-key には失効のエンドポイントがありません" in logout.stdout
+    assert "openai-api-key には取り消し用のエンドポイントがありません" in logout.stdout
     assert logout.stdout.splitlines()[-1].endswith("openai-api-key.json を削除しました")
     again = run_cli("models", "auth", "logout", "--provider", "openai-api-key", env=JA)
     assert again.stdout.startswith("openai-api-key には何も保存されていません（")

@@ -131,8 +131,8 @@ def test_pasted_addresses_are_refused_in_japanese_state_mismatch_included(login,
     run.paste("garbage")
     run.wait_for(r"^受け付けませんでした: ブラウザの移動先のアドレスでも認可コードでもありません。")
     run.paste(location.replace(query_of(location)["state"], "someone-elses-state"))
-    mismatch = run.wait_for(r"^受け付けませんでした: そのアドレスは別のサインインの試みのものです "
-                            r"\(state が一致しません\)。(.*)。もう一度貼り付けてください。$")
+    mismatch = run.wait_for(r"^受け付けませんでした: そのアドレスは別のサインインの試みのものです"
+                            r"（state が一致しません）。(.*)。もう一度貼り付けてください。$")
     assert "上に表示した URL を開き" in mismatch.group(1)
     run.paste(location)
     code, _, stderr = run.finish()
@@ -192,7 +192,7 @@ def test_an_unreachable_provider_is_a_japanese_network_error(run_cli, state_dir,
     assert result.returncode == 1
     host = Nowhere.issuer.removeprefix("http://")
     lines = result.stderr.splitlines()
-    assert lines[0].startswith(f"error: {host} のディスカバリードキュメント (localidp)に接続できませんでした: "), lines
+    assert lines[0].startswith(f"error: localidp のディスカバリードキュメント ({host}) に接続できませんでした: "), lines
     assert "hint: ネットワーク接続（とプロキシの設定）を確認して、もう一度お試しください" in lines
     assert "could not reach" not in result.stderr
 
@@ -203,7 +203,7 @@ def test_a_timeout_is_japanese_and_its_hint_keeps_the_flags(login, state_dir):
     assert code != 0
     lines = stderr.splitlines()
     assert "error: 1 秒以内にサインインが完了しませんでした。何も保存していません" in lines
-    assert ("hint: もう一度コマンドを実行してください (--timeout S で待ち時間を延ばせます)。"
+    assert ("hint: もう一度コマンドを実行してください（--timeout S で待ち時間を延ばせます）。"
             "ブラウザがこのコンピューターに戻れない環境では "
             "--method device か --method paste を使ってください") in lines
     no_english_sentence(stderr)

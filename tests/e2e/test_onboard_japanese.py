@@ -185,7 +185,7 @@ def test_json_of_a_run_that_signs_in_is_the_same_in_both_locales(spawn_cli, oaut
     # Nothing but the drawn values differs: the other lines are the same bytes.
     same = [(en, ja) for en, ja in zip(en_lines, ja_lines, strict=True) if json.loads(en)["event"] not in DRAWN]
     assert all(en == ja for en, ja in same) and len(same) >= 9
-    assert "[7/7] 認証: ChatGPT でサインイン（device）、モデル openai-codex/gpt-5.2" in ja_err
+    assert "[7/7] 認証: ChatGPT でサインイン (device)、モデル openai-codex/gpt-5.2" in ja_err
     assert "[7/7] Authorization: Sign in with ChatGPT (device), model openai-codex/gpt-5.2" in en_err
     if deny:
         assert json.loads(en_lines[-1])["event"] == "error"
@@ -198,7 +198,7 @@ def test_json_of_a_run_that_signs_in_is_the_same_in_both_locales(spawn_cli, oaut
 def test_a_headless_run_reports_its_steps_plan_and_writes_in_japanese(run_cli, state_dir):
     dry = run_cli("onboard", "--non-interactive", "--dry-run", *FULL_ANSWERS, env=JA)
     assert dry.returncode == 0, dry.stderr
-    assert dry.stdout.startswith("計画（ドライラン。何も書き込んでいません）：\n")
+    assert dry.stdout.startswith("計画（ドライラン。何も書き込んでいません）:\n")
     assert f"  {state_dir}/openclaw.toml を作成\n" in dry.stdout
     assert "  シークレット gateway.token を保存\n" in dry.stdout
     assert "  note: telegram: 後で `openclaw onboard --step channels` でペアリングしてください\n" in dry.stdout
@@ -210,7 +210,7 @@ def test_a_headless_run_reports_its_steps_plan_and_writes_in_japanese(run_cli, s
     lines = run.stderr.splitlines()
     assert lines[0] == ("openclaw onboard: ヘッドレスで実行します（--non-interactive）。"
                         "回答はフラグ、OPENCLAW_* 環境変数、--answers から読みます")
-    assert lines[1:8] == ["[1/7] クイックスタート: クイックスタート: ゲートウェイは既定値",
+    assert lines[1:8] == ["[1/7] クイックスタート: クイックスタート: ゲートウェイはデフォルト値",
                           "[2/7] 既存の設定を使う: 対象外",
                           "[3/7] チャンネル選択: telegram, whatsapp",
                           "[4/7] スキルのインストール: github, docker",
@@ -227,7 +227,7 @@ def test_a_headless_run_reports_its_steps_plan_and_writes_in_japanese(run_cli, s
     assert again.returncode == 0, again.stderr
     assert "[2/7] 既存の設定を使う: 既存の値のまま\n" in again.stderr
     assert "[3/7] チャンネル選択: signal" in again.stderr
-    assert "[1/7] クイックスタート: 既存の値のまま（クイックスタート: ゲートウェイは既定値）" in again.stderr
+    assert "[1/7] クイックスタート: 既存の値のまま（クイックスタート: ゲートウェイはデフォルト値）" in again.stderr
 
 
 def test_errors_and_their_hints_are_japanese_and_keep_their_tags_ids_and_flags(run_cli, state_dir, tmp_path):
@@ -241,7 +241,7 @@ def test_errors_and_their_hints_are_japanese_and_keep_their_tags_ids_and_flags(r
     broken = run_cli("onboard", "--non-interactive", "--accept-risk", "--auth-choice", "skip", env=JA)
     assert broken.returncode == 2
     assert f"error: {state_dir}/openclaw.toml は正しい TOML ではありません: " in broken.stderr
-    assert "hint: ファイルを手で直すか、別名（例: openclaw.toml.broken）に移してから" in broken.stderr
+    assert "hint: ファイルを手動で修正するか、退避して（例: openclaw.toml.broken に名前を変更）から" in broken.stderr
     assert "--existing reset" in broken.stderr
     (state_dir / "openclaw.toml").unlink()
 
@@ -260,5 +260,5 @@ def test_errors_and_their_hints_are_japanese_and_keep_their_tags_ids_and_flags(r
     skipped = run_cli("onboard", "--non-interactive", "--accept-risk", "--auth-choice", "skip", "--skip", "hooks",
                       "--hooks", "boot-md", env=JA)
     assert skipped.returncode == 2
-    assert "  hooks.hooks (--hooks): 使われません。hooks ステップはスキップされています（--skip）。外すか、hooks を" \
-           "スキップしないでください" in skipped.stderr
+    assert "  hooks.hooks (--hooks): 使われません。hooks ステップはスキップされています (--skip)。指定を外すか、" \
+           "hooks をスキップしないでください" in skipped.stderr

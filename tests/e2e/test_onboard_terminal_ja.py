@@ -52,7 +52,7 @@ def test_the_tui_speaks_japanese_and_quitting_says_so(cli_env, state_dir, tmp_pa
     assert code == 130
     assert list(state_dir.iterdir()) == []
     assert "オンボーディングを終了しますか？" in text
-    assert "キャンセルしました: 何も書き込んでいません" in text
+    assert "キャンセルしました。何も書き込んでいません" in text
     for english in ("Quit onboarding?", "Keep going", "Nothing will be written", "cancelled: nothing was written"):
         assert english not in text
 
