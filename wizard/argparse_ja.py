@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 from collections.abc import Iterable, Iterator
 
-from wizard import linebreak
 from wizard.i18n import M, Msg, localize
 from wizard.render import cell_width
 
@@ -115,6 +114,8 @@ def wrap_cells(text: str, width: int) -> list[str]:
     """`text` (blanks already made single spaces) in lines of at most `width` cells: a line breaks at a
     space, or between Japanese characters where the kinsoku rules allow (wizard/linebreak.py); an ASCII
     word longer than a line is cut."""
+    from wizard import linebreak  # only when help is printed: a run that prints none never loads it
+
     return linebreak.wrap(text, width) if text else []
 
 
