@@ -210,7 +210,7 @@ def test_a_headless_run_reports_its_steps_plan_and_writes_in_japanese(run_cli, s
     lines = run.stderr.splitlines()
     assert lines[0] == ("openclaw onboard: ヘッドレスで実行します（--non-interactive）。"
                         "回答はフラグ、OPENCLAW_* 環境変数、--answers から読みます")
-    assert lines[1:8] == ["[1/7] クイックスタート: クイックスタート: ゲートウェイはデフォルト値",
+    assert lines[1:8] == ["[1/7] クイックスタート: quickstart: ゲートウェイはデフォルト値",
                           "[2/7] 既存の設定を使う: 対象外",
                           "[3/7] チャンネル選択: telegram, whatsapp",
                           "[4/7] スキルのインストール: github, docker",
@@ -227,7 +227,7 @@ def test_a_headless_run_reports_its_steps_plan_and_writes_in_japanese(run_cli, s
     assert again.returncode == 0, again.stderr
     assert "[2/7] 既存の設定を使う: 既存の値のまま\n" in again.stderr
     assert "[3/7] チャンネル選択: signal" in again.stderr
-    assert "[1/7] クイックスタート: 既存の値のまま（クイックスタート: ゲートウェイはデフォルト値）" in again.stderr
+    assert "[1/7] クイックスタート: 既存の値のまま（quickstart: ゲートウェイはデフォルト値）" in again.stderr
 
 
 def test_errors_and_their_hints_are_japanese_and_keep_their_tags_ids_and_flags(run_cli, state_dir, tmp_path):
