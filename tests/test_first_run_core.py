@@ -9,12 +9,13 @@ from pathlib import Path
 
 import pytest
 
+from wizard.auth.browser import why_no_browser
 from wizard.errors import UsageError
 from wizard.machine import SIGN_IN, Machine
 from wizard.steps.base import Context
 from wizard.steps.channels import normalise_phone
 
-NO_DISPLAY = "there is no display here (DISPLAY and WAYLAND_DISPLAY are unset)"
+NO_DISPLAY = why_no_browser({}, "linux")  # the product's own words: "there is no display here (DISPLAY ...)"
 
 
 def make_ctx(tmp_path: Path, existing: dict | None = None, *, interactive: bool = True,

@@ -18,7 +18,7 @@ import time
 import pytest
 
 from tests.conftest import json_lines
-from tests.e2e.test_signin import LOGIN, Login, browser_get, query_of, stored, wait_port_free
+from tests.e2e.test_signin import LOGIN, Login, browser_get, codex_ports_free, query_of, stored  # noqa: F401  (codex_ports_free: test_signin.py's autouse fixture, used here too)
 
 JA = {"LANG": "ja_JP.UTF-8", "LC_ALL": "", "LC_MESSAGES": ""}
 C = {"LANG": "C.UTF-8", "LC_ALL": "", "LC_MESSAGES": ""}
@@ -27,16 +27,6 @@ ENGLISH_SIGN_IN = ("Sign in to", "by opening this URL", "Waiting for sign-in", "
                    "Not opening a browser", "No browser opened here", "open the URL", "on any device",
                    "enter this code", "Not accepted", "Paste again", "nothing was stored", "run the command again")
 JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
-
-
-@pytest.fixture(autouse=True)
-def codex_ports_free(codex_ports):
-    """Every test starts and ends with both callback ports free (as in test_signin.py)."""
-    for port in codex_ports:
-        wait_port_free(port)
-    yield
-    for port in codex_ports:
-        wait_port_free(port)
 
 
 @pytest.fixture

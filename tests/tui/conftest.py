@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 import pytest_textual_snapshot
 
+from wizard.auth.browser import why_no_browser
 from wizard.i18n import M
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -70,8 +71,8 @@ def snap_state(monkeypatch) -> Path:
         shutil.rmtree(SNAPSHOT_STATE.parent, ignore_errors=True)
 
 
-# the words browser.why_no_browser says (a message: Japanese runs show its Japanese)
-NO_DISPLAY = M("there is no display here (DISPLAY and WAYLAND_DISPLAY are unset)")
+# the product's own reason where no display is set (a message: Japanese runs show its Japanese)
+NO_DISPLAY = why_no_browser({}, "linux")
 
 
 def make_machine(*, start_at: str | None = None, which=None, browser_blocked: str | None = NO_DISPLAY):
@@ -119,7 +120,6 @@ def core_as_messages():
     """Every step's title, summary, note, field labels, help, placeholders and options as M(...) messages
     (what the core's own conversion does; notes made of
     Advice are said for this driver first), put back as they were afterwards."""
-    from wizard.i18n import M
     from wizard.steps import STEPS
     from wizard.steps.base import said
 

@@ -10,6 +10,7 @@ from textual import events
 
 from tests.tui.conftest import NO_DISPLAY, make_app, make_machine, presets_for
 from tests.tui.pilot_helpers import click, link_of, on_screen, screen_name, text_of, type_into
+from wizard.auth.browser import why_no_browser
 
 pytestmark = pytest.mark.anyio
 
@@ -261,7 +262,7 @@ async def test_keep_is_not_offered_without_a_stored_sign_in_and_browser_leads_wh
         assert not on_screen(pilot, "#row-method .field-note").display  # nothing to explain
 
 
-@pytest.mark.parametrize("reason", [NO_DISPLAY, "this is an SSH session (open the URL on your own computer)"])
+@pytest.mark.parametrize("reason", [NO_DISPLAY, why_no_browser({"SSH_TTY": "/dev/pts/0"}, "linux")])
 async def test_device_code_leads_where_no_browser_can_open_and_the_screen_says_why(tui_state, reason):
     app = make_app(make_machine(start_at="authorization", browser_blocked=reason))
     async with app.run_test(size=(80, 24)) as pilot:

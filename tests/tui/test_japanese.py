@@ -73,9 +73,6 @@ def bare_english(lines: list[str]) -> list[str]:
     text = "\n".join(lines)
     while re.search(r"«[^«»]*»", text):
         text = re.sub(r"«[^«»]*»", " ", text)
-    # a localized text cut short on screen (the browser-blocked reason loses its detail) leaves a mark
-    # open: what follows it on that line is localized text
-    text = re.sub(r"«[^«»\n]*", " ", text)
     text = re.sub(r"OpenClaw onboard|[~.]?/\S+|\bspace\b|\benter\b|\besc\b|\^[a-z]\b|\d+-\d+", " ", text)
     return re.findall(r"[A-Za-z]{3,}", text)
 

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from wizard.errors import UsageError, WizardError
 from wizard.frozen import Frozen
-from wizard.i18n import M
+from wizard.i18n import M, Msg
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
 if TYPE_CHECKING:
@@ -113,12 +113,24 @@ def _open(url: str, choice: str | None, no_browser: bool, env: Mapping[str, str]
 def why_no_browser(env: Mapping[str, str], platform: str) -> str | None:
     """Why auto mode will not open a browser here, or None when it will."""
     if env.get("SSH_CONNECTION") or env.get("SSH_TTY") or env.get("SSH_CLIENT"):
-        return M("this is an SSH session (open the URL on your own computer)")
+        return _reason(M("this is an SSH session"), M("open the URL on your own computer"))
     if platform == "darwin" or platform == "win32" or is_wsl(env, platform):
         return None
     if not env.get("DISPLAY") and not env.get("WAYLAND_DISPLAY"):
-        return M("there is no display here (DISPLAY and WAYLAND_DISPLAY are unset)")
+        return _reason(M("there is no display here"), M("DISPLAY and WAYLAND_DISPLAY are unset"))
     return None
+
+
+def _reason(what: Msg, detail: Msg) -> Msg:
+    return M("{what} ({detail})", what=what, detail=detail)
+
+
+def short_reason(reason: str) -> str:
+    """A reason of why_no_browser without its detail (which names env vars), for a note on screen."""
+    if isinstance(reason, Msg) and reason.msgid == "{what} ({detail})":
+        what: str = reason.params["what"]  # still a message: shown in the reader's language
+        return what
+    return reason
 
 
 CONTAINER_MARKERS = (".dockerenv", "run/.containerenv")  # Docker; Podman (and other OCI runtimes)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from wizard.auth.browser import short_reason
 from wizard.auth.methods import SIGN_IN_METHODS
-from wizard.i18n import M, localize
+from wizard.i18n import M
 from wizard.steps.base import Context, Effects, Field, Option, SecretValue, Step, kinds
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
@@ -98,8 +99,7 @@ def _method_note(answers: Answers, ctx: Context) -> str | None:
     technical detail, which names env vars)."""
     if not ctx.interactive or ctx.browser_blocked is None:
         return None
-    # Shown on screen only (never in JSON): the reason may be a message, so its shown words are cut.
-    reason = localize(ctx.browser_blocked).split(" (")[0].split("（")[0]
+    reason = short_reason(ctx.browser_blocked)
     method = answers.get("authorization", {}).get("method")
     if method == "device":
         return M("Device code is selected: no browser can open here ({reason}).", reason=reason)
